@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installs everything the local stack needs, idempotently and non-interactively:
+#   - Debian packages redis-server, clamav, clamav-daemon (only when a binary is missing)
+#   - a project-local Python venv (.local/venv) with a pinned moto[server]
+#   - the FerretDB wrapper binary (.local/bin/ferretdb-local), rebuilt only when its sources change
+#   - root node_modules (npm ci) when missing or older than package-lock.json
+# Quiet on success; on failure prints the step that failed and the tail of its output.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$ROOT/.local"
+MOTO_VERSION="5.2.1" # verified: KMS/S3/SNS/SQS features we rely on + IAM enforcement
+mkdir -p "$LOCAL/bin" "$LOCAL/logs" "$LOCAL/run"
+LOG="$LOCAL/logs/install.log"
+: >"$LOG"
+
+# Serialize concurrent installs (e.g. two `stack.sh up` at once would both run pip/go/npm).
+exec 9>"$LOCAL/run/install.lock"
+flock 9
+
+fail() {
+  echo "install: $1 failed (full output: $LOG)" >&2
+  tail -n 30 "$LOG" >&2
+  exit 1
+}
+# Runs a step with its output captured in the log, so success stays quiet.
+try() {
+  echo "== $*" >>"$LOG"
+  "$@" >>"$LOG" 2>&1
+}
+step() {
+  local name="$1"
+  shift
+  try "$@" || fail "$name"
+}
+
+# --- Debian packages --------------------------------------------------------------------------
+need_apt=()
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
+command -v clamscan >/dev/null 2>&1 || need_apt+=(clamav)
+{ command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ]; } || need_apt+=(clamav-daemon)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || { echo "install: need root to apt-get install ${need_apt[*]}" >&2; exit 1; }
+  # Package maintainer scripts would start system redis/clamd/freshclam services that grab our
+  # ports (or try to download signatures); policy-rc.d exit 101 forbids that during install.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  step apt-update apt-get update -q
+  step apt-install apt-get install -y -q --no-install-recommends "${need_apt[@]}"
+fi
+
+# --- moto in a project-local venv ---------------------------------------------------------------
+VENV="$LOCAL/venv"
+if [ "$(cat "$VENV/.moto-version" 2>/dev/null || true)" != "$MOTO_VERSION" ] || [ ! -x "$VENV/bin/moto_server" ]; then
+  [ -x "$VENV/bin/python" ] || step venv python3 -m venv "$VENV"
+  step pip "$VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  echo "$MOTO_VERSION" >"$VENV/.moto-version"
+fi
+
+# --- FerretDB (MongoDB wire protocol on SQLite) -------------------------------------------------
+FDB_SRC="$ROOT/infra/ferretdb"
+FDB_BIN="$LOCAL/bin/ferretdb-local"
+fdb_hash="$(cat "$FDB_SRC/main.go" "$FDB_SRC/go.mod" "$FDB_SRC/go.sum" | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$FDB_BIN" ] || [ "$(cat "$FDB_BIN.sha256" 2>/dev/null || true)" != "$fdb_hash" ]; then
+  command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] ||
+    { echo "install: Go >= 1.22 is required to build FerretDB (not found on PATH)" >&2; exit 1; }
+  PATH="$PATH:/usr/local/go/bin"
+  # -mod=readonly: go.sum is committed, the build must not rewrite it.
+  (cd "$FDB_SRC" && step go-build go build -mod=readonly -trimpath -o "$FDB_BIN.tmp" .)
+  mv "$FDB_BIN.tmp" "$FDB_BIN"
+  echo "$fdb_hash" >"$FDB_BIN.sha256"
+fi
+
+# --- Node dependencies (workspace root) ---------------------------------------------------------
+cd "$ROOT"
+if [ ! -d node_modules ] || [ ! -e node_modules/.package-lock.json ] ||
+  { [ -e package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+  if [ -e package-lock.json ]; then
+    # Retry once: another npm process (another engineer/CI step) may hold the cache lock.
+    try npm ci --no-audit --no-fund --loglevel=error ||
+      { sleep 5; step npm-ci npm ci --no-audit --no-fund --loglevel=error; }
+  else
+    step npm-install npm install --no-audit --no-fund --loglevel=error
+  fi
+fi

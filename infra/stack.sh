@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# Local stack without Docker: moto (aws), FerretDB (mongo), Redis (redis), clamd (clamd), all as
+# host processes bound to 127.0.0.1. State lives in .local/ (run/ pids, logs/, data/).
+#   stack.sh up | down | status | logs [NAME] | start|stop|restart|pause|resume NAME
+# Ports come from infra/env/local.env; variables already set in the environment win, so
+# AWS_ENDPOINT_URL / MONGO_URL / REDIS_URL / CLAMD_PORT overrides move a component.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$ROOT/.local"
+RUN="$LOCAL/run"
+LOGS="$LOCAL/logs"
+DATA="$LOCAL/data"
+COMPONENTS=(aws mongo redis clamd)
+START_TIMEOUT="${STACK_START_TIMEOUT:-60}"
+STOP_TIMEOUT="${STACK_STOP_TIMEOUT:-10}"
+mkdir -p "$RUN" "$LOGS" "$DATA"
+
+# Load local.env without overriding the caller's environment (same rule as the test setup).
+while IFS= read -r line; do
+  [[ "$line" =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] || continue
+  [ -n "${!BASH_REMATCH[1]+x}" ] || export "${BASH_REMATCH[1]}=${BASH_REMATCH[2]}"
+done <"$ROOT/infra/env/local.env"
+
+url_port() { local p="${1##*:}"; p="${p%%/*}"; echo "$p"; }
+AWS_PORT="$(url_port "$AWS_ENDPOINT_URL")"
+MONGO_PORT="$(url_port "${MONGO_URL%/*}")"
+REDIS_PORT="$(url_port "$REDIS_URL")"
+CLAMD_PORT="${CLAMD_PORT:-3310}"
+PY="$LOCAL/venv/bin/python"
+[ -x "$PY" ] || PY=python3
+
+port_of() { case "$1" in aws) echo "$AWS_PORT" ;; mongo) echo "$MONGO_PORT" ;; redis) echo "$REDIS_PORT" ;; clamd) echo "$CLAMD_PORT" ;; esac; }
+# Substring of /proc/PID/cmdline that proves a pid file still points at our process (pid reuse).
+marker_of() { case "$1" in aws) echo moto_server ;; mongo) echo ferretdb-local ;; redis) echo redis-server ;; clamd) echo clamd ;; esac; }
+probe_of() { case "$1" in aws) echo http ;; *) echo "$1" ;; esac; }
+die() { echo "stack: $*" >&2; exit 1; }
+check_name() { [[ " ${COMPONENTS[*]} " == *" $1 "* ]] || die "unknown component '$1' (one of: ${COMPONENTS[*]})"; }
+
+# Prints the pid when the component's process is alive (running or paused), else fails.
+pid_of() {
+  local f="$RUN/$1.pid" pid
+  [ -s "$f" ] || return 1
+  pid="$(tr -dc 0-9 <"$f")"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$(marker_of "$1")" || return 1
+  echo "$pid"
+}
+is_paused() { [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = T ]; }
+healthy() { "$PY" "$ROOT/infra/lib/probe.py" "$(probe_of "$1")" "$(port_of "$1")"; }
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Starts a foreground program in its own session (so a Ctrl-C of the caller does not kill it and
+# `stop` can signal its whole process group), recording its pid.
+spawn() {
+  local name="$1"
+  shift
+  echo "--- $(date -Is) starting: $*" >>"$LOGS/$name.log"
+  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN/$name.pid"
+}
+
+launch() {
+  local name="$1" port
+  port="$(port_of "$name")"
+  if port_busy "$port"; then
+    die "$name: port $port on 127.0.0.1 is already used by another process: $(ss -Htlnp "sport = :$port" 2>/dev/null | grep -o 'users:.*' | head -1)"
+  fi
+  case "$name" in
+    aws)
+      [ -x "$LOCAL/venv/bin/moto_server" ] || die "aws: moto not installed (run infra/install.sh)"
+      # IAM is enforced from the first request (count 0); provisioning opens a short bootstrap
+      # window through moto's /moto-api/reset-auth to create the admin user (see provision.ts).
+      INITIAL_NO_AUTH_ACTION_COUNT="${MOTO_INITIAL_NO_AUTH_ACTION_COUNT:-0}" \
+        spawn aws "$LOCAL/venv/bin/moto_server" -H 127.0.0.1 -p "$port"
+      ;;
+    mongo)
+      [ -x "$LOCAL/bin/ferretdb-local" ] || die "mongo: FerretDB not built (run infra/install.sh)"
+      mkdir -p "$DATA/ferretdb"
+      spawn mongo "$LOCAL/bin/ferretdb-local" -listen "127.0.0.1:$port" -dir "$DATA/ferretdb"
+      ;;
+    redis)
+      mkdir -p "$DATA/redis"
+      # Cache/rate-limit/session store only: no persistence needed, loopback only.
+      spawn redis redis-server --bind 127.0.0.1 --port "$port" --dir "$DATA/redis" \
+        --save '' --appendonly no --protected-mode yes --daemonize no --logfile ''
+      ;;
+    clamd)
+      local clamd_bin conf="$RUN/clamd.conf"
+      clamd_bin="$(command -v clamd || echo /usr/sbin/clamd)"
+      [ -x "$clamd_bin" ] || die "clamd: not installed (run infra/install.sh)"
+      sed -e "s|@DB_DIR@|$ROOT/infra/clamav/db|" -e "s|@PORT@|$port|" -e "s|@RUN_DIR@|$RUN|" \
+        -e "s|@LOG_DIR@|$LOGS|" -e "s|@STREAM_MAX@|${CLAMD_STREAM_MAX_LENGTH:-200M}|" \
+        "$ROOT/infra/clamav/clamd.conf.template" >"$conf"
+      rm -f "$RUN/clamd.pid"
+      echo "--- $(date -Is) starting: $clamd_bin -c $conf" >>"$LOGS/clamd.log"
+      # clamd daemonizes itself (Foreground no) and writes its own PidFile into $RUN.
+      "$clamd_bin" -c "$conf" >>"$LOGS/clamd.log" 2>&1 </dev/null || die "clamd: failed to start$(printf '\n')$(tail -n 20 "$LOGS/clamd.log")"
+      ;;
+  esac
+}
+
+wait_healthy() {
+  local name="$1" deadline=$((SECONDS + START_TIMEOUT))
+  until healthy "$name"; do
+    if [ "$SECONDS" -ge "$deadline" ] || { [ "$name" != clamd ] && ! pid_of "$name" >/dev/null; }; then
+      echo "stack: $name did not become healthy on port $(port_of "$name") within ${START_TIMEOUT}s; last log lines ($LOGS/$name.log):" >&2
+      tail -n 25 "$LOGS/$name.log" >&2 || true
+      exit 1
+    fi
+    sleep 0.3
+  done
+}
+
+start_one() {
+  local name="$1" pid
+  if pid="$(pid_of "$name")"; then
+    is_paused "$pid" && kill -CONT "$pid" # `up`/`start` always leave a usable component
+    return 0
+  fi
+  launch "$name"
+}
+
+# Signals the process group when the pid leads one (spawned with setsid), else the single pid.
+signal() {
+  local sig="$1" pid="$2"
+  if [ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$pid" ]; then kill "-$sig" -- "-$pid" 2>/dev/null || true
+  else kill "-$sig" "$pid" 2>/dev/null || true; fi
+}
+
+stop_one() {
+  local name="$1" pid deadline
+  pid="$(pid_of "$name")" || { rm -f "$RUN/$name.pid"; return 0; }
+  signal TERM "$pid"
+  signal CONT "$pid" # a paused process only acts on TERM once continued
+  deadline=$((SECONDS + STOP_TIMEOUT))
+  while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "stack: $name (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT}s, sending SIGKILL" >&2
+    signal KILL "$pid"
+    sleep 0.2
+  fi
+  rm -f "$RUN/$name.pid"
+}
+
+provision() {
+  (cd "$ROOT" && node --conditions=source --import tsx infra/provision/provision.ts) ||
+    die "provisioning failed (moto log: $LOGS/aws.log)"
+}
+
+status() {
+  local rc=0 name pid state
+  for name in "${COMPONENTS[@]}"; do
+    if ! pid="$(pid_of "$name")"; then state=down pid=-; rc=1
+    elif is_paused "$pid"; then state=paused; rc=1 # frozen (fault test): not serving
+    elif healthy "$name"; then state=healthy
+    else state=unhealthy; rc=1; fi
+    printf '%-6s %-9s pid=%-8s port=%s\n' "$name" "$state" "$pid" "$(port_of "$name")"
+  done
+  return "$rc"
+}
+
+cmd="${1:-}"
+name="${2:-}"
+case "$cmd" in
+  up)
+    bash "$ROOT/infra/install.sh"
+    for c in "${COMPONENTS[@]}"; do start_one "$c"; done
+    for c in "${COMPONENTS[@]}"; do wait_healthy "$c"; done
+    # moto keeps everything in memory: always (re-)provision; idempotent when already done.
+    provision
+    ;;
+  down) for c in "${COMPONENTS[@]}"; do stop_one "$c"; done ;;
+  status) status ;;
+  logs)
+    if [ -n "$name" ]; then check_name "$name"; tail -n "${LINES_SHOWN:-100}" "$LOGS/$name.log"
+    else for c in "${COMPONENTS[@]}"; do echo "==> $c ($LOGS/$c.log)"; tail -n "${LINES_SHOWN:-20}" "$LOGS/$c.log" 2>/dev/null || true; done; fi
+    ;;
+  start | restart)
+    [ -n "$name" ] || die "usage: stack.sh $cmd NAME"
+    check_name "$name"
+    if [ "$cmd" = restart ]; then stop_one "$name"; fi
+    start_one "$name"
+    wait_healthy "$name"
+    if [ "$name" = aws ]; then provision; fi # a fresh moto is empty
+    ;;
+  stop) [ -n "$name" ] || die "usage: stack.sh stop NAME"; check_name "$name"; stop_one "$name" ;;
+  pause | resume)
+    [ -n "$name" ] || die "usage: stack.sh $cmd NAME"
+    check_name "$name"
+    pid="$(pid_of "$name")" || die "$name is not running"
+    # SIGSTOP freezes the process with its memory (moto's state survives), simulating an outage.
+    if [ "$cmd" = pause ]; then kill -STOP "$pid"; else kill -CONT "$pid"; fi
+    ;;
+  *) die "usage: stack.sh up|down|status|logs [NAME]|start|stop|restart|pause|resume NAME (NAME: ${COMPONENTS[*]})" ;;
+esac

@@ -1,0 +1,142 @@
+import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from 'pino';
+import { Consumer } from 'sqs-consumer';
+import { AppError } from '../errors/index.js';
+import { type Envelope, type EventType, parseEvent } from '../events/index.js';
+import { counter, histogram } from '../http/metrics.js';
+import type { IdempotencyStore } from './idempotency.js';
+
+export interface HandlerContext {
+  logger: Logger;
+  receiveCount: number;
+}
+export type EventHandler<T extends EventType = EventType> = (
+  event: Envelope<T>,
+  ctx: HandlerContext,
+) => Promise<void>;
+export type EventHandlers = { [T in EventType]?: EventHandler<T> };
+
+export interface EventConsumerOptions {
+  /** Consumer name: the idempotency scope and the metrics label. */
+  name: string;
+  sqs: SQSClient;
+  queueUrl: string;
+  handlers: EventHandlers;
+  idempotency: IdempotencyStore;
+  logger: Logger;
+  /** Seconds a received message stays invisible; the heartbeat extends it while a handler runs. */
+  visibilityTimeout?: number;
+  heartbeatInterval?: number;
+  batchSize?: number;
+  waitTimeSeconds?: number;
+  /** Retry backoff through SQS visibility: min(base * 2^(receives-1), max) seconds. */
+  backoff?: { baseSeconds: number; maxSeconds: number };
+  /** How long stop() waits for in-flight messages before giving up. */
+  stopTimeoutMs?: number;
+}
+
+export interface EventConsumer {
+  start(): void;
+  stop(): Promise<void>;
+  readonly isRunning: boolean;
+}
+
+const handled = counter('bus_messages_handled_total', 'Messages handled by consumers', ['consumer', 'type', 'outcome']);
+const duration = histogram('bus_handler_duration_seconds', 'Event handler duration', ['consumer', 'type']);
+
+function receiveCountOf(m: Message): number {
+  return Number(m.Attributes?.ApproximateReceiveCount ?? '1');
+}
+
+/**
+ * SQS consumer with the platform's delivery rules: validate every event against the catalogue,
+ * skip events already handled (idempotent on event id), ack only after the handler succeeded,
+ * back off on failure through the message's visibility, and let SQS's redrive policy move a
+ * message that keeps failing to the DLQ. Poison messages are made visible again at once so
+ * they reach the DLQ after maxReceiveCount quick receives instead of blocking a worker.
+ */
+export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
+  const visibilityTimeout = opts.visibilityTimeout ?? 30;
+  const backoff = opts.backoff ?? { baseSeconds: 2, maxSeconds: 300 };
+  const poison = new Set<string>();
+  const log = opts.logger.child({ consumer: opts.name });
+
+  async function handleMessage(message: Message): Promise<Message | undefined> {
+    const receiveCount = receiveCountOf(message);
+    let event: Envelope;
+    try {
+      event = parseEvent(message.Body ?? '');
+    } catch (err) {
+      poison.add(message.MessageId ?? '');
+      handled.inc({ consumer: opts.name, type: 'unknown', outcome: 'poison' });
+      log.error({ messageId: message.MessageId, receiveCount, err }, 'poison message: left for the DLQ');
+      throw err;
+    }
+    const elog = log.child({ eventId: event.id, eventType: event.type, correlationId: event.correlationId });
+    const handler = opts.handlers[event.type] as EventHandler | undefined;
+    if (!handler) {
+      // The queue's filter policy should not deliver it; ack so it does not cycle forever.
+      handled.inc({ consumer: opts.name, type: event.type, outcome: 'ignored' });
+      return message;
+    }
+    if (await opts.idempotency.isDone(opts.name, event.id)) {
+      handled.inc({ consumer: opts.name, type: event.type, outcome: 'duplicate' });
+      elog.info('duplicate delivery acknowledged without handling');
+      return message;
+    }
+    if (!(await opts.idempotency.acquire(opts.name, event.id, visibilityTimeout * 4))) {
+      handled.inc({ consumer: opts.name, type: event.type, outcome: 'busy' });
+      throw new AppError('CONFLICT', 'Event is being handled by another instance', { retryable: true });
+    }
+    const end = duration.startTimer({ consumer: opts.name, type: event.type });
+    try {
+      await handler(event, { logger: elog, receiveCount });
+      await opts.idempotency.markDone(opts.name, event.id);
+      handled.inc({ consumer: opts.name, type: event.type, outcome: 'ok' });
+      return message;
+    } catch (err) {
+      await opts.idempotency.release(opts.name, event.id).catch(() => undefined);
+      handled.inc({ consumer: opts.name, type: event.type, outcome: 'error' });
+      elog.warn({ err, receiveCount }, 'handler failed: message left for retry');
+      throw err;
+    } finally {
+      end();
+    }
+  }
+
+  const consumer = Consumer.create({
+    queueUrl: opts.queueUrl,
+    sqs: opts.sqs,
+    batchSize: opts.batchSize ?? 5,
+    visibilityTimeout,
+    heartbeatInterval: opts.heartbeatInterval ?? Math.max(1, Math.floor(visibilityTimeout / 3)),
+    waitTimeSeconds: opts.waitTimeSeconds ?? 10,
+    messageSystemAttributeNames: ['ApproximateReceiveCount'],
+    attributeNames: ['ApproximateReceiveCount'] as never,
+    messageAttributeNames: ['All'],
+    pollingCompleteWaitTimeMs: opts.stopTimeoutMs ?? 30_000,
+    handleMessage,
+    terminateVisibilityTimeout: (messages: Message[]) => {
+      const m = messages[0];
+      if (m?.MessageId && poison.delete(m.MessageId)) return 0;
+      const n = m ? receiveCountOf(m) : 1;
+      return Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** Math.max(0, n - 1));
+    },
+  });
+  consumer.on('error', (err) => log.warn({ err }, 'consumer error'));
+  consumer.on('processing_error', () => undefined); // already logged by handleMessage
+  consumer.on('timeout_error', (err) => log.warn({ err }, 'handler timed out'));
+
+  return {
+    start: () => consumer.start(),
+    get isRunning() {
+      return consumer.status.isRunning;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (!consumer.status.isRunning) return resolve();
+        consumer.once('stopped', () => resolve());
+        consumer.stop({ abort: false });
+      }),
+  };
+}

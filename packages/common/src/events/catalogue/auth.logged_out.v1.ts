@@ -1,0 +1,6 @@
+import { Type } from '@sinclair/typebox';
+import { Ref } from '../envelope.js';
+
+export const type = 'auth.logged_out';
+export const version = 1;
+export const schema = Type.Object({ userId: Ref, sessionId: Type.Optional(Ref) });

@@ -1,0 +1,6 @@
+import { Type } from '@sinclair/typebox';
+import { Ref } from '../envelope.js';
+
+export const type = 'request.completed';
+export const version = 1;
+export const schema = Type.Object({ method: Type.String(), route: Type.String(), status: Type.Integer(), durationMs: Type.Number({ minimum: 0 }), resourceType: Type.Optional(Type.String()), resourceId: Type.Optional(Ref), patientId: Type.Optional(Ref) });

@@ -1,0 +1,65 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { newId } from '../ids/index.js';
+import { type DependencyCheck, registerHealth } from './health.js';
+import { collectProcessMetrics, counter, histogram, registry } from './metrics.js';
+import { registerErrorHandling } from './problem.js';
+
+export interface BaseAppOptions {
+  service: string;
+  logger: Logger;
+  checks: DependencyCheck[];
+  bodyLimit?: number;
+  /** Extra fastify options (https, trustProxy, timeouts). */
+  fastify?: Partial<FastifyServerOptions> & Record<string, unknown>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const httpRequests = counter('http_requests_total', 'HTTP requests', ['method', 'route', 'status']);
+const httpDuration = histogram('http_request_duration_seconds', 'HTTP request duration', ['method', 'route']);
+
+/**
+ * The base every service's buildApp starts from: TypeBox validation, request ids taken from
+ * `x-request-id` (or minted) and echoed back, problem+json errors, health, and metrics.
+ */
+export function createBaseApp(opts: BaseAppOptions) {
+  collectProcessMetrics(opts.service);
+  const state = { shuttingDown: false };
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: opts.bodyLimit ?? 1024 * 1024,
+    requestIdHeader: false,
+    requestIdLogLabel: 'requestId',
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && REQUEST_ID.test(h) ? h : newId('request');
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    return503OnClosing: true,
+    forceCloseConnections: false,
+    ...opts.fastify,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('shutdownState', state);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+  registerErrorHandling(app);
+  registerHealth(app, opts.checks, state);
+  app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+  app.addHook('preClose', async () => {
+    state.shuttingDown = true;
+  });
+  return app;
+}
+
+export type BaseApp = ReturnType<typeof createBaseApp>;

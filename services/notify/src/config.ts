@@ -1,0 +1,24 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+
+/** Everything the notify service reads from its environment, validated once at start. */
+export const ConfigSchema = Type.Object({
+  ...AwsConfigSchema.properties,
+  NOTIFY_PORT: ConfigFields.port(8085),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  NODE_ENV: ConfigFields.nodeEnv,
+  LOG_LEVEL: ConfigFields.logLevel,
+  MONGO_URL: ConfigFields.url(),
+  REDIS_URL: ConfigFields.url(),
+  QUEUE_URL_BASE: ConfigFields.url(),
+  NOTIFY_QUEUE_NAME: Type.String({ default: 'medvault-notify' }),
+  JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
+  JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig(ConfigSchema, env);
+}

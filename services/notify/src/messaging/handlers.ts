@@ -1,0 +1,7 @@
+import type { EventHandlers } from '@medvault/common/bus';
+import type { Deps } from '../deps.js';
+
+/** The events the notify service reacts to (its queue's filter policy delivers only these). */
+export function buildHandlers(_deps: Deps): EventHandlers {
+  return {};
+}

@@ -1,0 +1,27 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+
+/** Everything the watermark service reads from its environment, validated once at start. */
+export const ConfigSchema = Type.Object({
+  ...AwsConfigSchema.properties,
+  WATERMARK_PORT: ConfigFields.port(8083),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  NODE_ENV: ConfigFields.nodeEnv,
+  LOG_LEVEL: ConfigFields.logLevel,
+  REDIS_URL: ConfigFields.url(),
+  EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:aws:sns:' }),
+  QUEUE_URL_BASE: ConfigFields.url(),
+  WATERMARK_QUEUE_NAME: Type.String({ default: 'medvault-watermark' }),
+  BUCKET_CLEAN: ConfigFields.nonEmpty(),
+  BUCKET_DERIVATIVES: ConfigFields.nonEmpty(),
+  KMS_DATA_KEY_ID: ConfigFields.nonEmpty(),
+  JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
+  JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+});
+export type Config = Static<typeof ConfigSchema>;
+
+export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig(ConfigSchema, env);
+}

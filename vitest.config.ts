@@ -1,0 +1,41 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: unit tests sit beside the code (src/**), integration tests in test/ talk to the
+// real local stack (moto, FerretDB, Redis, clamd) that scripts/test.sh brings up first.
+const resolve = { conditions: ['source', 'node', 'import', 'default'] };
+// Workspace packages are TypeScript sources (the `source` export condition): vite must
+// transform them instead of handing them to Node, which would look for dist/.
+const server = { deps: { inline: [/@medvault\//] } };
+const ssr = { resolve: { conditions: resolve.conditions, externalConditions: ['source'] } };
+export default defineConfig({
+  resolve,
+  ssr,
+  test: {
+    projects: [
+      {
+        resolve,
+        ssr,
+        test: {
+          server,
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'infra/**/src/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        resolve,
+        ssr,
+        test: {
+          server,
+          name: 'integration',
+          include: ['packages/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts', 'infra/test/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['./scripts/vitest-env.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
