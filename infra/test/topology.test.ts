@@ -2,6 +2,7 @@
 // event routing, bucket configuration and KMS behaviour.
 import { DecryptCommand, GenerateDataKeyCommand, SignCommand, VerifyCommand } from '@aws-sdk/client-kms';
 import {
+  DeleteObjectCommand,
   GetBucketLifecycleConfigurationCommand,
   GetObjectLockConfigurationCommand,
   GetPublicAccessBlockCommand,
@@ -10,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { clientsFor, errorOf, receiveMarked, uniqueId } from './helpers.js';
+import { clientsFor, errorOf, outcomeOf, receiveMarked, uniqueId } from './helpers.js';
 
 const topicArn = () => process.env.EVENTS_TOPIC_ARN as string;
 const dataKey = () => process.env.KMS_DATA_KEY_ID as string;
@@ -64,10 +65,14 @@ describe('buckets', () => {
     });
   });
 
-  it('keeps the audit bucket write-once with a compliance-mode object lock', async () => {
+  it('keeps audit checkpoints write-once: not even the admin can delete a locked version', async () => {
     const { s3 } = clientsFor('provisioner');
-    const lock = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: process.env.BUCKET_AUDIT }));
+    const Bucket = process.env.BUCKET_AUDIT;
+    const lock = await s3.send(new GetObjectLockConfigurationCommand({ Bucket }));
     expect(lock.ObjectLockConfiguration?.Rule?.DefaultRetention?.Mode).toBe('COMPLIANCE');
+    const Key = `checkpoints/${uniqueId()}.json`;
+    const { VersionId } = await s3.send(new PutObjectCommand({ Bucket, Key, Body: '{}' }));
+    expect(await outcomeOf(s3.send(new DeleteObjectCommand({ Bucket, Key, VersionId })))).toBe('denied');
   });
 });
 

@@ -31,7 +31,7 @@ for name in only:
     w(f'{d}/tsconfig.build.json', '{ "extends": "../../tsconfig.base.json", "compilerOptions": { "rootDir": "src", "outDir": "dist" }, "include": ["src"], "exclude": ["src/**/*.test.ts"] }\n')
     cfg = [f"  {up}_PORT: ConfigFields.port({s['port']}),", "  HOST: Type.String({ default: '127.0.0.1' }),",
            "  NODE_ENV: ConfigFields.nodeEnv,", "  LOG_LEVEL: ConfigFields.logLevel,"]
-    if s['mongo']: cfg.append("  MONGO_URL: ConfigFields.url(),")
+    if s['mongo']: cfg += ["  MONGO_URL: ConfigFields.url(),", "  /** Each service owns its database; tests point this at a scratch one. */", f"  MONGO_DB: Type.String({{ minLength: 1, default: 'medvault_{name}' }}),"]
     if s['redis']: cfg.append("  REDIS_URL: ConfigFields.url(),")
     if s['sns']: cfg.append("  EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:aws:sns:' }),")
     if s['sqs']:
@@ -74,7 +74,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config 
     checks = []; closes = []
     if s['mongo']:
         fields += ["  mongo: MongoClient;", "  db: Db;"]
-        build += [f"  const {{ client: mongo, db }} = createMongo(config.MONGO_URL, 'medvault-{name}');"]
+        build += [f"  const {{ client: mongo, db }} = createMongo(config.MONGO_URL, 'medvault-{name}', config.MONGO_DB);"]
         checks.append("mongoCheck(db)"); checks_imp.append('mongoCheck'); closes.append("mongo.close()")
     if s['redis']:
         fields += ["  redis: Redis;"]

@@ -9,6 +9,8 @@ export const ConfigSchema = Type.Object({
   NODE_ENV: ConfigFields.nodeEnv,
   LOG_LEVEL: ConfigFields.logLevel,
   MONGO_URL: ConfigFields.url(),
+  /** Each service owns its database; tests point this at a scratch one. */
+  MONGO_DB: Type.String({ minLength: 1, default: 'medvault_appointments' }),
   REDIS_URL: ConfigFields.url(),
   EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:aws:sns:' }),
   JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),

@@ -29,7 +29,7 @@ export interface Deps {
 export function buildDeps(config: Config): Deps {
   const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
   const aws = awsClientConfig(config);
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-appointments');
+  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-appointments', config.MONGO_DB);
   const redis = createRedis(config.REDIS_URL, 'medvault-appointments');
   const sns = new SNSClient(aws);
   const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);

@@ -34,7 +34,7 @@ export interface Deps {
 export function buildDeps(config: Config): Deps {
   const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
   const aws = awsClientConfig(config);
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-audit');
+  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-audit', config.MONGO_DB);
   const redis = createRedis(config.REDIS_URL, 'medvault-audit');
   const s3 = new S3Client(s3ClientConfig(config));
   const kms = new KMSClient(aws);

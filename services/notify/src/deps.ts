@@ -30,7 +30,7 @@ export interface Deps {
 export function buildDeps(config: Config): Deps {
   const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
   const aws = awsClientConfig(config);
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-notify');
+  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-notify', config.MONGO_DB);
   const redis = createRedis(config.REDIS_URL, 'medvault-notify');
   const sqs = new SQSClient(aws);
   const queue = queueUrl(config.QUEUE_URL_BASE, config.NOTIFY_QUEUE_NAME);

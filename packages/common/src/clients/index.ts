@@ -6,7 +6,7 @@ import { type Db, MongoClient } from 'mongodb';
  * Connection factories with the platform's defaults (fail fast when a server is missing,
  * bounded retries). Each service's deps.ts calls them: the only place clients are built.
  */
-export function createMongo(url: string, appName: string): { client: MongoClient; db: Db } {
+export function createMongo(url: string, appName: string, dbName?: string): { client: MongoClient; db: Db } {
   const client = new MongoClient(url, {
     appName,
     serverSelectionTimeoutMS: 5000,
@@ -17,7 +17,7 @@ export function createMongo(url: string, appName: string): { client: MongoClient
   });
   // No eager connect: the driver connects on first use, so a service starts (and reports
   // not-ready naming mongo) while the database is down, and recovers when it returns.
-  return { client, db: client.db() };
+  return { client, db: client.db(dbName) };
 }
 
 /** Lazily connecting client: a service starts (and reports not-ready) while Redis is down. */
