@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseEnvFile } from '../config/env-file.js';
+import { repoRoot } from './paths.js';
 
-/** Repository root (tests resolve .local/state from it). */
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../..');
+export { type BusTap, openBusTap } from './bus-tap.js';
+export { repoRoot } from './paths.js';
+export { localPrivateKeyPem, localPublicKeyPem, mintTestToken, type TestTokenOptions } from './tokens.js';
 
 export type ServiceName =
   | 'gateway' | 'files' | 'scanner' | 'watermark' | 'appointments' | 'notify' | 'audit' | 'provisioner';
