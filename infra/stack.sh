@@ -112,9 +112,21 @@ wait_healthy() {
   done
 }
 
+# The port a running component actually serves (command line; redis retitles itself to
+# "redis-server 127.0.0.1:PORT"; clamd from its rendered config).
+running_port() {
+  case "$1" in
+    clamd) awk '$1 == "TCPSocket" {print $2}' "$RUN/clamd.conf" 2>/dev/null ;;
+    *) tr '\0' ' ' <"/proc/$2/cmdline" | grep -oE '(-p |--port |127\.0\.0\.1:)[0-9]+' | head -1 | grep -oE '[0-9]+$' ;;
+  esac
+}
+
 start_one() {
   local name="$1" pid
   if pid="$(pid_of "$name")"; then
+    # Never silently keep a component on another port than the one asked for (env overrides).
+    [ "$(running_port "$name" "$pid")" = "$(port_of "$name")" ] ||
+      die "$name is running (pid $pid) on port $(running_port "$name" "$pid"), not $(port_of "$name"): stop it first"
     is_paused "$pid" && kill -CONT "$pid" # `up`/`start` always leave a usable component
     return 0
   fi

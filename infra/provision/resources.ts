@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-kms';
 import {
   CreateBucketCommand,
+  GetObjectLockConfigurationCommand,
   HeadBucketCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
@@ -121,15 +122,23 @@ export async function ensureBucket(
     new PutBucketLifecycleConfigurationCommand({ Bucket: b.name, LifecycleConfiguration: { Rules } }),
   );
   if (b.objectLock) {
-    await c.s3.send(
-      new PutObjectLockConfigurationCommand({
-        Bucket: b.name,
-        ObjectLockConfiguration: {
-          ObjectLockEnabled: 'Enabled',
-          Rule: { DefaultRetention: { Mode: b.objectLock.mode, Days: b.objectLock.days } },
-        },
-      }),
-    );
+    const lock = {
+      ObjectLockEnabled: 'Enabled' as const,
+      Rule: { DefaultRetention: { Mode: b.objectLock.mode, Days: b.objectLock.days } },
+    };
+    // Only when different: moto rejects the put on a non-empty bucket ("Bucket needs to be empty").
+    const current = await c.s3.send(new GetObjectLockConfigurationCommand({ Bucket: b.name }));
+    const retention = current.ObjectLockConfiguration?.Rule?.DefaultRetention; // moto adds "Years": 0
+    const same =
+      current.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled' &&
+      retention?.Mode === b.objectLock.mode &&
+      retention?.Days === b.objectLock.days;
+    if (!same) {
+      await c.s3.send(
+        new PutObjectLockConfigurationCommand({ Bucket: b.name, ObjectLockConfiguration: lock }),
+      );
+      change('object lock', b.name);
+    }
   }
 }
 

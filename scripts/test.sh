@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `npm test`: every test, against the real local stack, starting what it needs.
+#   1. typecheck (all workspaces)   2. unit tests   3. integration tests (moto, FerretDB, Redis, clamd)
+#   4. end-to-end tests through the gateway against running services (started here if not running)
+# Ends with one summary line "N passed, N failed, N skipped". Exit code non-zero on any failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+RESULTS="$ROOT/.local/test-results"
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+
+bash infra/install.sh || exit 1
+bash scripts/ensure-keys.sh || exit 1
+bash infra/stack.sh up || exit 1
+
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+status=0
+run() { # name, then the command
+  local name="$1"
+  shift
+  echo "== $name"
+  "$@" || status=1
+}
+vitest_project() {
+  npx vitest run --project "$1" --reporter=default --reporter=json --outputFile.json="$RESULTS/$1.json"
+}
+
+run typecheck npx turbo run typecheck --output-logs=errors-only
+run unit vitest_project unit
+run integration vitest_project integration
+if [ -d e2e ] && ls e2e/*.test.ts >/dev/null 2>&1; then
+  started=()
+  for s in audit files scanner watermark appointments notify gateway; do
+    bash scripts/services.sh status "$s" >/dev/null 2>&1 || started+=("$s")
+  done
+  if [ ${#started[@]} -gt 0 ]; then bash scripts/services.sh start "${started[@]}" || status=1; fi
+  run e2e vitest_project e2e
+  if [ ${#started[@]} -gt 0 ]; then bash scripts/services.sh stop "${started[@]}"; fi
+fi
+
+node -e '
+  const fs = require("fs"); let p = 0, f = 0, s = 0;
+  for (const n of fs.readdirSync(process.argv[1])) {
+    const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + n, "utf8"));
+    p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + (r.numTodoTests || 0);
+    if (!r.success && r.numFailedTests === 0) f += 1; // a suite that failed to load counts as a failure
+  }
+  console.log(`${p} passed, ${f} failed, ${s} skipped`);
+' "$RESULTS"
+exit $status
