@@ -36,6 +36,21 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        resolve,
+        ssr,
+        test: {
+          server,
+          name: 'e2e',
+          // Through the gateway only, against the running services (scripts/test.sh starts them).
+          include: ['e2e/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['./scripts/vitest-env.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -1,13 +1,5 @@
 #!/usr/bin/env bash
-# Creates the local stack's access-token signing key pair (Ed25519) once. Never committed:
-# production mounts its own keys (JWT_PRIVATE_KEY_FILE on the gateway, public key everywhere).
+# Creates the local stack's access-token key pair once (see ensure-keys.mjs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DIR="$ROOT/.local/state/jwt"
-mkdir -p "$DIR"
-if [ ! -s "$DIR/private.pem" ] || [ ! -s "$DIR/public.pem" ]; then
-  umask 077
-  openssl genpkey -algorithm ed25519 -out "$DIR/private.pem" 2>/dev/null
-  openssl pkey -in "$DIR/private.pem" -pubout -out "$DIR/public.pem" 2>/dev/null
-  chmod 644 "$DIR/public.pem"
-fi
+node "$ROOT/scripts/ensure-keys.mjs" "$ROOT/.local/state/jwt"

@@ -25,7 +25,7 @@ vitest_project() {
   npx vitest run --project "$1" --reporter=default --reporter=json --outputFile.json="$RESULTS/$1.json"
 }
 
-run typecheck npx turbo run typecheck --output-logs=errors-only
+run typecheck npm run -s typecheck
 run unit vitest_project unit
 run integration vitest_project integration
 if [ -d e2e ] && ls e2e/*.test.ts >/dev/null 2>&1; then

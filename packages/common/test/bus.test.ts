@@ -18,19 +18,39 @@ const cleanup: (() => Promise<unknown>)[] = [];
 function uploaded(fileId = `fil_${unique('x')}`): Envelope<'file.uploaded'> {
   return createEvent(
     'file.uploaded',
-    { fileId, ownerId: 'usr_a', uploadedBy: 'usr_a', sha256: 'a'.repeat(64), size: 1, contentType: 'text/plain', bucket: 'b', key: 'k', generation: 1 },
+    {
+      fileId,
+      ownerId: 'usr_a',
+      uploadedBy: 'usr_a',
+      sha256: 'a'.repeat(64),
+      size: 1,
+      contentType: 'text/plain',
+      bucket: 'b',
+      key: 'k',
+      generation: 1,
+    },
     { correlationId: unique('req'), source: 'test' },
   );
 }
 
 async function queued(q: TempQueue, which: 'url' | 'dlqUrl' = 'url') {
   const r = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: q[which], AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: q[which],
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
   );
-  return Number(r.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(r.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  return (
+    Number(r.Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(r.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }
 
-function consume(q: TempQueue, handler: (e: Envelope) => Promise<void>, extra: { stopTimeoutMs?: number } = {}): EventConsumer {
+function consume(
+  q: TempQueue,
+  handler: (e: Envelope) => Promise<void>,
+  extra: { stopTimeoutMs?: number } = {},
+): EventConsumer {
   const c = createEventConsumer({
     name: unique('consumer'),
     sqs,
@@ -64,11 +84,20 @@ describe('event bus on the real emulator', () => {
   it('delivers a published event only to the queues whose filter policy matches', async () => {
     const wanted = await tempQueue(sqs, sns, { filter: ['file.uploaded'] });
     const other = await tempQueue(sqs, sns, { filter: ['appointment.booked'] });
-    cleanup.push(() => wanted.close(), () => other.close());
+    cleanup.push(
+      () => wanted.close(),
+      () => other.close(),
+    );
     const event = uploaded();
     await publisher.publish(event);
     const got = await eventually('the event in the matching queue', async () => {
-      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: wanted.url, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }));
+      const r = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: wanted.url,
+          MessageAttributeNames: ['All'],
+          WaitTimeSeconds: 1,
+        }),
+      );
       return r.Messages?.[0];
     });
     expect(JSON.parse(got.Body!).id).toBe(event.id);
@@ -91,7 +120,9 @@ describe('event bus on the real emulator', () => {
     const good = uploaded();
     await sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: JSON.stringify(good) }));
     await eventually('the valid message handled', () => handled.includes(good.id));
-    await eventually('the poison message in the DLQ', async () => (await queued(q, 'dlqUrl')) === 1, { timeoutMs: 30_000 });
+    await eventually('the poison message in the DLQ', async () => (await queued(q, 'dlqUrl')) === 1, {
+      timeoutMs: 30_000,
+    });
     expect(await queued(q)).toBe(0);
   });
 
@@ -100,7 +131,8 @@ describe('event bus on the real emulator', () => {
     cleanup.push(() => q.close());
     const calls: string[] = [];
     const event = uploaded();
-    for (let i = 0; i < 2; i++) await sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: JSON.stringify(event) }));
+    for (let i = 0; i < 2; i++)
+      await sqs.send(new SendMessageCommand({ QueueUrl: q.url, MessageBody: JSON.stringify(event) }));
     consume(q, async (e) => {
       calls.push(e.id);
       await sleep(200);

@@ -1,5 +1,5 @@
-import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { type SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '../src/aws/index.js';
 import { credentialsFor, unique } from '../src/testing/index.js';
 
@@ -26,14 +26,18 @@ export async function tempQueue(
 ): Promise<TempQueue> {
   const name = unique('t');
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${name}-dlq` }));
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] })))
-    .Attributes?.QueueArn;
+  const dlqArn = (
+    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
+  ).Attributes?.QueueArn;
   const q = await sqs.send(
     new CreateQueueCommand({
       QueueName: name,
       Attributes: {
         VisibilityTimeout: String(opts.visibilityTimeout ?? 30),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: String(opts.maxReceiveCount ?? 5) }),
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: dlqArn,
+          maxReceiveCount: String(opts.maxReceiveCount ?? 5),
+        }),
       },
     }),
   );
@@ -58,7 +62,8 @@ export async function tempQueue(
     url: q.QueueUrl!,
     dlqUrl: dlq.QueueUrl!,
     async close() {
-      if (subscriptionArn) await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn })).catch(() => undefined);
+      if (subscriptionArn)
+        await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscriptionArn })).catch(() => undefined);
       await sqs.send(new DeleteQueueCommand({ QueueUrl: q.QueueUrl })).catch(() => undefined);
       await sqs.send(new DeleteQueueCommand({ QueueUrl: dlq.QueueUrl })).catch(() => undefined);
     },

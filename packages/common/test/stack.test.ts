@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
+import { KMSClient } from '@aws-sdk/client-kms';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -11,7 +12,6 @@ import {
   S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { awsClientConfig, s3ClientConfig } from '../src/aws/index.js';
@@ -19,13 +19,20 @@ import { createMongo } from '../src/clients/index.js';
 import { createDecryptStream, createEncryptStream, KmsDataKeyProvider } from '../src/crypto/index.js';
 import { credentialsFor, unique } from '../src/testing/index.js';
 
-const env = { AWS_REGION: process.env.AWS_REGION ?? 'us-east-1', AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL };
+const env = {
+  AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+  AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
+};
 const files = { ...env, ...credentialsFor('files') };
 const s3 = new S3Client(s3ClientConfig(files));
 const kms = new KMSClient(awsClientConfig(files));
 const keys = new KmsDataKeyProvider(kms, process.env.KMS_DATA_KEY_ID!);
 const bucket = process.env.BUCKET_QUARANTINE!;
-const { client: mongo, db } = createMongo(process.env.MONGO_URL!, 'stack-test', unique('stack_test').replace(/-/g, '_'));
+const { client: mongo, db } = createMongo(
+  process.env.MONGO_URL!,
+  'stack-test',
+  unique('stack_test').replace(/-/g, '_'),
+);
 const redis = new Redis(process.env.REDIS_URL!);
 
 afterAll(async () => {
@@ -65,11 +72,24 @@ describe('local stack servers', () => {
     const parts = [];
     for (let i = 0, n = 1; i < cipher.length; i += partSize, n++) {
       const r = await s3.send(
-        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: up.UploadId, PartNumber: n, Body: cipher.subarray(i, i + partSize) }),
+        new UploadPartCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: up.UploadId,
+          PartNumber: n,
+          Body: cipher.subarray(i, i + partSize),
+        }),
       );
       parts.push({ ETag: r.ETag, PartNumber: n });
     }
-    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: up.UploadId, MultipartUpload: { Parts: parts } }));
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: up.UploadId,
+        MultipartUpload: { Parts: parts },
+      }),
+    );
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     expect(head.ServerSideEncryption).toBe('aws:kms');
     const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -91,7 +111,9 @@ describe('local stack servers', () => {
     const col = db.collection<{ _id: string; email: string; n: number }>('people');
     await col.createIndex({ email: 1 }, { unique: true });
     await col.insertOne({ _id: 'p1', email: 'a@example.test', n: 1 });
-    await expect(col.insertOne({ _id: 'p2', email: 'a@example.test', n: 2 })).rejects.toMatchObject({ code: 11000 });
+    await expect(col.insertOne({ _id: 'p2', email: 'a@example.test', n: 2 })).rejects.toMatchObject({
+      code: 11000,
+    });
     const updated = await col.findOneAndUpdate({ _id: 'p1', n: 1 }, { $inc: { n: 1 } }, { returnDocument: 'after' });
     expect(updated?.n).toBe(2);
     expect(await col.countDocuments()).toBe(1);

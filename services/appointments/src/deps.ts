@@ -1,12 +1,18 @@
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
+import { awsClientConfig, queueUrl } from '@medvault/common/aws';
+import {
+  type EventPublisher,
+  type IdempotencyStore,
+  RedisIdempotencyStore,
+  SnsEventPublisher,
+} from '@medvault/common/bus';
+import { createMongo, createRedis, readPem } from '@medvault/common/clients';
+import { type DependencyCheck, mongoCheck, redisCheck, snsCheck, sqsCheck } from '@medvault/common/http';
+import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { awsClientConfig } from '@medvault/common/aws';
-import { type RevocationChecker, RedisRevocationStore } from '@medvault/common/auth';
-import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import { type EventPublisher, SnsEventPublisher } from '@medvault/common/bus';
-import { type DependencyCheck, mongoCheck, redisCheck, snsCheck } from '@medvault/common/http';
-import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Config } from './config.js';
 
 export const SERVICE = 'appointments';
@@ -22,7 +28,12 @@ export interface Deps {
   db: Db;
   redis: Redis;
   sns: SNSClient;
+  sqs: SQSClient;
+  queueUrl: string;
+  idempotency: IdempotencyStore;
   publisher: EventPublisher;
+  /** Injectable clock (tests of the care grace period). */
+  now: () => Date;
   close(): Promise<void>;
 }
 
@@ -32,14 +43,44 @@ export function buildDeps(config: Config): Deps {
   const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-appointments', config.MONGO_DB);
   const redis = createRedis(config.REDIS_URL, 'medvault-appointments');
   const sns = new SNSClient(aws);
+  const sqs = new SQSClient(aws);
+  const queue = queueUrl(config.QUEUE_URL_BASE, config.APPOINTMENTS_QUEUE_NAME);
   const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);
-  const jwtPublicKey = readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, 'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)');
+  const idempotency = new RedisIdempotencyStore(redis);
+  const jwtPublicKey = readPem(
+    config.JWT_PUBLIC_KEY,
+    config.JWT_PUBLIC_KEY_FILE,
+    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
+  );
   const revocation = new RedisRevocationStore(redis);
-  const checks: DependencyCheck[] = [mongoCheck(db), redisCheck(redis), snsCheck(sns, config.EVENTS_TOPIC_ARN)];
+  const checks: DependencyCheck[] = [
+    mongoCheck(db),
+    redisCheck(redis),
+    snsCheck(sns, config.EVENTS_TOPIC_ARN),
+    sqsCheck(sqs, queue),
+  ];
   return {
-    config, logger, checks, jwtPublicKey, revocation, mongo, db, redis, sns, publisher,
+    config,
+    logger,
+    checks,
+    jwtPublicKey,
+    revocation,
+    mongo,
+    db,
+    redis,
+    sns,
+    sqs,
+    queueUrl: queue,
+    idempotency,
+    publisher,
+    now: () => new Date(),
     close: async () => {
-      await Promise.allSettled([mongo.close(), redis.quit().catch(() => redis.disconnect()), Promise.resolve(sns.destroy())]);
+      await Promise.allSettled([
+        mongo.close(),
+        redis.quit().catch(() => redis.disconnect()),
+        Promise.resolve(sns.destroy()),
+        Promise.resolve(sqs.destroy()),
+      ]);
     },
   };
 }

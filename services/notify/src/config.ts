@@ -1,5 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
 import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the notify service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
@@ -18,6 +18,28 @@ export const ConfigSchema = Type.Object({
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
   JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  /** Public base URL used in links inside notifications (the gateway). */
+  PUBLIC_BASE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8080' }),
+  SMTP_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  SMTP_PORT: ConfigFields.port(1025),
+  /** true: TLS from the first byte (port 465); false: plain, upgraded with STARTTLS when offered. */
+  SMTP_SECURE: Type.Boolean({ default: false }),
+  SMTP_FROM: Type.String({ minLength: 3, default: 'MedVault <no-reply@medvault.local>' }),
+  SMTP_USER: Type.Optional(Type.String({ minLength: 1 })),
+  SMTP_PASSWORD: Type.Optional(Type.String({ minLength: 1 })),
+  /** Redis pub/sub channel fanning live notifications out to every notify instance. */
+  LIVE_CHANNEL: Type.String({ minLength: 1, default: 'medvault:notify:live' }),
+  SSE_HEARTBEAT_SECONDS: ConfigFields.seconds(15),
+  /** Most notifications replayed to a stream resuming with Last-Event-ID. */
+  SSE_REPLAY_LIMIT: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
+  WEBHOOK_POLL_MS: Type.Integer({ minimum: 50, default: 1000 }),
+  WEBHOOK_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 5000 }),
+  WEBHOOK_BACKOFF_BASE_MS: Type.Integer({ minimum: 10, default: 5000 }),
+  WEBHOOK_BACKOFF_MAX_MS: Type.Integer({ minimum: 10, default: 3_600_000 }),
+  /** Attempts per delivery before it is marked failed. */
+  WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, default: 10 }),
+  /** Consecutive failed attempts (any delivery) after which a webhook is disabled. */
+  WEBHOOK_DISABLE_AFTER: Type.Integer({ minimum: 1, default: 20 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

@@ -1,3 +1,4 @@
+import { AppError } from '../errors/index.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -13,6 +14,17 @@ export type FileAction =
   | 'file:delete'
   | 'file:restore'
   | 'file:rescan';
+
+/** Every file action, for exhaustive checks (tests, admin tooling). */
+export const FILE_ACTIONS: readonly FileAction[] = [
+  'file:upload',
+  'file:read_metadata',
+  'file:read_content',
+  'file:share',
+  'file:delete',
+  'file:restore',
+  'file:rescan',
+];
 
 export interface FileFacts {
   ownerId: string;
@@ -73,7 +85,8 @@ export function canOnFile(p: Principal, action: FileAction, file: FileFacts, rel
       if (action === 'file:delete' || action === 'file:restore') {
         return isUploader ? allow('uploader') : deny('only the uploader or the patient may delete');
       }
-      if (action === 'file:share') return isUploader ? allow('uploader') : deny('only the uploader or the patient may share');
+      if (action === 'file:share')
+        return isUploader ? allow('uploader') : deny('only the uploader or the patient may share');
       return deny('only admins request rescans');
     }
   }
@@ -99,7 +112,8 @@ export function canOnAppointment(
   appt: { clinicianId: string; patientId: string },
 ): Decision {
   if (p.role === 'admin') return allow('admin');
-  if (p.role === 'patient') return appt.patientId === p.userId ? allow('own appointment') : deny('not your appointment');
+  if (p.role === 'patient')
+    return appt.patientId === p.userId ? allow('own appointment') : deny('not your appointment');
   if (p.role === 'clinician') {
     return appt.clinicianId === p.userId ? allow('own schedule') : deny('not your schedule');
   }
@@ -112,4 +126,28 @@ export function canReadAudit(p: Principal): Decision {
 
 export function canManageUsers(p: Principal): Decision {
   return p.role === 'admin' ? allow('admin') : deny('only admins manage users');
+}
+
+/** A user's own record is theirs to read; anyone else's is user administration. */
+export function canReadUser(p: Principal, userId: string): Decision {
+  if (p.userId === userId) return allow('own record');
+  return p.role === 'admin' ? allow('admin') : deny('only admins read other users');
+}
+
+export const EMERGENCY_REASON_MIN_LENGTH = 10;
+
+/**
+ * Break-glass (HIPAA 164.312(a)(2)(ii)): clinicians and admins may open a time-boxed grant to one
+ * patient's files, and only with a stated reason; never for themselves, never for other roles.
+ */
+export function canOpenEmergencyGrant(p: Principal, req: { patientId: string; reason: string }): Decision {
+  if (p.role !== 'clinician' && p.role !== 'admin') return deny('only clinicians and admins may use break-glass');
+  if (req.patientId === p.userId) return deny("break-glass is for another person's records");
+  if (req.reason.trim().length < EMERGENCY_REASON_MIN_LENGTH) return deny('break-glass needs a stated reason');
+  return allow('break-glass');
+}
+
+/** Throws 403 FORBIDDEN (details.reason = the policy's reason) unless the decision allows. */
+export function enforce(decision: Decision, message = 'You are not allowed to do this'): void {
+  if (!decision.allowed) throw new AppError('FORBIDDEN', message, { details: { reason: decision.reason } });
 }

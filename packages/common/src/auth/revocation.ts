@@ -39,7 +39,12 @@ export class RedisRevocationStore implements RevocationStore {
   }
 
   async revokeUserTokensBefore(userId: string, epochSeconds: number, ttlSeconds: number) {
-    await this.redis.set(`${this.prefix}:user:${userId}:not-before`, String(epochSeconds), 'EX', Math.max(1, ttlSeconds));
+    await this.redis.set(
+      `${this.prefix}:user:${userId}:not-before`,
+      String(epochSeconds),
+      'EX',
+      Math.max(1, ttlSeconds),
+    );
   }
 }
 

@@ -13,6 +13,10 @@ export function awsClientConfig(cfg: AwsConfig) {
       ? { credentials: { accessKeyId: cfg.AWS_ACCESS_KEY_ID, secretAccessKey: cfg.AWS_SECRET_ACCESS_KEY } }
       : {}),
     maxAttempts: 3,
+    // Without timeouts a stalled endpoint (network partition, paused emulator) hangs a call for
+    // ever. requestTimeout is socket inactivity, so long streams are fine; it exceeds the SQS
+    // long-poll wait (20 s max).
+    requestHandler: { connectionTimeout: 3000, requestTimeout: 30_000 },
   };
 }
 

@@ -10,10 +10,7 @@ export interface HandlerContext {
   logger: Logger;
   receiveCount: number;
 }
-export type EventHandler<T extends EventType = EventType> = (
-  event: Envelope<T>,
-  ctx: HandlerContext,
-) => Promise<void>;
+export type EventHandler<T extends EventType = EventType> = (event: Envelope<T>, ctx: HandlerContext) => Promise<void>;
 export type EventHandlers = { [T in EventType]?: EventHandler<T> };
 
 export interface EventConsumerOptions {

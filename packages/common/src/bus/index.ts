@@ -1,4 +1,11 @@
-export { createEventConsumer, type EventConsumer, type EventConsumerOptions, type EventHandler, type EventHandlers, type HandlerContext } from './consumer.js';
+export {
+  createEventConsumer,
+  type EventConsumer,
+  type EventConsumerOptions,
+  type EventHandler,
+  type EventHandlers,
+  type HandlerContext,
+} from './consumer.js';
 export { type IdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency.js';
 export { type EventPublisher, MemoryEventPublisher, SnsEventPublisher } from './publisher.js';
 export { redriveDeadLetters } from './redrive.js';

@@ -37,7 +37,10 @@ export class SnsEventPublisher implements EventPublisher {
       published.inc({ type: event.type, outcome: 'ok' });
     } catch (cause) {
       published.inc({ type: event.type, outcome: 'error' });
-      throw new AppError('DEPENDENCY_UNAVAILABLE', 'Event bus unavailable', { cause, details: { dependency: 'sns' } });
+      throw new AppError('DEPENDENCY_UNAVAILABLE', 'Event bus unavailable', {
+        cause,
+        details: { dependency: 'sns' },
+      });
     }
   }
 }

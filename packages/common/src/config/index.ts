@@ -6,9 +6,7 @@ export { loadEnvFile, parseEnvFile } from './env-file.js';
 /** Thrown at start-up when the environment does not satisfy a service's config schema. */
 export class ConfigError extends Error {
   constructor(readonly problems: { key: string; message: string }[]) {
-    super(
-      `Invalid configuration: ${problems.map((p) => `${p.key} (${p.message})`).join('; ')}`,
-    );
+    super(`Invalid configuration: ${problems.map((p) => `${p.key} (${p.message})`).join('; ')}`);
     this.name = 'ConfigError';
   }
 }

@@ -57,7 +57,8 @@ export function encodeHeader(h: Omit<Header, 'raw' | 'noncePrefix' | 'salt'> & P
 export function headerLength(buf: Buffer): number | null {
   if (buf.length < 9) return null;
   if (!buf.subarray(0, 4).equals(MAGIC)) throw new AppError('INTEGRITY_FAILED', 'Not a MedVault encrypted object');
-  if (buf.readUInt8(4) !== FORMAT_VERSION) throw new AppError('INTEGRITY_FAILED', 'Unsupported encryption format version');
+  if (buf.readUInt8(4) !== FORMAT_VERSION)
+    throw new AppError('INTEGRITY_FAILED', 'Unsupported encryption format version');
   const len = buf.readUInt32BE(5);
   if (len < FIXED || len > 70_000) throw new AppError('INTEGRITY_FAILED', 'Corrupt encryption header');
   return len;
@@ -68,7 +69,8 @@ export function decodeHeader(buf: Buffer): Header {
   if (len === null || buf.length < len) throw new AppError('INTEGRITY_FAILED', 'Truncated encryption header');
   const raw = Buffer.from(buf.subarray(0, len));
   const segmentSize = raw.readUInt32BE(9);
-  if (segmentSize < 1024 || segmentSize > 16 * 1024 * 1024) throw new AppError('INTEGRITY_FAILED', 'Corrupt segment size');
+  if (segmentSize < 1024 || segmentSize > 16 * 1024 * 1024)
+    throw new AppError('INTEGRITY_FAILED', 'Corrupt segment size');
   let off = FIXED;
   const take = () => {
     if (off + 2 > len) throw new AppError('INTEGRITY_FAILED', 'Corrupt encryption header');
@@ -86,7 +88,15 @@ export function decodeHeader(buf: Buffer): Header {
   } catch {
     throw new AppError('INTEGRITY_FAILED', 'Corrupt encryption context');
   }
-  return { segmentSize, noncePrefix: raw.subarray(13, 20), salt: raw.subarray(20, 36), keyId, wrappedKey, context, raw };
+  return {
+    segmentSize,
+    noncePrefix: raw.subarray(13, 20),
+    salt: raw.subarray(20, 36),
+    keyId,
+    wrappedKey,
+    context,
+    raw,
+  };
 }
 
 export function segmentKey(dataKey: Buffer, header: Header): Buffer {

@@ -28,12 +28,18 @@ export class KmsDataKeyProvider implements DataKeyProvider {
       new GenerateDataKeyCommand({ KeyId: this.keyId, KeySpec: 'AES_256', EncryptionContext: context }),
     );
     if (!r.Plaintext || !r.CiphertextBlob) throw new AppError('DEPENDENCY_UNAVAILABLE', 'KMS returned no data key');
-    return { plaintext: Buffer.from(r.Plaintext), wrapped: Buffer.from(r.CiphertextBlob), keyId: r.KeyId ?? this.keyId };
+    return {
+      plaintext: Buffer.from(r.Plaintext),
+      wrapped: Buffer.from(r.CiphertextBlob),
+      keyId: r.KeyId ?? this.keyId,
+    };
   }
 
   async unwrap(wrapped: Buffer, keyId: string, context: EncryptionContext): Promise<Buffer> {
     try {
-      const r = await this.kms.send(new DecryptCommand({ CiphertextBlob: wrapped, KeyId: keyId, EncryptionContext: context }));
+      const r = await this.kms.send(
+        new DecryptCommand({ CiphertextBlob: wrapped, KeyId: keyId, EncryptionContext: context }),
+      );
       if (!r.Plaintext) throw new Error('no plaintext');
       return Buffer.from(r.Plaintext);
     } catch (cause) {
@@ -41,7 +47,10 @@ export class KmsDataKeyProvider implements DataKeyProvider {
       if (name === 'InvalidCiphertextException' || name === 'IncorrectKeyException') {
         throw new AppError('INTEGRITY_FAILED', 'Data key does not match its encryption context', { cause });
       }
-      throw new AppError('DEPENDENCY_UNAVAILABLE', 'KMS unavailable', { cause, details: { dependency: 'kms' } });
+      throw new AppError('DEPENDENCY_UNAVAILABLE', 'KMS unavailable', {
+        cause,
+        details: { dependency: 'kms' },
+      });
     }
   }
 }

@@ -62,7 +62,9 @@ describe('segmented envelope encryption', () => {
 
   it('detects a dropped last segment (truncation at a segment boundary)', async () => {
     const cipher = await encrypt(randomBytes(3 * SEG + 10));
-    await expect(decrypt(cipher.subarray(0, cipher.length - (10 + TAG_LENGTH)))).rejects.toThrow(/failed authentication/);
+    await expect(decrypt(cipher.subarray(0, cipher.length - (10 + TAG_LENGTH)))).rejects.toThrow(
+      /failed authentication/,
+    );
   });
 
   it('detects two swapped segments', async () => {
@@ -99,7 +101,13 @@ describe('segmented envelope encryption', () => {
     const cipher = await encrypt(plain);
     const header = decodeHeader(cipher);
     const dataKey = await keys.unwrap(header.wrappedKey, header.keyId, ctx);
-    for (const [start, end] of [[0, 0], [0, plain.length - 1], [SEG - 1, SEG], [2 * SEG + 5, 4 * SEG + 9], [plain.length - 7, plain.length - 1]] as const) {
+    for (const [start, end] of [
+      [0, 0],
+      [0, plain.length - 1],
+      [SEG - 1, SEG],
+      [2 * SEG + 5, 4 * SEG + 9],
+      [plain.length - 7, plain.length - 1],
+    ] as const) {
       const r = segmentRange(header, plain.length, start, end);
       const slice = cipher.subarray(r.cipherStart, r.cipherEnd + 1);
       const got = await buffer(chunked(slice, 500).pipe(createRangeDecryptStream(dataKey, header, r)));

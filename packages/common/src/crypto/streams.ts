@@ -184,8 +184,14 @@ export interface SegmentRange {
 }
 
 /** Which stored bytes hold plaintext bytes [start, end] (inclusive). */
-export function segmentRange(header: Pick<Header, 'segmentSize' | 'raw'>, plainSize: number, start: number, end: number): SegmentRange {
-  if (start < 0 || end < start || end >= plainSize) throw new AppError('RANGE_NOT_SATISFIABLE', 'Range not satisfiable');
+export function segmentRange(
+  header: Pick<Header, 'segmentSize' | 'raw'>,
+  plainSize: number,
+  start: number,
+  end: number,
+): SegmentRange {
+  if (start < 0 || end < start || end >= plainSize)
+    throw new AppError('RANGE_NOT_SATISFIABLE', 'Range not satisfiable');
   const seg = header.segmentSize;
   const sealed = seg + TAG_LENGTH;
   const total = segmentCount(plainSize, seg);
@@ -195,7 +201,15 @@ export function segmentRange(header: Pick<Header, 'segmentSize' | 'raw'>, plainS
   const cipherStart = header.raw.length + firstSegment * sealed;
   const cipherEnd =
     header.raw.length + lastSegment * sealed + (lastSegment === total - 1 ? lastLen + TAG_LENGTH : sealed) - 1;
-  return { cipherStart, cipherEnd, firstSegment, lastSegment, totalSegments: total, skip: start - firstSegment * seg, take: end - start + 1 };
+  return {
+    cipherStart,
+    cipherEnd,
+    firstSegment,
+    lastSegment,
+    totalSegments: total,
+    skip: start - firstSegment * seg,
+    take: end - start + 1,
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import './formats.js';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { AppError } from '../errors/index.js';
 import { newId } from '../ids/index.js';
 import { type Actor, AnyEnvelope } from './envelope.js';

@@ -20,17 +20,18 @@ import * as e16 from './catalogue/file.infected.v1.js';
 import * as e17 from './catalogue/file.integrity_failed.v1.js';
 import * as e18 from './catalogue/file.link_created.v1.js';
 import * as e19 from './catalogue/file.processed.v1.js';
-import * as e20 from './catalogue/file.purged.v1.js';
-import * as e21 from './catalogue/file.rescan_requested.v1.js';
-import * as e22 from './catalogue/file.restored.v1.js';
-import * as e23 from './catalogue/file.scan_failed.v1.js';
-import * as e24 from './catalogue/file.scanned.v1.js';
-import * as e25 from './catalogue/file.shared.v1.js';
-import * as e26 from './catalogue/file.unshared.v1.js';
-import * as e27 from './catalogue/file.uploaded.v1.js';
-import * as e28 from './catalogue/request.completed.v1.js';
-import * as e29 from './catalogue/user.created.v1.js';
-import * as e30 from './catalogue/user.updated.v1.js';
+import * as e20 from './catalogue/file.processing_failed.v1.js';
+import * as e21 from './catalogue/file.purged.v1.js';
+import * as e22 from './catalogue/file.rescan_requested.v1.js';
+import * as e23 from './catalogue/file.restored.v1.js';
+import * as e24 from './catalogue/file.scan_failed.v1.js';
+import * as e25 from './catalogue/file.scanned.v1.js';
+import * as e26 from './catalogue/file.shared.v1.js';
+import * as e27 from './catalogue/file.unshared.v1.js';
+import * as e28 from './catalogue/file.uploaded.v1.js';
+import * as e29 from './catalogue/request.completed.v1.js';
+import * as e30 from './catalogue/user.created.v1.js';
+import * as e31 from './catalogue/user.updated.v1.js';
 
 export const catalogue = [
   e0,
@@ -64,4 +65,5 @@ export const catalogue = [
   e28,
   e29,
   e30,
+  e31,
 ] as const;

@@ -36,7 +36,9 @@ export function createBaseApp(opts: BaseAppOptions) {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : newId('request');
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+    },
     return503OnClosing: true,
     forceCloseConnections: false,
     ...opts.fastify,

@@ -1,5 +1,5 @@
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetTopicAttributesCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Redis } from 'ioredis';
@@ -7,7 +7,10 @@ import type { Db } from 'mongodb';
 import type { DependencyCheck } from './health.js';
 
 // Each check makes the smallest real request the service's own credentials allow.
-export const mongoCheck = (db: Db): DependencyCheck => ({ name: 'mongo', check: () => db.command({ ping: 1 }) });
+export const mongoCheck = (db: Db): DependencyCheck => ({
+  name: 'mongo',
+  check: () => db.command({ ping: 1 }),
+});
 export const redisCheck = (redis: Redis): DependencyCheck => ({
   name: 'redis',
   check: async () => {

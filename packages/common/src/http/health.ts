@@ -26,7 +26,10 @@ export async function runChecks(checks: DependencyCheck[]) {
         const details = await withTimeout(c.check(), TIMEOUT_MS);
         return [c.name, { status: 'up', ...(details && typeof details === 'object' ? details : {}) }] as const;
       } catch (err) {
-        return [c.name, { status: 'down', error: err instanceof Error ? err.message.slice(0, 200) : 'failed' }] as const;
+        return [
+          c.name,
+          { status: 'down', error: err instanceof Error ? err.message.slice(0, 200) : 'failed' },
+        ] as const;
       }
     }),
   );

@@ -3,6 +3,6 @@ import '../events/formats.js';
 export { type BaseApp, type BaseAppOptions, createBaseApp } from './app.js';
 export { kmsCheck, mongoCheck, redisCheck, s3Check, snsCheck, sqsCheck } from './checks.js';
 export { type DependencyCheck, registerHealth, runChecks } from './health.js';
-export { runService, type RunOptions, type Startable, startOrExit } from './lifecycle.js';
+export { type RunOptions, runService, type Startable, startOrExit } from './lifecycle.js';
 export { collectProcessMetrics, counter, gauge, histogram, registry } from './metrics.js';
 export { type Problem, registerErrorHandling, sendProblem } from './problem.js';

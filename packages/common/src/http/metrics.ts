@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * One registry per process. Metric constructors are memoised by name so building several
@@ -34,8 +34,7 @@ export function histogram<L extends string>(
   buckets?: number[],
 ): Histogram<L> {
   const m =
-    made.get(name) ??
-    new Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) });
+    made.get(name) ?? new Histogram({ name, help, labelNames, registers: [registry], ...(buckets ? { buckets } : {}) });
   made.set(name, m);
   return m as Histogram<L>;
 }

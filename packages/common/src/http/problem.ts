@@ -14,10 +14,21 @@ export interface Problem {
 }
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-  410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 416: 'Range Not Satisfiable',
-  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error',
-  502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  416: 'Range Not Satisfiable',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 export interface ProblemInput {
@@ -71,15 +82,19 @@ export function registerErrorHandling(app: FastifyInstance): void {
       for (const [k, v] of Object.entries(err.headers ?? {})) reply.header(k, v);
       const exposeDetails = err.status < 500 || err.code === 'DEPENDENCY_UNAVAILABLE';
       return sendProblem(reply, req, {
+        // Details first: a detail named like a problem member (e.g. `status`) must not replace it.
+        ...(exposeDetails && err.details ? err.details : {}),
         status: err.status,
         code: err.code,
         detail: err.status >= 500 && err.code === 'INTERNAL' ? 'An unexpected error occurred' : err.message,
-        ...(exposeDetails && err.details ? err.details : {}),
       });
     }
     const fe = err as FastifyError;
     if (fe.validation) {
-      const errors = fe.validation.map((v) => ({ field: fieldOf(v, fe.validationContext), message: v.message ?? 'invalid' }));
+      const errors = fe.validation.map((v) => ({
+        field: fieldOf(v, fe.validationContext),
+        message: v.message ?? 'invalid',
+      }));
       return sendProblem(reply, req, {
         status: 400,
         code: 'VALIDATION_FAILED',
@@ -97,6 +112,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, req, { status: 404, code: 'NOT_FOUND', detail: `No route ${req.method} ${req.url.split('?')[0]}` }),
+    sendProblem(reply, req, {
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: `No route ${req.method} ${req.url.split('?')[0]}`,
+    }),
   );
 }

@@ -15,7 +15,11 @@ export interface BusTap {
   /** Every event received so far (drains the tap queue first). */
   events(): Promise<Envelope[]>;
   /** Waits until `predicate` matches a received event, failing after timeoutMs. */
-  waitFor<T extends EventType>(type: T, predicate?: (e: Envelope<T>) => boolean, timeoutMs?: number): Promise<Envelope<T>>;
+  waitFor<T extends EventType>(
+    type: T,
+    predicate?: (e: Envelope<T>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Envelope<T>>;
   close(): Promise<void>;
 }
 
@@ -69,7 +73,9 @@ export async function openBusTap(types?: EventType[]): Promise<BusTap> {
         const hit = seen.find((e) => e.type === type && predicate(e as unknown as Envelope<typeof type>));
         if (hit) return hit as unknown as Envelope<typeof type>;
         if (Date.now() > deadline) {
-          throw new Error(`No ${type} event within ${timeoutMs} ms (saw: ${seen.map((e) => e.type).join(', ') || 'none'})`);
+          throw new Error(
+            `No ${type} event within ${timeoutMs} ms (saw: ${seen.map((e) => e.type).join(', ') || 'none'})`,
+          );
         }
         await new Promise((r) => setTimeout(r, 150));
       }

@@ -8,10 +8,20 @@ export { repoRoot } from './paths.js';
 export { localPrivateKeyPem, localPublicKeyPem, mintTestToken, type TestTokenOptions } from './tokens.js';
 
 export type ServiceName =
-  | 'gateway' | 'files' | 'scanner' | 'watermark' | 'appointments' | 'notify' | 'audit' | 'provisioner';
+  | 'gateway'
+  | 'files'
+  | 'scanner'
+  | 'watermark'
+  | 'appointments'
+  | 'notify'
+  | 'audit'
+  | 'provisioner';
 
 /** The IAM credentials provisioning minted for one service (least privilege in tests too). */
-export function credentialsFor(service: ServiceName): { AWS_ACCESS_KEY_ID: string; AWS_SECRET_ACCESS_KEY: string } {
+export function credentialsFor(service: ServiceName): {
+  AWS_ACCESS_KEY_ID: string;
+  AWS_SECRET_ACCESS_KEY: string;
+} {
   const file = join(repoRoot, '.local/state/credentials', `${service}.env`);
   let values: Record<string, string>;
   try {
@@ -19,7 +29,10 @@ export function credentialsFor(service: ServiceName): { AWS_ACCESS_KEY_ID: strin
   } catch {
     throw new Error(`No credentials for ${service} at ${file}: run 'npm run stack up' (it provisions) first`);
   }
-  return { AWS_ACCESS_KEY_ID: values.AWS_ACCESS_KEY_ID ?? '', AWS_SECRET_ACCESS_KEY: values.AWS_SECRET_ACCESS_KEY ?? '' };
+  return {
+    AWS_ACCESS_KEY_ID: values.AWS_ACCESS_KEY_ID ?? '',
+    AWS_SECRET_ACCESS_KEY: values.AWS_SECRET_ACCESS_KEY ?? '',
+  };
 }
 
 /** process.env (local.env already loaded by the test setup) plus the service's credentials. */

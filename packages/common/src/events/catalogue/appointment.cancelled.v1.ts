@@ -3,4 +3,10 @@ import { Iso, Ref } from '../envelope.js';
 
 export const type = 'appointment.cancelled';
 export const version = 1;
-export const schema = Type.Object({ appointmentId: Ref, clinicianId: Ref, patientId: Ref, start: Iso, end: Iso });
+export const schema = Type.Object({
+  appointmentId: Ref,
+  clinicianId: Ref,
+  patientId: Ref,
+  start: Iso,
+  end: Iso,
+});

@@ -3,4 +3,12 @@ import { Iso, Ref } from '../envelope.js';
 
 export const type = 'appointment.rescheduled';
 export const version = 1;
-export const schema = Type.Object({ appointmentId: Ref, clinicianId: Ref, patientId: Ref, start: Iso, end: Iso, previousStart: Iso, previousEnd: Iso });
+export const schema = Type.Object({
+  appointmentId: Ref,
+  clinicianId: Ref,
+  patientId: Ref,
+  start: Iso,
+  end: Iso,
+  previousStart: Iso,
+  previousEnd: Iso,
+});

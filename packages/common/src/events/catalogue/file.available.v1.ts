@@ -3,4 +3,9 @@ import { Ref } from '../envelope.js';
 
 export const type = 'file.available';
 export const version = 1;
-export const schema = Type.Object({ fileId: Ref, ownerId: Ref, uploadedBy: Type.Optional(Ref), patientId: Type.Optional(Ref) });
+export const schema = Type.Object({
+  fileId: Ref,
+  ownerId: Ref,
+  uploadedBy: Type.Optional(Ref),
+  patientId: Type.Optional(Ref),
+});

@@ -3,4 +3,11 @@ import { Ref } from '../envelope.js';
 
 export const type = 'file.infected';
 export const version = 1;
-export const schema = Type.Object({ fileId: Ref, ownerId: Ref, uploadedBy: Type.Optional(Ref), patientId: Type.Optional(Ref), signatures: Type.Array(Type.String()), previousStatus: Type.Optional(Type.String()) });
+export const schema = Type.Object({
+  fileId: Ref,
+  ownerId: Ref,
+  uploadedBy: Type.Optional(Ref),
+  patientId: Type.Optional(Ref),
+  signatures: Type.Array(Type.String()),
+  previousStatus: Type.Optional(Type.String()),
+});

@@ -3,4 +3,9 @@ import { Ref } from '../envelope.js';
 
 export const type = 'file.scan_failed';
 export const version = 1;
-export const schema = Type.Object({ fileId: Ref, ownerId: Ref, uploadedBy: Type.Optional(Ref), reason: Type.String({ maxLength: 500 }) });
+export const schema = Type.Object({
+  fileId: Ref,
+  ownerId: Ref,
+  uploadedBy: Type.Optional(Ref),
+  reason: Type.String({ maxLength: 500 }),
+});

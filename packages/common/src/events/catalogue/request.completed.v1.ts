@@ -3,4 +3,12 @@ import { Ref } from '../envelope.js';
 
 export const type = 'request.completed';
 export const version = 1;
-export const schema = Type.Object({ method: Type.String(), route: Type.String(), status: Type.Integer(), durationMs: Type.Number({ minimum: 0 }), resourceType: Type.Optional(Type.String()), resourceId: Type.Optional(Ref), patientId: Type.Optional(Ref) });
+export const schema = Type.Object({
+  method: Type.String(),
+  route: Type.String(),
+  status: Type.Integer(),
+  durationMs: Type.Number({ minimum: 0 }),
+  resourceType: Type.Optional(Type.String()),
+  resourceId: Type.Optional(Ref),
+  patientId: Type.Optional(Ref),
+});

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Figure } from './lib.js';
+
+/**
+ * `npm run bench`: runs every benchmark on the local stack (one at a time: 2 cores), collects
+ * their BENCH_RESULT lines, and writes bench/results/latest.{json,md,svg}. A benchmark that
+ * fails is reported as such; the others still run.
+ */
+const ROOT = join(import.meta.dirname, '..');
+const BENCHES = [
+  'services/gateway/bench/gateway.bench.ts',
+  'services/files/bench/files.bench.ts',
+  'services/scanner/bench/scan.bench.ts',
+  'bench/latency.bench.ts',
+  'services/audit/bench/audit.bench.ts',
+];
+
+interface Result {
+  name: string;
+  script: string;
+  ok: boolean;
+  figures: Figure[];
+  error?: string;
+  seconds: number;
+}
+
+function run(script: string): Promise<Result> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      process.stdout.write(d);
+    });
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+      const seconds = (Date.now() - started) / 1000;
+      if (!line) return resolve({ name: script, script, ok: false, figures: [], error: `exit ${code}, no result`, seconds });
+      const r = JSON.parse(line.slice('BENCH_RESULT '.length)) as { name: string; figures: Figure[] };
+      resolve({ name: r.name, script, ok: code === 0, figures: r.figures, seconds });
+    });
+  });
+}
+
+function markdown(results: Result[]): string {
+  const rows = results.flatMap((r) =>
+    r.ok || r.figures.length
+      ? r.figures.map(
+          (f) =>
+            `| ${r.name} | ${f.metric} | ${f.value} ${f.unit} | ${f.baseline ? `${f.baseline.label}: ${f.baseline.value} ${f.baseline.unit}` : '—'} | ${f.ratio ?? '—'} |`,
+        )
+      : [`| ${r.name} | (failed: ${r.error}) | | | |`],
+  );
+  return ['| benchmark | figure | value | baseline (same run) | ratio |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Horizontal bars of every ratio (1.0 = as fast as the baseline), as a self-contained SVG. */
+function svg(results: Result[]): string {
+  const bars = results.flatMap((r) => r.figures.filter((f) => f.ratio !== undefined).map((f) => ({ label: `${r.name}: ${f.metric}`, v: f.ratio! })));
+  const max = Math.max(1, ...bars.map((b) => b.v));
+  const h = 28 * bars.length + 60;
+  const items = bars
+    .map((b, i) => {
+      const y = 40 + i * 28;
+      const w = (b.v / max) * 420;
+      return `<text x="10" y="${y + 14}" font-size="12">${escape(b.label)}</text><rect x="420" y="${y}" width="${w.toFixed(1)}" height="18" fill="#2b6cb0"/><text x="${(425 + w).toFixed(1)}" y="${y + 14}" font-size="12">${b.v}</text>`;
+    })
+    .join('');
+  const one = 420 + 420 / max;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="${h}" font-family="sans-serif"><text x="10" y="22" font-size="15">MedVault benchmarks: ratio to the same-run baseline</text><line x1="${one}" y1="32" x2="${one}" y2="${h - 10}" stroke="#c53030" stroke-dasharray="4"/>${items}</svg>\n`;
+}
+
+function escape(s: string) {
+  return s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
+}
+
+const only = process.argv.slice(2);
+const results: Result[] = [];
+for (const script of BENCHES) {
+  if (only.length && !only.some((o) => script.includes(o))) continue;
+  if (!existsSync(join(ROOT, script))) {
+    results.push({ name: script, script, ok: false, figures: [], error: 'missing', seconds: 0 });
+    continue;
+  }
+  console.log(`\n== ${script}`);
+  results.push(await run(script));
+}
+const dir = join(ROOT, 'bench/results');
+mkdirSync(dir, { recursive: true });
+const doc = { date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, results };
+writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
+writeFileSync(join(dir, 'latest.md'), `# Benchmarks (${doc.date})\n\n${markdown(results)}\n`);
+writeFileSync(join(dir, 'latest.svg'), svg(results));
+console.log(`\n${markdown(results)}\n\nwritten: bench/results/latest.{json,md,svg}`);

@@ -1,0 +1,71 @@
+import type { Role } from '@medvault/common/auth';
+import type { BookedInterval, ScheduleSettings } from './schedule.js';
+
+export type AppointmentStatus = 'booked' | 'cancelled';
+
+export interface Appointment {
+  id: string;
+  clinicianId: string;
+  patientId: string;
+  start: Date;
+  end: Date;
+  /** PHI: returned only to the pair, never logged, never in events. */
+  reason?: string;
+  status: AppointmentStatus;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  cancelledAt?: Date;
+}
+
+/** The per-clinician document every booking change is serialised on (compare-and-set on version). */
+export interface ScheduleState {
+  version: number;
+  booked: BookedInterval[];
+  settings?: Partial<ScheduleSettings>;
+}
+
+export interface ScheduleStore {
+  load(clinicianId: string): Promise<ScheduleState>;
+  /** Replaces the booked intervals iff the version is still `expectedVersion`; false when another writer won. */
+  compareAndSet(clinicianId: string, expectedVersion: number, booked: BookedInterval[]): Promise<boolean>;
+  saveSettings(clinicianId: string, settings: Partial<ScheduleSettings>): Promise<void>;
+}
+
+export interface ListQuery {
+  clinicianId?: string;
+  patientId?: string;
+  from?: Date;
+  to?: Date;
+  status?: AppointmentStatus;
+  after?: { start: Date; id: string };
+  limit: number;
+}
+
+export interface AppointmentStore {
+  insert(a: Appointment): Promise<void>;
+  remove(id: string): Promise<void>;
+  get(id: string): Promise<Appointment | undefined>;
+  /** Conditional: only a booked appointment becomes cancelled (undefined when it was not booked). */
+  cancel(id: string, at: Date): Promise<Appointment | undefined>;
+  reschedule(id: string, start: Date, end: Date, at: Date): Promise<Appointment | undefined>;
+  countFutureBooked(clinicianId: string, patientId: string, now: Date): Promise<number>;
+  list(q: ListQuery): Promise<Appointment[]>;
+}
+
+export interface UserDirectory {
+  get(userId: string): Promise<{ role: Role; active: boolean } | undefined>;
+}
+
+export interface PendingCareEnd {
+  clinicianId: string;
+  patientId: string;
+}
+
+export interface CareEndStore {
+  schedule(p: PendingCareEnd, dueAt: Date): Promise<void>;
+  cancel(p: PendingCareEnd): Promise<void>;
+  /** Claims due entries (pushing their due time forward by leaseMs so other instances skip them). */
+  claimDue(now: Date, leaseMs: number, limit: number): Promise<PendingCareEnd[]>;
+  done(p: PendingCareEnd): Promise<void>;
+}

@@ -1,0 +1,28 @@
+import type { Startable } from '@medvault/common/http';
+import type { Logger } from '@medvault/common/logger';
+import type { BookingService } from '../domain/booking.js';
+
+/**
+ * Interval job: emits care.relationship_ended for pairs whose grace period after a cancellation
+ * expired without a new booking. Safe on several instances (entries are claimed before use).
+ */
+export function careEndJob(booking: BookingService, intervalSeconds: number, logger: Logger): Startable {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = booking
+      .endDueRelationships()
+      .then((n) => n > 0 && logger.info({ ended: n }, 'care relationships ended after grace period'))
+      .catch((err) => logger.warn({ err }, 'care end job failed; retried next tick'));
+  };
+  return {
+    start: () => {
+      timer = setInterval(tick, intervalSeconds * 1000);
+      timer.unref();
+    },
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { principalOf } from '@medvault/common/auth';
+import { AppError, dependencyUnavailable } from '@medvault/common/errors';
+import type { BaseApp } from '@medvault/common/http';
+import { isId } from '@medvault/common/ids';
+import type { LiveNotification } from '../channels/live.js';
+import { inboxView } from '../notifier.js';
+import type { wire } from '../wiring.js';
+import { StreamQuery } from './schemas.js';
+
+type Wired = ReturnType<typeof wire>;
+
+const frame = (n: LiveNotification) => {
+  const { recipientId: _r, ...rest } = n;
+  return `id: ${n.id}\nevent: notification\ndata: ${JSON.stringify(rest)}\n\n`;
+};
+
+/**
+ * GET /v1/notifications/stream: server-sent events of the caller's new notifications.
+ * Resumable: `Last-Event-ID` (or ?lastEventId) replays what was missed from the inbox, since
+ * notification ids are ULIDs that sort by time. Live messages arriving during the replay are
+ * buffered, then sent in order without duplicates. Heartbeat comments keep proxies from timing
+ * out; the stream ends when the access token expires (the client reconnects with a fresh one).
+ */
+export function streamRoutes(app: BaseApp, w: Wired, o: { heartbeatSeconds: number; replayLimit: number }) {
+  app.get(
+    '/v1/notifications/stream',
+    { onRequest: app.authenticate, schema: { querystring: StreamQuery } },
+    async (req, reply) => {
+      const p = principalOf(req);
+      const header = req.headers['last-event-id'];
+      const resumeFrom = req.query.lastEventId ?? (typeof header === 'string' && header ? header : undefined);
+      if (resumeFrom && !isId('notification', resumeFrom)) {
+        throw new AppError('VALIDATION_FAILED', 'Last-Event-ID is not a notification id', {
+          details: { errors: [{ field: 'Last-Event-ID', message: 'invalid' }] },
+        });
+      }
+      // Without the live channel the stream would silently never deliver: say so instead.
+      await w.hub.start().catch((cause) => {
+        throw dependencyUnavailable('redis', cause);
+      });
+
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': req.id,
+      });
+      res.write('retry: 3000\n\n');
+
+      let last = resumeFrom;
+      let replaying = true;
+      const buffered: LiveNotification[] = [];
+      const send = (n: LiveNotification) => {
+        if (last && n.id <= last) return;
+        last = n.id;
+        res.write(frame(n));
+      };
+      const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), o.heartbeatSeconds * 1000);
+      const expiry = setTimeout(() => res.end(), Math.max(0, p.exp * 1000 - Date.now()));
+      const end = () => res.end();
+      const unlisten = w.hub.listen(p.userId, (n) => (replaying ? buffered.push(n) : send(n)), end);
+      res.on('close', () => {
+        clearInterval(heartbeat);
+        clearTimeout(expiry);
+        unlisten();
+      });
+
+      if (resumeFrom) {
+        for (const doc of await w.inbox.since(p.userId, resumeFrom, o.replayLimit))
+          send({ ...inboxView(doc), recipientId: p.userId });
+      }
+      replaying = false;
+      for (const n of buffered.sort((a, b) => (a.id < b.id ? -1 : 1))) send(n);
+      req.log.info({ resumed: Boolean(resumeFrom) }, 'notification stream opened');
+    },
+  );
+}

@@ -1,0 +1,191 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Role } from '@medvault/common/auth';
+import { createEvent, type Envelope, type EventData, type EventType } from '@medvault/common/events';
+import { newId } from '@medvault/common/ids';
+import { mintTestToken, serviceEnv, unique } from '@medvault/common/testing';
+import { SMTPServer } from 'smtp-server';
+import { buildApp } from '../src/app.js';
+import { loadServiceConfig } from '../src/config.js';
+import { buildDeps, type Deps } from '../src/deps.js';
+import { buildHandlers } from '../src/messaging/handlers.js';
+
+export const scratch = () => unique('notify_test').replace(/-/g, '_');
+
+/** One notify "instance": own clients, app and handlers, on a shared scratch db and live channel. */
+export async function instance(db: string, channel: string, overrides: Record<string, string> = {}) {
+  const deps = buildDeps(
+    loadServiceConfig(serviceEnv('notify', { LOG_LEVEL: 'silent', MONGO_DB: db, LIVE_CHANNEL: channel, ...overrides })),
+  );
+  const app = await buildApp(deps);
+  const handlers = buildHandlers(deps);
+  const handle = async (event: Envelope) => {
+    const h = handlers[event.type] as ((e: Envelope, c: unknown) => Promise<void>) | undefined;
+    if (!h) throw new Error(`no handler for ${event.type}`);
+    await h(event, { logger: deps.logger, receiveCount: 1 });
+  };
+  return { deps, app, handle };
+}
+export type Instance = Awaited<ReturnType<typeof instance>>;
+
+export const event = <T extends EventType>(type: T, data: EventData<T>) =>
+  createEvent(type as EventType, data as never, { correlationId: 'test', source: 'test' }) as unknown as Envelope;
+
+export async function seedUser(inst: Instance, role: Role, email?: string): Promise<string> {
+  const userId = newId('user');
+  await inst.handle(event('user.created', { userId, role, active: true, ...(email ? { email } : {}) }));
+  return userId;
+}
+
+export const bearer = (sub: string, role: Role) => ({ authorization: `Bearer ${mintTestToken({ sub, role })}` });
+
+export interface Mail {
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on an ephemeral localhost port; collects what arrives. */
+export async function smtpSink() {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { port, mails, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+export interface SseEvent {
+  id?: string;
+  event?: string;
+  data?: string;
+}
+
+/** A minimal SSE client over fetch, as a browser's EventSource would read the stream. */
+export async function sseClient(url: string, headers: Record<string, string>) {
+  const ac = new AbortController();
+  const res = await fetch(url, { headers, signal: ac.signal });
+  const events: SseEvent[] = [];
+  const waiters: (() => void)[] = [];
+  let comments = 0;
+  (async () => {
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += value;
+        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const ev: SseEvent = {};
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) comments++;
+            const [k, ...v] = line.split(': ');
+            if (k === 'id' || k === 'event' || k === 'data') ev[k] = v.join(': ');
+          }
+          if (ev.data) events.push(ev);
+          for (const w of waiters.splice(0)) w();
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    status: res.status,
+    events,
+    get comments() {
+      return comments;
+    },
+    /** Resolves with the first notification matching, or rejects after timeoutMs. */
+    async next(pred: (e: SseEvent) => boolean, timeoutMs: number): Promise<SseEvent> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const hit = events.find(pred);
+        if (hit) return hit;
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no matching SSE event within ${timeoutMs} ms (got ${events.length})`);
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, left);
+          waiters.push(() => {
+            clearTimeout(t);
+            r();
+          });
+        });
+      }
+    },
+    close: () => ac.abort(),
+  };
+}
+
+/** A real HTTP receiver on an ephemeral port; `answer` decides the status of each request. */
+export async function receiver(answer: (n: number) => number) {
+  const hits: { headers: IncomingMessage['headers']; body: string; status: number }[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const status = answer(hits.length + 1);
+      hits.push({ headers: req.headers, body, status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, hits, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+export type { Deps };
+
+/**
+ * A private SQS queue subscribed to the real topic with the notify queue's filter, so a bus test
+ * does not wait behind the shared queue's backlog from other suites. Admin credentials (setup only).
+ */
+export async function privateQueue(types: string[]) {
+  const { SNSClient, SubscribeCommand, UnsubscribeCommand } = await import('@aws-sdk/client-sns');
+  const { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } = await import(
+    '@aws-sdk/client-sqs'
+  );
+  const { awsClientConfig } = await import('@medvault/common/aws');
+  const { credentialsFor } = await import('@medvault/common/testing');
+  const cfg = awsClientConfig({
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
+    ...credentialsFor('provisioner'),
+  });
+  const sqs = new SQSClient(cfg);
+  const sns = new SNSClient(cfg);
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: unique('notify-test-q') }));
+  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  const sub = await sns.send(
+    new SubscribeCommand({
+      TopicArn: process.env.EVENTS_TOPIC_ARN,
+      Protocol: 'sqs',
+      Endpoint: attrs.Attributes?.QueueArn,
+      Attributes: { RawMessageDelivery: 'true', FilterPolicy: JSON.stringify({ type: types }) },
+    }),
+  );
+  return {
+    url: QueueUrl!,
+    sqs,
+    sns,
+    close: async () => {
+      await sns.send(new UnsubscribeCommand({ SubscriptionArn: sub.SubscriptionArn })).catch(() => undefined);
+      await sqs.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined);
+      sqs.destroy();
+      sns.destroy();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import type { AddressInfo } from 'node:net';
+import { newId } from '@medvault/common/ids';
+import { mintTestToken, unique } from '@medvault/common/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { event, type Instance, instance, scratch, seedUser, sseClient } from './helpers.js';
+
+let svc: Instance;
+let url: string;
+
+beforeAll(async () => {
+  svc = await instance(scratch(), unique('notify-live-test'), { SSE_HEARTBEAT_SECONDS: '1', SMTP_PORT: '1' });
+  await svc.app.listen({ host: '127.0.0.1', port: 0 });
+  url = `http://127.0.0.1:${(svc.app.server.address() as AddressInfo).port}/v1/notifications/stream`;
+});
+
+afterAll(async () => {
+  await svc.app.close();
+  await svc.deps.db.dropDatabase().catch(() => undefined);
+  await svc.deps.close();
+});
+
+describe('notification stream', () => {
+  it('refuses a caller without a valid token', async () => {
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+  });
+
+  it("sends heartbeat comments and only the caller's own notifications", async () => {
+    const me = await seedUser(svc, 'patient');
+    const other = await seedUser(svc, 'patient');
+    const s = await sseClient(url, { authorization: `Bearer ${mintTestToken({ sub: me, role: 'patient' })}` });
+    expect(s.status).toBe(200);
+    const mine = newId('file');
+    await svc.handle(event('file.available', { fileId: newId('file'), ownerId: other }));
+    await svc.handle(event('file.available', { fileId: mine, ownerId: me }));
+    await s.next((e) => JSON.parse(e.data!).refs.fileId === mine, 2000);
+    await s.next(() => s.comments >= 2, 5000); // two heartbeat comments
+    expect(s.events).toHaveLength(1);
+    s.close();
+  });
+
+  it('ends the stream when the access token expires', async () => {
+    const me = await seedUser(svc, 'patient');
+    const res = await fetch(url, {
+      headers: { authorization: `Bearer ${mintTestToken({ sub: me, role: 'patient', ttl: 2 })}` },
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text(); // resolves only when the server ends the stream
+    expect(text).toContain('retry: 3000');
+  });
+});
