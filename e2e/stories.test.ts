@@ -112,7 +112,7 @@ describe('a clinic day, end to end through the gateway', () => {
     const link = await call('POST', `/v1/files/${ids.eicar}/links`, { token: patient.token, json: {} });
     expect(link.status).toBeGreaterThanOrEqual(400);
     for (const who of [patient.token, admin]) {
-      const inbox = await waitForNotification(who, (n) => n.type === 'file.infected' && n.fileId === ids.eicar);
+      const inbox = await waitForNotification(who, (n) => n.type === 'file.infected' && n.refs?.fileId === ids.eicar);
       expect(JSON.stringify(inbox)).not.toContain('invoice.txt');
     }
   });

@@ -47,9 +47,7 @@ export async function receiveMarked(
     );
     const hit = Messages.find((m) => m.Body?.includes(marker));
     if (hit) {
-      await sqs.send(
-        new DeleteMessageCommand({ QueueUrl: queueUrl(queue), ReceiptHandle: hit.ReceiptHandle }),
-      );
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl(queue), ReceiptHandle: hit.ReceiptHandle }));
       return hit;
     }
   } while (Date.now() < deadline);
@@ -76,8 +74,6 @@ export async function outcomeOf(p: Promise<unknown>): Promise<string> {
     return 'allowed';
   } catch (err) {
     const { name, $metadata } = err as { name: string; $metadata?: { httpStatusCode?: number } };
-    return /AccessDenied|AuthorizationError/.test(name) || $metadata?.httpStatusCode === 403
-      ? 'denied'
-      : name;
+    return /AccessDenied|AuthorizationError/.test(name) || $metadata?.httpStatusCode === 403 ? 'denied' : name;
   }
 }

@@ -26,14 +26,10 @@ describe('scanner credentials', () => {
   it('cannot write to the clean bucket nor back into quarantine', async () => {
     const { s3 } = clientsFor('scanner');
     expect(
-      await outcomeOf(
-        s3.send(new PutObjectCommand({ Bucket: process.env.BUCKET_CLEAN, Key: key, Body: 'x' })),
-      ),
+      await outcomeOf(s3.send(new PutObjectCommand({ Bucket: process.env.BUCKET_CLEAN, Key: key, Body: 'x' }))),
     ).toBe('denied');
     expect(
-      await outcomeOf(
-        s3.send(new PutObjectCommand({ Bucket: process.env.BUCKET_QUARANTINE, Key: key, Body: 'x' })),
-      ),
+      await outcomeOf(s3.send(new PutObjectCommand({ Bucket: process.env.BUCKET_QUARANTINE, Key: key, Body: 'x' }))),
     ).toBe('denied');
   });
 
@@ -54,9 +50,7 @@ describe('audit credentials', () => {
     const { s3 } = clientsFor('audit');
     const Key = `checkpoints/${uniqueId()}.json`;
     await s3.send(new PutObjectCommand({ Bucket: process.env.BUCKET_AUDIT, Key, Body: '{}' }));
-    expect(await outcomeOf(s3.send(new DeleteObjectCommand({ Bucket: process.env.BUCKET_AUDIT, Key })))).toBe(
-      'denied',
-    );
+    expect(await outcomeOf(s3.send(new DeleteObjectCommand({ Bucket: process.env.BUCKET_AUDIT, Key })))).toBe('denied');
   });
 });
 

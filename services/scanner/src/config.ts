@@ -1,5 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
 import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the scanner service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
@@ -16,7 +16,21 @@ export const ConfigSchema = Type.Object({
   QUEUE_URL_BASE: ConfigFields.url(),
   SCANNER_QUEUE_NAME: Type.String({ default: 'medvault-scanner' }),
   BUCKET_QUARANTINE: ConfigFields.nonEmpty(),
+  /** Rescans of already released files read the clean bucket (read only). */
+  BUCKET_CLEAN: Type.String({ minLength: 1, default: 'medvault-clean' }),
   KMS_DATA_KEY_ID: ConfigFields.nonEmpty(),
+  CLAMD_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  CLAMD_PORT: ConfigFields.port(3310),
+  /** Idle limit on the clamd socket (no byte sent or received for this long → transient failure). */
+  CLAMD_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 60_000 }),
+  /** Largest plaintext the scanner streams to clamd; keep <= clamd's StreamMaxLength (200M locally). */
+  SCAN_MAX_BYTES: Type.Integer({ minimum: 1, default: 200 * 1024 * 1024 }),
+  /** What to do when clamd cannot inspect a file (encrypted archive, limits exceeded). */
+  UNSCANNABLE_POLICY: Type.Union([Type.Literal('block'), Type.Literal('allow')], { default: 'block' }),
+  /** Receive count at which a transient failure becomes a final `error` verdict (<= the queue's maxReceiveCount). */
+  SCAN_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /** Readiness fails when the signature database is older than this (only when clamd reports its date). */
+  CLAMAV_DB_MAX_AGE_SECONDS: Type.Integer({ minimum: 60, default: 7 * 24 * 3600 }),
   JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),

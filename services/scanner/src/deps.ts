@@ -1,16 +1,36 @@
-import type { Redis } from 'ioredis';
-import type { Db, MongoClient } from 'mongodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, s3ClientConfig, queueUrl } from '@medvault/common/aws';
-import { type RevocationChecker, RedisRevocationStore } from '@medvault/common/auth';
+import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
+import { awsClientConfig, queueUrl, s3ClientConfig } from '@medvault/common/aws';
+import {
+  type EventPublisher,
+  type IdempotencyStore,
+  RedisIdempotencyStore,
+  SnsEventPublisher,
+} from '@medvault/common/bus';
 import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import { type EventPublisher, SnsEventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
-import { type DependencyCheck, mongoCheck, redisCheck, s3Check, kmsCheck, snsCheck, sqsCheck } from '@medvault/common/http';
+import { KmsDataKeyProvider } from '@medvault/common/crypto';
+import {
+  type DependencyCheck,
+  kmsCheck,
+  mongoCheck,
+  redisCheck,
+  s3Check,
+  snsCheck,
+  sqsCheck,
+} from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
+import type { Redis } from 'ioredis';
+import type { Db, MongoClient } from 'mongodb';
+import { ClamavScanner } from './adapters/clamav-scanner.js';
+import { ClamdClient } from './adapters/clamd.js';
+import { clamdCheck } from './adapters/clamd-check.js';
+import { openDecrypted } from './adapters/object-source.js';
+import { MongoVerdictStore } from './adapters/verdict-store.js';
 import type { Config } from './config.js';
+import type { ObjectOpener, VirusScanner } from './domain/ports.js';
 
 export const SERVICE = 'scanner';
 
@@ -31,6 +51,10 @@ export interface Deps {
   sqs: SQSClient;
   queueUrl: string;
   idempotency: IdempotencyStore;
+  clamd: ClamdClient;
+  scanner: VirusScanner;
+  opener: ObjectOpener;
+  verdicts: MongoVerdictStore;
   close(): Promise<void>;
 }
 
@@ -39,20 +63,76 @@ export function buildDeps(config: Config): Deps {
   const aws = awsClientConfig(config);
   const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-scanner', config.MONGO_DB);
   const redis = createRedis(config.REDIS_URL, 'medvault-scanner');
-  const s3 = new S3Client(s3ClientConfig(config));
-  const kms = new KMSClient(aws);
+  // Response checksums only when required: for multipart objects (how files stores uploads) the
+  // emulator reports a CRC the SDK rejects for the whole body, and every byte we read is
+  // authenticated by the envelope's AES-GCM segments anyway. Timeouts: a frozen S3/KMS fails
+  // the attempt (SQS retries) instead of hanging a worker.
+  const s3 = new S3Client({
+    ...s3ClientConfig(config),
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: { requestTimeout: 60_000, connectionTimeout: 5_000, throwOnRequestTimeout: true },
+  });
+  const kms = new KMSClient({
+    ...aws,
+    requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
+  });
   const sns = new SNSClient(aws);
   const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);
   const sqs = new SQSClient(aws);
   const queue = queueUrl(config.QUEUE_URL_BASE, config.SCANNER_QUEUE_NAME);
   const idempotency = new RedisIdempotencyStore(redis);
-  const jwtPublicKey = readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, 'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)');
+  const jwtPublicKey = readPem(
+    config.JWT_PUBLIC_KEY,
+    config.JWT_PUBLIC_KEY_FILE,
+    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
+  );
   const revocation = new RedisRevocationStore(redis);
-  const checks: DependencyCheck[] = [mongoCheck(db), redisCheck(redis), s3Check(s3, config.BUCKET_QUARANTINE), kmsCheck(kms, config.KMS_DATA_KEY_ID), snsCheck(sns, config.EVENTS_TOPIC_ARN), sqsCheck(sqs, queue)];
+  const clamd = new ClamdClient({
+    host: config.CLAMD_HOST,
+    port: config.CLAMD_PORT,
+    timeoutMs: config.CLAMD_TIMEOUT_MS,
+  });
+  const keys = new KmsDataKeyProvider(kms, config.KMS_DATA_KEY_ID);
+  const opener: ObjectOpener = { open: (ref) => openDecrypted(s3, keys, ref) };
+  const verdicts = new MongoVerdictStore(db);
+  const checks: DependencyCheck[] = [
+    mongoCheck(db),
+    redisCheck(redis),
+    s3Check(s3, config.BUCKET_QUARANTINE),
+    kmsCheck(kms, config.KMS_DATA_KEY_ID),
+    snsCheck(sns, config.EVENTS_TOPIC_ARN),
+    sqsCheck(sqs, queue),
+    clamdCheck(clamd, config.CLAMAV_DB_MAX_AGE_SECONDS),
+  ];
   return {
-    config, logger, checks, jwtPublicKey, revocation, mongo, db, redis, s3, kms, sns, publisher, sqs, queueUrl: queue, idempotency,
+    config,
+    logger,
+    checks,
+    jwtPublicKey,
+    revocation,
+    mongo,
+    db,
+    redis,
+    s3,
+    kms,
+    sns,
+    publisher,
+    sqs,
+    queueUrl: queue,
+    idempotency,
+    clamd,
+    scanner: new ClamavScanner(clamd),
+    opener,
+    verdicts,
     close: async () => {
-      await Promise.allSettled([mongo.close(), redis.quit().catch(() => redis.disconnect()), Promise.resolve(s3.destroy()), Promise.resolve(kms.destroy()), Promise.resolve(sns.destroy()), Promise.resolve(sqs.destroy())]);
+      await Promise.allSettled([
+        mongo.close(),
+        redis.quit().catch(() => redis.disconnect()),
+        Promise.resolve(s3.destroy()),
+        Promise.resolve(kms.destroy()),
+        Promise.resolve(sns.destroy()),
+        Promise.resolve(sqs.destroy()),
+      ]);
     },
   };
 }

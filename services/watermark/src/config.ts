@@ -1,5 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
 import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the watermark service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
@@ -15,6 +15,10 @@ export const ConfigSchema = Type.Object({
   BUCKET_CLEAN: ConfigFields.nonEmpty(),
   BUCKET_DERIVATIVES: ConfigFields.nonEmpty(),
   KMS_DATA_KEY_ID: ConfigFields.nonEmpty(),
+  /** Shown in the visible watermark: "Owned by <ORGANISATION_NAME>". */
+  ORGANISATION_NAME: Type.String({ minLength: 1, maxLength: 80, default: 'MedVault Clinic' }),
+  /** Images with more pixels are refused before decoding (decompression bombs). */
+  WATERMARK_MAX_PIXELS: Type.Integer({ minimum: 1, default: 100_000_000 }),
   JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),

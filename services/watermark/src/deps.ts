@@ -1,15 +1,24 @@
-import type { Redis } from 'ioredis';
-import { S3Client } from '@aws-sdk/client-s3';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, s3ClientConfig, queueUrl } from '@medvault/common/aws';
-import { type RevocationChecker, RedisRevocationStore } from '@medvault/common/auth';
+import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
+import { awsClientConfig, queueUrl, s3ClientConfig } from '@medvault/common/aws';
+import {
+  type EventPublisher,
+  type IdempotencyStore,
+  RedisIdempotencyStore,
+  SnsEventPublisher,
+} from '@medvault/common/bus';
 import { createRedis, readPem } from '@medvault/common/clients';
-import { type EventPublisher, SnsEventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
-import { type DependencyCheck, redisCheck, s3Check, kmsCheck, snsCheck, sqsCheck } from '@medvault/common/http';
+import { KmsDataKeyProvider } from '@medvault/common/crypto';
+import { type DependencyCheck, kmsCheck, redisCheck, s3Check, snsCheck, sqsCheck } from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
+import type { Redis } from 'ioredis';
+import { s3DerivativeStore, s3Opener } from './adapters/objects.js';
+import { SharpRenderer } from './adapters/sharp-renderer.js';
 import type { Config } from './config.js';
+import type { DerivativeStore, ObjectOpener, Renderer } from './domain/ports.js';
 
 export const SERVICE = 'watermark';
 
@@ -28,6 +37,9 @@ export interface Deps {
   sqs: SQSClient;
   queueUrl: string;
   idempotency: IdempotencyStore;
+  opener: ObjectOpener;
+  renderer: Renderer;
+  derivatives: DerivativeStore;
   close(): Promise<void>;
 }
 
@@ -35,20 +47,64 @@ export function buildDeps(config: Config): Deps {
   const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
   const aws = awsClientConfig(config);
   const redis = createRedis(config.REDIS_URL, 'medvault-watermark');
-  const s3 = new S3Client(s3ClientConfig(config));
-  const kms = new KMSClient(aws);
+  // Response checksums only when required: for multipart objects (how files stores uploads) the
+  // emulator reports a CRC the SDK rejects for the whole body, and every byte we read is
+  // authenticated by the envelope's AES-GCM segments anyway. Timeouts: a frozen S3/KMS fails
+  // the attempt (SQS retries) instead of hanging a worker.
+  const s3 = new S3Client({
+    ...s3ClientConfig(config),
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    requestHandler: { requestTimeout: 60_000, connectionTimeout: 5_000, throwOnRequestTimeout: true },
+  });
+  const kms = new KMSClient({
+    ...aws,
+    requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
+  });
   const sns = new SNSClient(aws);
   const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);
   const sqs = new SQSClient(aws);
   const queue = queueUrl(config.QUEUE_URL_BASE, config.WATERMARK_QUEUE_NAME);
   const idempotency = new RedisIdempotencyStore(redis);
-  const jwtPublicKey = readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, 'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)');
+  const jwtPublicKey = readPem(
+    config.JWT_PUBLIC_KEY,
+    config.JWT_PUBLIC_KEY_FILE,
+    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
+  );
   const revocation = new RedisRevocationStore(redis);
-  const checks: DependencyCheck[] = [redisCheck(redis), s3Check(s3, config.BUCKET_CLEAN), s3Check(s3, config.BUCKET_DERIVATIVES), kmsCheck(kms, config.KMS_DATA_KEY_ID), snsCheck(sns, config.EVENTS_TOPIC_ARN), sqsCheck(sqs, queue)];
+  const checks: DependencyCheck[] = [
+    redisCheck(redis),
+    s3Check(s3, config.BUCKET_CLEAN),
+    s3Check(s3, config.BUCKET_DERIVATIVES),
+    kmsCheck(kms, config.KMS_DATA_KEY_ID),
+    snsCheck(sns, config.EVENTS_TOPIC_ARN),
+    sqsCheck(sqs, queue),
+  ];
+  const keys = new KmsDataKeyProvider(kms, config.KMS_DATA_KEY_ID);
   return {
-    config, logger, checks, jwtPublicKey, revocation, redis, s3, kms, sns, publisher, sqs, queueUrl: queue, idempotency,
+    config,
+    logger,
+    checks,
+    jwtPublicKey,
+    revocation,
+    redis,
+    s3,
+    kms,
+    sns,
+    publisher,
+    sqs,
+    queueUrl: queue,
+    idempotency,
+    opener: s3Opener(s3, keys),
+    renderer: new SharpRenderer(),
+    derivatives: s3DerivativeStore(s3, keys, config.BUCKET_DERIVATIVES),
     close: async () => {
-      await Promise.allSettled([redis.quit().catch(() => redis.disconnect()), Promise.resolve(s3.destroy()), Promise.resolve(kms.destroy()), Promise.resolve(sns.destroy()), Promise.resolve(sqs.destroy())]);
+      await Promise.allSettled([
+        redis.quit().catch(() => redis.disconnect()),
+        Promise.resolve(s3.destroy()),
+        Promise.resolve(kms.destroy()),
+        Promise.resolve(sns.destroy()),
+        Promise.resolve(sqs.destroy()),
+      ]);
     },
   };
 }

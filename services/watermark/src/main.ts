@@ -16,6 +16,8 @@ startOrExit(async () => {
     handlers: buildHandlers(deps),
     idempotency: deps.idempotency,
     logger: deps.logger,
+    // One image at a time per instance: the memory bound of a rendition is one decoded image.
+    batchSize: 1,
   });
   deps.logger.info({ port: config.WATERMARK_PORT }, `${SERVICE} starting`);
   await runService({

@@ -1,7 +1,34 @@
 import type { EventHandlers } from '@medvault/common/bus';
+import type { Envelope } from '@medvault/common/events';
+import { counter } from '@medvault/common/http';
 import type { Deps } from '../deps.js';
+import { type ProcessDeps, processFile } from '../domain/process-file.js';
 
-/** The events the watermark service reacts to (its queue's filter policy delivers only these). */
-export function buildHandlers(_deps: Deps): EventHandlers {
-  return {};
+const outcomes = counter('watermark_files_total', 'Clean files handled by outcome', ['outcome']);
+
+export function processDepsOf(deps: Deps): ProcessDeps {
+  return {
+    opener: deps.opener,
+    renderer: deps.renderer,
+    derivatives: deps.derivatives,
+    publish: (e) => deps.publisher.publish(e as unknown as Envelope),
+    organisation: deps.config.ORGANISATION_NAME,
+    maxPixels: deps.config.WATERMARK_MAX_PIXELS,
+    derivativesBucket: deps.config.BUCKET_DERIVATIVES,
+  };
+}
+
+/** The watermark service reacts to file.clean only (its queue's filter policy). */
+export function buildHandlers(deps: Deps): EventHandlers {
+  return {
+    'file.clean': async (event, ctx) => {
+      const outcome = await processFile(processDepsOf(deps), event.data, event.correlationId);
+      outcomes.inc({ outcome });
+      const level = outcome === 'processed' ? 'info' : 'warn';
+      ctx.logger[level](
+        { fileId: event.data.fileId, generation: event.data.generation, outcome },
+        'clean file handled',
+      );
+    },
+  };
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { databaseAgeSeconds, decide, parseScanReply, parseVersion } from './verdict.js';
+
+describe('clamd reply interpretation', () => {
+  it('reads "stream: OK" as clean', () => {
+    expect(decide(parseScanReply('stream: OK\0'), 'block')).toEqual({ verdict: 'clean', signatures: [] });
+  });
+
+  it('reads a FOUND line as infected with the signature name', () => {
+    const d = decide(parseScanReply('stream: Eicar-Test-Signature.UNOFFICIAL FOUND\0'), 'block');
+    expect(d).toEqual({ verdict: 'infected', signatures: ['Eicar-Test-Signature.UNOFFICIAL'] });
+  });
+
+  it('treats an encrypted archive as an error under the block policy, never as clean', () => {
+    const d = decide(parseScanReply('stream: Heuristics.Encrypted.Zip FOUND'), 'block');
+    expect(d.verdict).toBe('error');
+    expect(d.error).toMatch(/unscannable/);
+  });
+
+  it('lets an unscannable file pass only when the policy says allow', () => {
+    expect(decide(parseScanReply('stream: Heuristics.Limits.Exceeded.MaxFileSize FOUND'), 'allow').verdict).toBe(
+      'clean',
+    );
+  });
+
+  it('keeps infected when a real signature accompanies an unscannable marker', () => {
+    const d = decide({ kind: 'found', signatures: ['Heuristics.Encrypted.Zip', 'Win.Trojan.X'] }, 'allow');
+    expect(d.verdict).toBe('infected');
+  });
+
+  it('maps a clamd ERROR reply to an error verdict', () => {
+    const d = decide(parseScanReply('INSTREAM size limit exceeded. ERROR\0'), 'block');
+    expect(d).toMatchObject({ verdict: 'error', error: 'INSTREAM size limit exceeded.' });
+  });
+
+  it('never reads an unexpected reply as clean', () => {
+    expect(decide(parseScanReply('UNKNOWN COMMAND'), 'allow').verdict).toBe('error');
+    expect(decide(parseScanReply(''), 'allow').verdict).toBe('error');
+  });
+});
+
+describe('clamd version', () => {
+  it('parses engine, database version and date', () => {
+    const v = parseVersion('ClamAV 1.4.6/27500/Sun Nov 22 09:00:00 2026\0');
+    expect(v).toEqual({ engine: 'ClamAV 1.4.6', databaseVersion: '27500', databaseDate: '2026-11-22T09:00:00.000Z' });
+    expect(databaseAgeSeconds(v, new Date('2026-11-22T10:00:00Z'))).toBe(3600);
+  });
+
+  it('reports database version 0 and no age when clamd has no official database', () => {
+    const v = parseVersion('ClamAV 1.4.6\0');
+    expect(v).toEqual({ engine: 'ClamAV 1.4.6', databaseVersion: '0' });
+    expect(databaseAgeSeconds(v, new Date())).toBeUndefined();
+  });
+});

@@ -1,0 +1,59 @@
+import { pipeline, type Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createDecryptStream, createEncryptStream, type DataKeyProvider } from '@medvault/common/crypto';
+import { AppError } from '@medvault/common/errors';
+import type { DerivativeStore, ObjectOpener } from '../domain/ports.js';
+
+const s3Error = (cause: unknown) => {
+  const name = (cause as { name?: string }).name ?? '';
+  if (name === 'NoSuchKey' || name === 'NotFound') return new AppError('NOT_FOUND', 'object not found', { cause });
+  return new AppError('DEPENDENCY_UNAVAILABLE', 's3 unavailable', { cause, details: { dependency: 's3' } });
+};
+
+/** Streams clean objects decrypted; every 64 KiB segment is authenticated before release. */
+export function s3Opener(s3: S3Client, keys: DataKeyProvider): ObjectOpener {
+  return {
+    async open(ref) {
+      let body: Readable;
+      try {
+        const r = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+        if (!r.Body) throw new Error('empty body');
+        body = r.Body as Readable;
+      } catch (e) {
+        throw s3Error(e);
+      }
+      const decrypt = createDecryptStream({ keys, expectedContext: { fileId: ref.fileId, ownerId: ref.ownerId } });
+      return pipeline(body, decrypt, () => undefined);
+    },
+  };
+}
+
+/**
+ * Stores renditions in the derivatives bucket, in the same envelope format and context as the
+ * original. The rendition is already in memory (sharp produced it), so it is sent as one body.
+ */
+export function s3DerivativeStore(s3: S3Client, keys: DataKeyProvider, bucket: string): DerivativeStore {
+  return {
+    async put({ key, data, context }) {
+      const { stream } = await createEncryptStream(keys, context);
+      const parts: Buffer[] = [];
+      stream.on('data', (c: Buffer) => parts.push(c));
+      const done = new Promise((resolve, reject) => stream.once('end', resolve).once('error', reject));
+      stream.end(data);
+      await done;
+      try {
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: Buffer.concat(parts),
+            ContentType: 'application/octet-stream',
+          }),
+        );
+      } catch (e) {
+        throw s3Error(e);
+      }
+      return { bucket, key };
+    },
+  };
+}
