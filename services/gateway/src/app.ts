@@ -1,15 +1,39 @@
 import { tokenVerifier } from '@medvault/common/auth';
 import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
+import { accessAuditPlugin } from './http/access-audit.js';
+import { authRoutes } from './http/auth-routes.js';
+import { docsPlugin } from './http/docs.js';
+import { proxyRoutes } from './http/proxy.js';
+import { securityPlugin } from './http/security.js';
+import { userRoutes } from './http/user-routes.js';
 
 /** Builds the gateway HTTP app from its dependencies. Never reads the environment, never listens. */
 export async function buildApp(deps: Deps) {
-  const app = createBaseApp({ service: SERVICE, logger: deps.logger, checks: deps.checks });
+  const c = deps.config;
+  const app = createBaseApp({
+    service: SERVICE,
+    logger: deps.logger,
+    checks: deps.checks,
+    bodyLimit: c.BODY_LIMIT_BYTES,
+    fastify: {
+      trustProxy: c.TRUST_PROXY,
+      ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
+    },
+  });
   await app.register(tokenVerifier, {
     publicKey: deps.jwtPublicKey,
-    issuer: deps.config.JWT_ISSUER,
-    audience: deps.config.JWT_AUDIENCE,
+    issuer: c.JWT_ISSUER,
+    audience: c.JWT_AUDIENCE,
     revocation: deps.revocation,
   });
+  // Order matters: docs (swagger collects routes) and security (rate limit hooks every route)
+  // must be registered before the routes they cover.
+  await app.register(docsPlugin);
+  await app.register(accessAuditPlugin, { deps });
+  await app.register(securityPlugin, { deps });
+  await app.register(authRoutes, { deps });
+  await app.register(userRoutes, { deps });
+  await app.register(proxyRoutes, { deps });
   return app;
 }

@@ -10,3 +10,46 @@ describe('gateway configuration', () => {
     expect(() => loadServiceConfig({ GATEWAY_PORT: 'eighty' })).toThrow(/GATEWAY_PORT/);
   });
 });
+
+describe('gateway configuration: auth, routing and edge keys', () => {
+  const base = {
+    MONGO_URL: 'mongodb://127.0.0.1:27017',
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    EVENTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:medvault-events',
+    QUEUE_URL_BASE: 'http://127.0.0.1:4566/123456789012',
+    FILES_URL: 'http://127.0.0.1:8081',
+    APPOINTMENTS_URL: 'http://127.0.0.1:8084',
+    NOTIFY_URL: 'http://127.0.0.1:8085',
+    AUDIT_URL: 'http://127.0.0.1:8086',
+  };
+
+  it('applies sane defaults', () => {
+    const c = loadServiceConfig(base);
+    expect(c).toMatchObject({
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+      LOGIN_MAX_FAILURES: 5,
+      RATE_LIMIT_ENABLED: true,
+      CORS_ORIGINS: '',
+      TRUST_PROXY: false,
+    });
+  });
+
+  it('names a missing upstream URL', () => {
+    const { FILES_URL: _omit, ...rest } = base;
+    expect(() => loadServiceConfig(rest)).toThrow(/FILES_URL/);
+  });
+
+  it('refuses an access token lifetime above an hour', () => {
+    expect(() => loadServiceConfig({ ...base, ACCESS_TOKEN_TTL_SECONDS: '86400' })).toThrow(/ACCESS_TOKEN_TTL_SECONDS/);
+  });
+
+  it('needs the TLS certificate and key together', () => {
+    expect(() => loadServiceConfig({ ...base, TLS_CERT_FILE: '/tmp/cert.pem' })).toThrow(
+      /TLS_CERT_FILE and TLS_KEY_FILE/,
+    );
+  });
+
+  it('refuses a malformed bootstrap admin email', () => {
+    expect(() => loadServiceConfig({ ...base, BOOTSTRAP_ADMIN_EMAIL: 'admin' })).toThrow(/BOOTSTRAP_ADMIN_EMAIL/);
+  });
+});

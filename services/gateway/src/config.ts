@@ -1,6 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
 
+const bool = (def: boolean) => Type.Boolean({ default: def });
+const bytes = (def: number) => Type.Integer({ minimum: 1024, default: def });
+const ms = (def: number) => Type.Integer({ minimum: 0, default: def });
+
 /** Everything the gateway service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
   ...AwsConfigSchema.properties,
@@ -17,11 +21,49 @@ export const ConfigSchema = Type.Object({
   GATEWAY_QUEUE_NAME: Type.String({ default: 'medvault-gateway' }),
   JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  /** Only the gateway holds the signing key; every other service verifies with the public key. */
+  JWT_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
   JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 3600, default: 900 }),
+  REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, default: 7 * 24 * 3600 }),
+  BOOTSTRAP_ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' })),
+  BOOTSTRAP_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 12 })),
+  FILES_URL: ConfigFields.url(),
+  APPOINTMENTS_URL: ConfigFields.url(),
+  NOTIFY_URL: ConfigFields.url(),
+  AUDIT_URL: ConfigFields.url(),
+  /** Time to the upstream's response headers; SSE streams have no body timeout. */
+  UPSTREAM_TIMEOUT_MS: ms(30_000),
+  /** Idle time allowed between two body chunks of a proxied download/upload. */
+  UPSTREAM_BODY_TIMEOUT_MS: ms(120_000),
+  RATE_LIMIT_ENABLED: bool(true),
+  /** Requests per window per user (authenticated) or per IP (anonymous). */
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
+  RATE_LIMIT_ANON_MAX: Type.Integer({ minimum: 1, default: 120 }),
+  RATE_LIMIT_WINDOW_SECONDS: ConfigFields.seconds(60),
+  /** Failed logins tolerated per account, and distinct accounts failing from one IP (LOGIN_MAX_FAILURES_PER_IP), per window. */
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 50 }),
+  LOGIN_WINDOW_SECONDS: ConfigFields.seconds(900),
+  /** Comma-separated allowed browser origins; empty = no cross-origin access. */
+  CORS_ORIGINS: Type.String({ default: '' }),
+  /** Trust X-Forwarded-For from a load balancer in front (false when the gateway is the edge). */
+  TRUST_PROXY: bool(false),
+  TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  BODY_LIMIT_BYTES: bytes(256 * 1024),
+  UPLOAD_BODY_LIMIT_BYTES: bytes(512 * 1024 * 1024),
+  /** Bounded in-memory queue of access-audit events awaiting publication. */
+  AUDIT_QUEUE_MAX: Type.Integer({ minimum: 10, default: 10_000 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
 export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig(ConfigSchema, env);
+  const config = loadConfig(ConfigSchema, env);
+  if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
+    throw new Error('Invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  return config;
 }

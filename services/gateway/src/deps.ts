@@ -1,16 +1,35 @@
+import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig, queueUrl } from '@medvault/common/aws';
-import { type RevocationChecker, RedisRevocationStore } from '@medvault/common/auth';
+import { RedisRevocationStore } from '@medvault/common/auth';
 import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import { type EventPublisher, SnsEventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
+import {
+  type EventPublisher,
+  SnsEventPublisher,
+  type IdempotencyStore,
+  RedisIdempotencyStore,
+} from '@medvault/common/bus';
 import { type DependencyCheck, mongoCheck, redisCheck, snsCheck, sqsCheck } from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
+import { MongoUserRepository } from './adapters/mongo-users.js';
+import { BackgroundPublisher } from './adapters/outbox.js';
+import { RedisLoginThrottle, RedisNotBeforeReader, RedisRefreshTokenStore } from './adapters/redis-auth.js';
 import type { Config } from './config.js';
+import { AuthService } from './domain/auth.js';
+import { AccessTokenSigner } from './domain/tokens.js';
+import { UserService } from './domain/users.js';
 
 export const SERVICE = 'gateway';
+
+export interface Upstreams {
+  files: string;
+  appointments: string;
+  notify: string;
+  audit: string;
+}
 
 /** Everything the gateway service talks to. The only place its clients are constructed. */
 export interface Deps {
@@ -18,15 +37,23 @@ export interface Deps {
   logger: Logger;
   checks: DependencyCheck[];
   jwtPublicKey: string;
-  revocation: RevocationChecker;
+  revocation: RedisRevocationStore;
   mongo: MongoClient;
   db: Db;
   redis: Redis;
   sns: SNSClient;
   publisher: EventPublisher;
+  /** Non-blocking sink every gateway event goes through (access audit, auth, users). */
+  events: BackgroundPublisher;
   sqs: SQSClient;
   queueUrl: string;
   idempotency: IdempotencyStore;
+  userRepo: MongoUserRepository;
+  users: UserService;
+  auth: AuthService;
+  upstreams: Upstreams;
+  /** PEM cert + key when TLS_CERT_FILE / TLS_KEY_FILE are configured. */
+  tls?: { cert: string; key: string };
   close(): Promise<void>;
 }
 
@@ -37,16 +64,93 @@ export function buildDeps(config: Config): Deps {
   const redis = createRedis(config.REDIS_URL, 'medvault-gateway');
   const sns = new SNSClient(aws);
   const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);
+  const events = new BackgroundPublisher(publisher, logger, { maxQueue: config.AUDIT_QUEUE_MAX });
   const sqs = new SQSClient(aws);
   const queue = queueUrl(config.QUEUE_URL_BASE, config.GATEWAY_QUEUE_NAME);
   const idempotency = new RedisIdempotencyStore(redis);
-  const jwtPublicKey = readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, 'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)');
+  const jwtPublicKey = readPem(
+    config.JWT_PUBLIC_KEY,
+    config.JWT_PUBLIC_KEY_FILE,
+    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
+  );
+  const jwtPrivateKey = readPem(
+    config.JWT_PRIVATE_KEY,
+    config.JWT_PRIVATE_KEY_FILE,
+    'JWT private key (JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE)',
+  );
+  const signer = new AccessTokenSigner({
+    privateKeyPem: jwtPrivateKey,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
   const revocation = new RedisRevocationStore(redis);
-  const checks: DependencyCheck[] = [mongoCheck(db), redisCheck(redis), snsCheck(sns, config.EVENTS_TOPIC_ARN), sqsCheck(sqs, queue)];
+  const userRepo = new MongoUserRepository(db);
+  const users = new UserService({
+    users: userRepo,
+    revocation,
+    events,
+    accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+    source: SERVICE,
+  });
+  const auth = new AuthService({
+    users: userRepo,
+    refresh: new RedisRefreshTokenStore(redis),
+    throttle: new RedisLoginThrottle(redis, {
+      maxPerAccount: config.LOGIN_MAX_FAILURES,
+      maxPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: config.LOGIN_WINDOW_SECONDS,
+    }),
+    revocation,
+    notBefore: new RedisNotBeforeReader(redis),
+    signer,
+    events,
+    refreshTtlSeconds: config.REFRESH_TOKEN_TTL_SECONDS,
+    source: SERVICE,
+  });
+  const tls =
+    config.TLS_CERT_FILE && config.TLS_KEY_FILE
+      ? { cert: readFileSync(config.TLS_CERT_FILE, 'utf8'), key: readFileSync(config.TLS_KEY_FILE, 'utf8') }
+      : undefined;
+  const checks: DependencyCheck[] = [
+    mongoCheck(db),
+    redisCheck(redis),
+    snsCheck(sns, config.EVENTS_TOPIC_ARN),
+    sqsCheck(sqs, queue),
+  ];
   return {
-    config, logger, checks, jwtPublicKey, revocation, mongo, db, redis, sns, publisher, sqs, queueUrl: queue, idempotency,
+    config,
+    logger,
+    checks,
+    jwtPublicKey,
+    revocation,
+    mongo,
+    db,
+    redis,
+    sns,
+    publisher,
+    events,
+    sqs,
+    queueUrl: queue,
+    idempotency,
+    userRepo,
+    users,
+    auth,
+    upstreams: {
+      files: config.FILES_URL,
+      appointments: config.APPOINTMENTS_URL,
+      notify: config.NOTIFY_URL,
+      audit: config.AUDIT_URL,
+    },
+    ...(tls ? { tls } : {}),
     close: async () => {
-      await Promise.allSettled([mongo.close(), redis.quit().catch(() => redis.disconnect()), Promise.resolve(sns.destroy()), Promise.resolve(sqs.destroy())]);
+      await events.stop(8_000); // flush queued access-audit events before the clients close
+      await Promise.allSettled([
+        mongo.close(),
+        redis.quit().catch(() => redis.disconnect()),
+        Promise.resolve(sns.destroy()),
+        Promise.resolve(sqs.destroy()),
+      ]);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { createEventConsumer } from '@medvault/common/bus';
 import { runService, startOrExit } from '@medvault/common/http';
 import { buildApp } from './app.js';
+import { bootstrapWithRetry } from './bootstrap.js';
 import { loadServiceConfig } from './config.js';
 import { buildDeps, SERVICE } from './deps.js';
 import { buildHandlers } from './messaging/handlers.js';
@@ -16,14 +17,18 @@ startOrExit(async () => {
     handlers: buildHandlers(deps),
     idempotency: deps.idempotency,
     logger: deps.logger,
+    // Nothing long-running in its handlers: do not let a long poll eat the whole drain budget.
+    stopTimeoutMs: 12_000,
   });
-  deps.logger.info({ port: config.GATEWAY_PORT }, `${SERVICE} starting`);
+  // Not awaited: the gateway listens (and reports not-ready) while Mongo is still coming up.
+  const boot = bootstrapWithRetry(deps);
+  deps.logger.info({ port: config.GATEWAY_PORT, tls: Boolean(deps.tls) }, `${SERVICE} starting`);
   await runService({
     app,
     host: config.HOST,
     port: config.GATEWAY_PORT,
     logger: deps.logger,
-    workers: [consumer],
+    workers: [consumer, { start() {}, stop: async () => boot.stop() }],
     close: deps.close,
   });
 });

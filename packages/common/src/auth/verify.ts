@@ -61,9 +61,17 @@ async function plugin(app: FastifyInstance, opts: TokenVerifierOptions) {
       exp: claims.exp,
       ...(claims.sid ? { sessionId: claims.sid } : {}),
     };
-    if (await opts.revocation.isRevoked({ ...principal })) {
-      throw new AppError('TOKEN_REVOKED', 'Access token has been revoked');
+    let revoked: boolean;
+    try {
+      revoked = await opts.revocation.isRevoked({ ...principal });
+    } catch (cause) {
+      // Fail closed: without the revocation list a logged-out token could still pass.
+      throw new AppError('DEPENDENCY_UNAVAILABLE', 'Cannot check token revocation', {
+        cause,
+        details: { dependency: 'redis' },
+      });
     }
+    if (revoked) throw new AppError('TOKEN_REVOKED', 'Access token has been revoked');
     req.principal = principal;
   });
 }

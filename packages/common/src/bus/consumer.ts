@@ -107,11 +107,12 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
     batchSize: opts.batchSize ?? 5,
     visibilityTimeout,
     heartbeatInterval: opts.heartbeatInterval ?? Math.max(1, Math.floor(visibilityTimeout / 3)),
-    waitTimeSeconds: opts.waitTimeSeconds ?? 10,
+    // Short long-polls bound how long stop() waits for the receive in flight.
+    waitTimeSeconds: opts.waitTimeSeconds ?? 5,
     messageSystemAttributeNames: ['ApproximateReceiveCount'],
     attributeNames: ['ApproximateReceiveCount'] as never,
     messageAttributeNames: ['All'],
-    pollingCompleteWaitTimeMs: opts.stopTimeoutMs ?? 30_000,
+    pollingCompleteWaitTimeMs: opts.stopTimeoutMs ?? 20_000,
     handleMessage,
     terminateVisibilityTimeout: (messages: Message[]) => {
       const m = messages[0];

@@ -1,0 +1,199 @@
+/**
+ * Benchmark (not a test): authenticated small GETs through the gateway vs. direct to an upstream
+ * service in the same run, on loopback, bounded in count and time. Prints requests/s, p50/p99 and
+ * the gateway/direct ratio.
+ *
+ *   node --conditions=source --import tsx services/gateway/bench/gateway.bench.ts
+ *   BENCH_REQUESTS=3000 BENCH_CONCURRENCY=16 BENCH_PUBLISH=1 ... (publish access-audit events for real)
+ *
+ * The upstream verifies the token itself (same tokenVerifier as every internal service), so the
+ * difference is what the gateway adds: its own verification, revocation and rate-limit look-ups in
+ * Redis, the proxy hop and access-audit bookkeeping. By default audit events go to a counting sink
+ * instead of SNS, so a benchmark never floods the shared audit queue.
+ */
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
+import { RedisRevocationStore, tokenVerifier } from '@medvault/common/auth';
+import type { EventPublisher } from '@medvault/common/bus';
+import { loadEnvFile } from '@medvault/common/config';
+import { createRedis } from '@medvault/common/clients';
+import { mintTestToken, repoRoot, serviceEnv } from '@medvault/common/testing';
+import { BackgroundPublisher } from '../src/adapters/outbox.js';
+import { buildApp } from '../src/app.js';
+import { loadServiceConfig } from '../src/config.js';
+import { buildDeps } from '../src/deps.js';
+
+loadEnvFile(`${repoRoot}/infra/env/local.env`);
+process.chdir(repoRoot); // key file paths in local.env are relative to the repository
+const N = Math.min(Number(process.env.BENCH_REQUESTS ?? 2000), 20_000);
+const C = Math.min(Number(process.env.BENCH_CONCURRENCY ?? 16), 128);
+const MAX_MS = Math.min(Number(process.env.BENCH_MAX_SECONDS ?? 5), 30) * 1000;
+
+/** Same shape as bench/lib.ts (the runner collects the BENCH_RESULT line); kept local so this file stays in its package. */
+interface Figure {
+  metric: string;
+  value: number;
+  unit: string;
+  baseline?: { label: string; value: number; unit: string };
+  ratio?: number;
+  note?: string;
+}
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+function figure(metric: string, value: number, unit: string, baseline?: Figure['baseline'], note?: string): Figure {
+  const f: Figure = { metric, value: round(value), unit };
+  if (baseline) {
+    f.baseline = { ...baseline, value: round(baseline.value) };
+    if (baseline.value > 0) f.ratio = round(value / baseline.value, 3);
+  }
+  if (note) f.note = note;
+  return f;
+}
+function report(name: string, figures: Figure[]) {
+  console.log(`BENCH_RESULT ${JSON.stringify({ name, figures })}`);
+}
+
+async function startUpstream() {
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'bench-upstream');
+  const app = Fastify();
+  await app.register(tokenVerifier, {
+    publicKey: (await import('@medvault/common/testing')).localPublicKeyPem(),
+    issuer: process.env.JWT_ISSUER ?? 'medvault-gateway',
+    audience: process.env.JWT_AUDIENCE ?? 'medvault-api',
+    revocation: new RedisRevocationStore(redis),
+  });
+  app.get('/v1/files/:id', { onRequest: app.authenticate }, async (req) => ({
+    id: (req.params as { id: string }).id,
+    status: 'available',
+    size: 42,
+  }));
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
+    close: async () => {
+      await app.close();
+      redis.disconnect();
+    },
+  };
+}
+
+interface Result {
+  count: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+async function load(base: string, path: string, token: string): Promise<Result> {
+  const { hostname, port } = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: C });
+  const latencies: number[] = [];
+  let errors = 0;
+  let issued = 0;
+  const start = performance.now();
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const t0 = performance.now();
+      const req = request(
+        { host: hostname, port, path, agent, headers: { authorization: `Bearer ${token}` } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode !== 200) errors++;
+            latencies.push(performance.now() - t0);
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end();
+    });
+  const worker = async () => {
+    while (issued < N && performance.now() - start < MAX_MS) {
+      issued++;
+      await one();
+    }
+  };
+  await Promise.all(Array.from({ length: C }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { count: latencies.length, errors, seconds, rps: latencies.length / seconds, p50: pct(50), p99: pct(99) };
+}
+
+async function main() {
+  const upstream = await startUpstream();
+  const deps = buildDeps(
+    loadServiceConfig(
+      serviceEnv('gateway', {
+        LOG_LEVEL: 'warn',
+        FILES_URL: upstream.url,
+        RATE_LIMIT_MAX: '1000000',
+        ...(process.env.BENCH_NO_RL ? { RATE_LIMIT_ENABLED: 'false' } : {}),
+      }),
+    ),
+  );
+  let audited = 0;
+  if (process.env.BENCH_PUBLISH !== '1') {
+    const counting: EventPublisher = {
+      publish: async () => {
+        audited++;
+      },
+    };
+    deps.events = new BackgroundPublisher(counting, deps.logger, { maxQueue: 100_000 });
+  }
+  const app = await buildApp(deps);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const gateway = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const token = mintTestToken({ sub: 'usr_01JD0000000000000000BENCH', role: 'patient', sid: 'ses_bench' });
+  const path = '/v1/files/fil_01JD0000000000000000000000';
+  try {
+    await load(upstream.url, path, token); // warm-up both paths (JIT, pools)
+    await load(gateway, path, token);
+    const direct = await load(upstream.url, path, token);
+    const via = await load(gateway, path, token);
+    await deps.events.flush();
+    const row = (name: string, r: Result) =>
+      `${name.padEnd(8)} ${String(r.count).padStart(6)} req ${String(r.errors).padStart(4)} err ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`;
+    console.log(`authenticated GET ${path}, concurrency ${C}, up to ${N} requests or ${MAX_MS / 1000} s per target`);
+    console.log(row('direct', direct));
+    console.log(row('gateway', via));
+    console.log(
+      `gateway/direct throughput ratio ${(via.rps / direct.rps).toFixed(2)}  p99 overhead ${(via.p99 - direct.p99).toFixed(2)} ms`,
+    );
+    console.log(
+      `access-audit events ${process.env.BENCH_PUBLISH === '1' ? 'published to SNS' : `counted (not published): ${audited}`}`,
+    );
+    const note = `concurrency ${C}; gateway, upstream and client share one process`;
+    report('gateway: authenticated small GET', [
+      figure(
+        'throughput via gateway',
+        via.rps,
+        'req/s',
+        { label: 'direct to service', value: direct.rps, unit: 'req/s' },
+        note,
+      ),
+      figure('p99 latency via gateway', via.p99, 'ms', { label: 'direct to service', value: direct.p99, unit: 'ms' }),
+      figure('p50 latency via gateway', via.p50, 'ms', { label: 'direct to service', value: direct.p50, unit: 'ms' }),
+      figure('errors via gateway', via.errors, 'requests'),
+    ]);
+  } finally {
+    await app.close();
+    await deps.close();
+    await upstream.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,281 @@
+import { type TSchema, Type } from '@sinclair/typebox';
+import {
+  Appointment,
+  AuditRecord,
+  Cursor,
+  FileRecord,
+  FileStatus,
+  Id,
+  Iso,
+  Limit,
+  Notification,
+  obj,
+  Page,
+} from './public-schemas.js';
+
+/**
+ * The public routes the gateway proxies to internal services, documented here (the services
+ * own and validate them; these schemas describe the CONTRACT.md surface for API consumers).
+ * Also used to name the route pattern and resource id of proxied requests in the access audit.
+ */
+export type Upstream = 'files' | 'appointments' | 'notify' | 'audit';
+
+export interface PublicRoute {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** OpenAPI path syntax: /v1/files/{id}. */
+  path: string;
+  upstream: Upstream;
+  summary: string;
+  tag: string;
+  body?: TSchema;
+  /** Documented request body media type (default application/json). */
+  bodyType?: string;
+  query?: TSchema;
+  response: { status: number; schema?: TSchema; type?: string };
+}
+
+export const publicRoutes: PublicRoute[] = [
+  {
+    method: 'POST',
+    path: '/v1/files',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'Upload a file (multipart: part `file`, optional `patientId`, `description`); streamed',
+    bodyType: 'multipart/form-data',
+    body: Type.Object({
+      file: Type.String({ format: 'binary' }),
+      patientId: Type.Optional(Id('usr')),
+      description: Type.Optional(Type.String({ maxLength: 1000 })),
+    }),
+    response: { status: 202, schema: FileRecord },
+  },
+  {
+    method: 'GET',
+    path: '/v1/files',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'Files the caller may see',
+    query: obj({
+      patientId: Type.Optional(Id('usr')),
+      status: Type.Optional(FileStatus),
+      cursor: Cursor,
+      limit: Limit,
+    }),
+    response: { status: 200, schema: Page(FileRecord) },
+  },
+  {
+    method: 'GET',
+    path: '/v1/files/{id}',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'File metadata incl. status',
+    response: { status: 200, schema: FileRecord },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/files/{id}',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'Soft delete (restorable for 30 days)',
+    response: { status: 200, schema: FileRecord },
+  },
+  {
+    method: 'POST',
+    path: '/v1/files/{id}/restore',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'Restore a soft-deleted file',
+    response: { status: 200, schema: FileRecord },
+  },
+  {
+    method: 'POST',
+    path: '/v1/files/{id}/links',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'Create a time-bound download link bound to the caller',
+    body: obj({
+      ttlSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+      maxDownloads: Type.Optional(Type.Integer({ minimum: 1 })),
+    }),
+    response: { status: 201, schema: Type.Object({ url: Type.String(), expiresAt: Iso }) },
+  },
+  {
+    method: 'POST',
+    path: '/v1/files/{id}/shares',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'Share a file with a user',
+    body: obj({ userId: Id('usr'), expiresAt: Type.Optional(Iso) }),
+    response: { status: 201 },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/files/{id}/shares/{userId}',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'Revoke a share',
+    response: { status: 204 },
+  },
+  {
+    method: 'GET',
+    path: '/v1/links/{token}',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'Download through a link (only while available; Range supported; Repr-Digest header; images watermarked)',
+    response: { status: 200, type: 'application/octet-stream', schema: Type.String({ format: 'binary' }) },
+  },
+  {
+    method: 'POST',
+    path: '/v1/admin/rescan',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'Rescan or release held files (admin)',
+    body: Type.Object({ fileId: Type.Optional(Id('fil')) }),
+    response: { status: 202 },
+  },
+
+  {
+    method: 'POST',
+    path: '/v1/appointments',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Book (409 when the clinician is taken)',
+    body: obj({
+      clinicianId: Id('usr'),
+      patientId: Id('usr'),
+      start: Iso,
+      end: Iso,
+      reason: Type.Optional(Type.String({ maxLength: 1000 })),
+    }),
+    response: { status: 201, schema: Appointment },
+  },
+  {
+    method: 'GET',
+    path: '/v1/appointments',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Own schedule (clinician), own bookings (patient), all (admin)',
+    query: obj({ from: Type.Optional(Iso), to: Type.Optional(Iso), cursor: Cursor, limit: Limit }),
+    response: { status: 200, schema: Page(Appointment) },
+  },
+  {
+    method: 'GET',
+    path: '/v1/appointments/{id}',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'One appointment',
+    response: { status: 200, schema: Appointment },
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/appointments/{id}',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Reschedule',
+    body: obj({
+      start: Type.Optional(Iso),
+      end: Type.Optional(Iso),
+      reason: Type.Optional(Type.String({ maxLength: 1000 })),
+    }),
+    response: { status: 200, schema: Appointment },
+  },
+  {
+    method: 'POST',
+    path: '/v1/appointments/{id}/cancel',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Cancel',
+    response: { status: 200, schema: Appointment },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinicians',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Clinicians that can be booked',
+    response: { status: 200, schema: Page(Type.Object({ id: Type.String() }, { additionalProperties: true })) },
+  },
+
+  {
+    method: 'GET',
+    path: '/v1/notifications',
+    upstream: 'notify',
+    tag: 'notifications',
+    summary: 'Own inbox',
+    query: obj({ cursor: Cursor, limit: Limit }),
+    response: { status: 200, schema: Page(Notification) },
+  },
+  {
+    method: 'POST',
+    path: '/v1/notifications/{id}/read',
+    upstream: 'notify',
+    tag: 'notifications',
+    summary: 'Mark read',
+    response: { status: 200, schema: Notification },
+  },
+  {
+    method: 'GET',
+    path: '/v1/notifications/stream',
+    upstream: 'notify',
+    tag: 'notifications',
+    summary: 'Server-sent events (never buffered, no timeout)',
+    response: { status: 200, type: 'text/event-stream', schema: Type.String() },
+  },
+
+  {
+    method: 'GET',
+    path: '/v1/audit/events',
+    upstream: 'audit',
+    tag: 'audit',
+    summary: 'Search the audit log (compliance, admin)',
+    query: obj({
+      actorId: Type.Optional(Type.String()),
+      patientId: Type.Optional(Type.String()),
+      resourceId: Type.Optional(Type.String()),
+      action: Type.Optional(Type.String()),
+      from: Type.Optional(Iso),
+      to: Type.Optional(Iso),
+      cursor: Cursor,
+      limit: Limit,
+    }),
+    response: { status: 200, schema: Page(AuditRecord) },
+  },
+  {
+    method: 'GET',
+    path: '/v1/audit/export',
+    upstream: 'audit',
+    tag: 'audit',
+    summary: 'Streamed export',
+    query: obj({
+      format: Type.Union([Type.Literal('jsonl'), Type.Literal('csv')]),
+      from: Type.Optional(Iso),
+      to: Type.Optional(Iso),
+    }),
+    response: { status: 200, type: 'application/x-ndjson', schema: Type.String() },
+  },
+  {
+    method: 'GET',
+    path: '/v1/audit/verify',
+    upstream: 'audit',
+    tag: 'audit',
+    summary: 'Recompute the hash chain and check signed checkpoints',
+    query: obj({ from: Type.Optional(Iso), to: Type.Optional(Iso) }),
+    response: {
+      status: 200,
+      schema: Type.Object({
+        ok: Type.Boolean(),
+        checked: Type.Integer(),
+        firstInvalid: Type.Optional(Type.String()),
+        checkpoint: Type.Unknown(),
+      }),
+    },
+  },
+];
+
+/** Path prefixes routed to each upstream (path-preserving). */
+export const upstreamPrefixes: Record<Upstream, string[]> = {
+  files: ['/v1/files', '/v1/links', '/v1/admin/rescan'],
+  appointments: ['/v1/appointments', '/v1/clinicians'],
+  notify: ['/v1/notifications'],
+  audit: ['/v1/audit'],
+};

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { publicRoutes, upstreamPrefixes } from './public-routes.js';
+import { matchPublicRoute } from './route-match.js';
+
+describe('documented route matching (access audit of proxied requests)', () => {
+  it('names the pattern and params of a proxied request', () => {
+    expect(matchPublicRoute('GET', '/v1/files/fil_1')).toEqual({ pattern: '/v1/files/:id', params: { id: 'fil_1' } });
+    expect(matchPublicRoute('DELETE', '/v1/files/fil_1/shares/usr_2')).toEqual({
+      pattern: '/v1/files/:id/shares/:userId',
+      params: { id: 'fil_1', userId: 'usr_2' },
+    });
+    expect(matchPublicRoute('GET', '/v1/notifications/stream')?.pattern).toBe('/v1/notifications/stream');
+  });
+
+  it('matches on method and whole path only', () => {
+    expect(matchPublicRoute('PUT', '/v1/files/fil_1')).toBeUndefined();
+    expect(matchPublicRoute('GET', '/v1/files/fil_1/extra/deep')).toBeUndefined();
+  });
+
+  it('survives a malformed percent escape', () => {
+    expect(matchPublicRoute('GET', '/v1/files/%E0%A4%A')?.params.id).toBe('%E0%A4%A');
+  });
+
+  it('documents only paths under a proxied prefix', () => {
+    const prefixes = Object.values(upstreamPrefixes).flat();
+    for (const r of publicRoutes)
+      expect(
+        prefixes.some((p) => r.path === p || r.path.startsWith(`${p}/`)),
+        r.path,
+      ).toBe(true);
+  });
+});

@@ -1,0 +1,72 @@
+import type { Role } from '@medvault/common/auth';
+import type { Envelope, EventType } from '@medvault/common/events';
+
+/** A stored user. `name` and `email` are PHI/PII: returned to authorised callers, never logged. */
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  passwordHash: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface UserQuery {
+  role?: Role;
+  active?: boolean;
+  /** Id of the last item of the previous page (ids sort by creation time). */
+  after?: string;
+  limit: number;
+}
+
+export interface UserRepository {
+  /** Throws AppError CONFLICT when the (lower-cased) email is taken. */
+  insert(user: UserRecord): Promise<void>;
+  findById(id: string): Promise<UserRecord | null>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  list(q: UserQuery): Promise<UserRecord[]>;
+  update(
+    id: string,
+    patch: Partial<Pick<UserRecord, 'role' | 'active' | 'name'>> & { updatedAt: Date },
+  ): Promise<UserRecord | null>;
+}
+
+export type ConsumeResult =
+  | { status: 'ok'; userId: string; sessionId: string }
+  /** Presented a second time: the family must die (stolen token or replay). */
+  | { status: 'reused'; userId: string; sessionId: string }
+  /** Its family was revoked (logout, reuse detected elsewhere). */
+  | { status: 'revoked'; userId: string; sessionId: string }
+  | { status: 'unknown' };
+
+/** Refresh tokens, stored by hash, grouped in families (one per login session). */
+export interface RefreshTokenStore {
+  issue(rec: { hash: string; userId: string; sessionId: string }, ttlSeconds: number): Promise<void>;
+  /** Marks the token used, atomically: exactly one concurrent caller gets `ok`. */
+  consume(hash: string): Promise<ConsumeResult>;
+  revokeFamily(sessionId: string): Promise<void>;
+}
+
+export interface ThrottleKeys {
+  account: string;
+  ip: string;
+}
+
+export interface LoginThrottle {
+  /** retryAfterSeconds > 0 when either key has used up its failures in the window. */
+  blocked(keys: ThrottleKeys): Promise<{ blocked: boolean; retryAfterSeconds: number }>;
+  recordFailure(keys: ThrottleKeys): Promise<void>;
+  reset(account: string): Promise<void>;
+}
+
+/** Reads the per-user "tokens issued before this are revoked" mark. */
+export interface NotBeforeReader {
+  notBefore(userId: string): Promise<number>;
+}
+
+/** Fire-and-forget event sink: never blocks the request path on the bus. */
+export interface EventSink {
+  enqueue<T extends EventType>(event: Envelope<T>): void;
+}

@@ -1,0 +1,137 @@
+import type { Principal, Role, RevocationStore } from '@medvault/common/auth';
+import { canManageUsers, canReadUser, enforce } from '@medvault/common/auth';
+import { AppError } from '@medvault/common/errors';
+import { type Actor, createEvent } from '@medvault/common/events';
+import { newId } from '@medvault/common/ids';
+import { hashPassword } from './passwords.js';
+import type { EventSink, UserQuery, UserRecord, UserRepository } from './ports.js';
+
+export interface RequestContext {
+  requestId: string;
+  actor: Actor;
+}
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const toPublicUser = (u: UserRecord): PublicUser => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  active: u.active,
+  createdAt: u.createdAt.toISOString(),
+  updatedAt: u.updatedAt.toISOString(),
+});
+
+export const normaliseEmail = (email: string) => email.trim().toLowerCase();
+
+export interface UserServiceDeps {
+  users: UserRepository;
+  revocation: RevocationStore;
+  events: EventSink;
+  /** Longest an access token lives: how long a revocation mark must be kept. */
+  accessTtlSeconds: number;
+  source: string;
+  now?: () => Date;
+}
+
+/** User administration. Authorisation is checked here too, so no route can forget it. */
+export class UserService {
+  constructor(private readonly d: UserServiceDeps) {}
+
+  private now() {
+    return this.d.now?.() ?? new Date();
+  }
+
+  private authorise(p: Principal) {
+    enforce(canManageUsers(p), 'Only admins manage users');
+  }
+
+  async create(
+    p: Principal | 'system',
+    input: { email: string; password: string; role: Role; name: string },
+    ctx: RequestContext,
+  ) {
+    if (p !== 'system') this.authorise(p);
+    const now = this.now();
+    const user: UserRecord = {
+      id: newId('user'),
+      email: normaliseEmail(input.email),
+      name: input.name.trim(),
+      role: input.role,
+      active: true,
+      passwordHash: await hashPassword(input.password),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.d.users.insert(user);
+    this.d.events.enqueue(
+      createEvent(
+        'user.created',
+        { userId: user.id, role: user.role, email: user.email, active: true },
+        this.meta(ctx),
+      ),
+    );
+    return user;
+  }
+
+  async get(p: Principal, id: string) {
+    enforce(canReadUser(p, id), 'Only admins read other users');
+    const u = await this.d.users.findById(id);
+    if (!u) throw new AppError('NOT_FOUND', 'User not found');
+    return u;
+  }
+
+  async list(p: Principal, q: UserQuery) {
+    this.authorise(p);
+    const items = await this.d.users.list({ ...q, limit: q.limit + 1 });
+    const page = items.slice(0, q.limit);
+    return { items: page, nextCursor: items.length > q.limit ? (page.at(-1)?.id ?? null) : null };
+  }
+
+  async update(p: Principal, id: string, patch: { role?: Role; active?: boolean; name?: string }, ctx: RequestContext) {
+    this.authorise(p);
+    // An admin locking themselves out would leave nobody able to undo it.
+    if (id === p.userId && (patch.active === false || (patch.role && patch.role !== 'admin'))) {
+      throw new AppError('CONFLICT', 'Admins cannot deactivate themselves or drop their own admin role');
+    }
+    const before = await this.d.users.findById(id);
+    if (!before) throw new AppError('NOT_FOUND', 'User not found');
+    const changes = (['role', 'active', 'name'] as const).filter(
+      (k) => patch[k] !== undefined && patch[k] !== before[k],
+    );
+    if (changes.length === 0) return before;
+    const now = this.now();
+    const after = await this.d.users.update(id, { ...pick(patch, changes), updatedAt: now });
+    if (!after) throw new AppError('NOT_FOUND', 'User not found');
+    if (changes.includes('role') || changes.includes('active')) {
+      // +1: a token minted earlier in this very second has iat == now and must die too.
+      const notBefore = Math.floor(now.getTime() / 1000) + 1;
+      await this.d.revocation.revokeUserTokensBefore(id, notBefore, this.d.accessTtlSeconds + 60);
+    }
+    this.d.events.enqueue(
+      createEvent(
+        'user.updated',
+        { userId: id, role: after.role, active: after.active, changes: [...changes] },
+        this.meta(ctx),
+      ),
+    );
+    return after;
+  }
+
+  private meta(ctx: RequestContext) {
+    return { correlationId: ctx.requestId, source: this.d.source, actor: ctx.actor };
+  }
+}
+
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+}

@@ -1,0 +1,170 @@
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import replyFrom from '@fastify/reply-from';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '@medvault/common/errors';
+import type { Deps } from '../deps.js';
+import { type Upstream, upstreamPrefixes } from '../docs/public-routes.js';
+
+/** Request headers an upstream needs; everything else (cookies, spoofed internal headers) is dropped. */
+const FORWARDED = [
+  'authorization',
+  'content-type',
+  'content-length',
+  'accept',
+  'accept-language',
+  'cache-control',
+  'range',
+  'if-range',
+  'if-match',
+  'if-none-match',
+  'if-modified-since',
+  'last-event-id',
+  'user-agent',
+  'content-digest',
+  'repr-digest',
+  'want-repr-digest',
+  'want-content-digest',
+];
+// HEAD comes with GET (fastify exposes it); OPTIONS stays with CORS preflight handling.
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'FST_REPLY_FROM_SERVICE_UNAVAILABLE',
+]);
+const TIMEOUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT']);
+
+class BodyTooLarge extends Error {
+  code = 'GATEWAY_BODY_TOO_LARGE';
+}
+
+/** Counts bytes as they stream through and fails past the limit (chunked uploads have no length). */
+function limitStream(limit: number) {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      seen += chunk.length;
+      cb(seen > limit ? new BodyTooLarge(`body exceeds ${limit} bytes`) : null, chunk);
+    },
+  });
+}
+
+/**
+ * The request body as the upstream will read it: bytes counted as they pass. Past the limit
+ * only the counted stream fails (the upstream request aborts, the client gets 413) and the rest
+ * of the client's body is drained; a client abort ends the upstream request too.
+ */
+function limitedBody(payload: Readable, limit: number) {
+  const limited = limitStream(limit);
+  payload.on('error', (err) => limited.destroy(err));
+  payload.on('close', () => {
+    if ((payload as { complete?: boolean }).complete === false) limited.destroy(new Error('client aborted the upload'));
+  });
+  limited.on('error', () => {
+    payload.unpipe(limited);
+    payload.resume();
+  });
+  return payload.pipe(limited);
+}
+
+function codesOf(err: unknown): string[] {
+  const out: string[] = [];
+  for (let e = err as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
+    if (e.code) out.push(e.code);
+    if (e instanceof BodyTooLarge) out.push('GATEWAY_BODY_TOO_LARGE');
+  }
+  return out;
+}
+
+/** Upstream failures as problem+json: down → 503, slow → 504, anything else → 502. */
+export function upstreamError(name: string, err: unknown): AppError {
+  const codes = codesOf(err);
+  if (codes.includes('GATEWAY_BODY_TOO_LARGE')) return new AppError('PAYLOAD_TOO_LARGE', 'Request body is too large');
+  if (codes.some((c) => UNAVAILABLE.has(c)))
+    return new AppError('DEPENDENCY_UNAVAILABLE', `${name} service is unavailable`, {
+      cause: err,
+      details: { dependency: name },
+    });
+  if (codes.some((c) => TIMEOUT.has(c)))
+    return new AppError('UPSTREAM_TIMEOUT', `${name} service did not answer in time`, { cause: err });
+  return new AppError('UPSTREAM_FAILED', `${name} service failed`, { cause: err });
+}
+
+function forwardedFor(req: FastifyRequest, trustProxy: boolean): string {
+  const socket = req.raw.socket.remoteAddress ?? req.ip;
+  const prior = req.headers['x-forwarded-for'];
+  return trustProxy && typeof prior === 'string' && prior ? `${prior}, ${socket}` : socket;
+}
+
+/**
+ * Path-preserving pass-through to one internal service. Bodies are never parsed or buffered: the
+ * raw request stream goes up and the upstream's response stream comes back. The caller's token
+ * is authenticated here first and forwarded as is; the upstream verifies it again itself.
+ */
+function upstreamPlugin(name: Upstream, deps: Deps) {
+  const c = deps.config;
+  return async (scope: FastifyInstance) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, payload, done) =>
+      done(null, limitedBody(payload, c.UPLOAD_BODY_LIMIT_BYTES)),
+    );
+    await scope.register(replyFrom, {
+      base: deps.upstreams[name],
+      undici: {
+        connections: 128,
+        headersTimeout: c.UPSTREAM_TIMEOUT_MS,
+        // Server-sent events idle for long stretches: no body timeout on the notify stream.
+        bodyTimeout: name === 'notify' ? 0 : c.UPSTREAM_BODY_TIMEOUT_MS,
+      },
+      disableRequestLogging: true,
+    });
+    scope.addHook('onRequest', scope.authenticate);
+    scope.addHook('onRequest', async (req) => {
+      const len = Number(req.headers['content-length'] ?? 0);
+      if (len > c.UPLOAD_BODY_LIMIT_BYTES)
+        throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${c.UPLOAD_BODY_LIMIT_BYTES} bytes`);
+    });
+    const failed = new WeakSet<object>();
+    const handler = (req: FastifyRequest, reply: FastifyReply): FastifyReply =>
+      reply.from(req.url, {
+        retryDelay: () => null, // never replay a request upstream: not every call is idempotent
+        rewriteRequestHeaders: (r, headers) => {
+          const out: Record<string, string | string[] | undefined> = { host: headers.host as string };
+          for (const h of FORWARDED) if (headers[h] !== undefined) out[h] = headers[h];
+          out['x-request-id'] = r.id;
+          out['x-forwarded-for'] = forwardedFor(r as FastifyRequest, c.TRUST_PROXY);
+          out['x-forwarded-proto'] = r.protocol;
+          return out as Record<string, string>;
+        },
+        onError: (rep, { error }) => {
+          // reply-from may report one failure twice (request and body stream): answer once.
+          if (rep.sent || failed.has(rep.request)) return;
+          failed.add(rep.request);
+          rep.send(upstreamError(name, error));
+        },
+      });
+    for (const prefix of upstreamPrefixes[name]) {
+      for (const url of [prefix, `${prefix}/*`]) {
+        scope.route({
+          method: [...METHODS],
+          url,
+          schema: { hide: true },
+          bodyLimit: c.UPLOAD_BODY_LIMIT_BYTES,
+          // A download link's URL carries its token: keep it out of the request log.
+          ...(prefix === '/v1/links' ? { logLevel: 'warn' as const } : {}),
+          handler,
+        });
+      }
+    }
+  };
+}
+
+export async function proxyRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
+  for (const name of Object.keys(upstreamPrefixes) as Upstream[]) {
+    await app.register(upstreamPlugin(name, deps));
+  }
+}
