@@ -1,6 +1,7 @@
 import { tokenVerifier } from '@medvault/common/auth';
 import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
+import { auditRoutes } from './http/routes.js';
 
 /** Builds the audit HTTP app from its dependencies. Never reads the environment, never listens. */
 export async function buildApp(deps: Deps) {
@@ -11,5 +12,6 @@ export async function buildApp(deps: Deps) {
     audience: deps.config.JWT_AUDIENCE,
     revocation: deps.revocation,
   });
+  auditRoutes(app, deps.audit);
   return app;
 }

@@ -20,6 +20,18 @@ export const ConfigSchema = Type.Object({
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
   JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  /** Sign a checkpoint once this many records accumulated... */
+  CHECKPOINT_EVERY: Type.Integer({ minimum: 1, default: 1000 }),
+  /** ...or once this many seconds passed with at least one new record. */
+  CHECKPOINT_INTERVAL_SECONDS: ConfigFields.seconds(60),
+  /** How often the checkpoint worker looks at the chain head. */
+  CHECKPOINT_TICK_SECONDS: ConfigFields.seconds(5),
+  /** Key prefix of checkpoint objects in BUCKET_AUDIT (one chain per prefix; tests use their own). */
+  AUDIT_CHECKPOINT_PREFIX: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9._/-]+/$', default: 'checkpoints/' }),
+  /** Records are kept at least this long (HIPAA: 6 years); nothing expires earlier. */
+  AUDIT_RETENTION_DAYS: Type.Integer({ minimum: 2190, default: 2190 }),
+  /** Records appended per ordered insert (throughput vs. latency). */
+  AUDIT_APPEND_BATCH: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

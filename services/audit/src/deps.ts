@@ -10,6 +10,7 @@ import { type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/b
 import { type DependencyCheck, mongoCheck, redisCheck, s3Check, kmsCheck, sqsCheck } from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Config } from './config.js';
+import { type AuditCore, createAuditCore } from './core.js';
 
 export const SERVICE = 'audit';
 
@@ -28,6 +29,8 @@ export interface Deps {
   sqs: SQSClient;
   queueUrl: string;
   idempotency: IdempotencyStore;
+  /** The audit log itself (chain writer, checkpoints, verification). */
+  audit: AuditCore;
   close(): Promise<void>;
 }
 
@@ -44,10 +47,33 @@ export function buildDeps(config: Config): Deps {
   const jwtPublicKey = readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, 'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)');
   const revocation = new RedisRevocationStore(redis);
   const checks: DependencyCheck[] = [mongoCheck(db), redisCheck(redis), s3Check(s3, config.BUCKET_AUDIT), kmsCheck(kms, config.KMS_AUDIT_SIGNING_KEY_ID), sqsCheck(sqs, queue)];
+  const audit = createAuditCore({ db, redis, s3, kms, config, logger });
   return {
-    config, logger, checks, jwtPublicKey, revocation, mongo, db, redis, s3, kms, sqs, queueUrl: queue, idempotency,
+    config, logger, checks, jwtPublicKey, revocation, mongo, db, redis, s3, kms, sqs, queueUrl: queue, idempotency, audit,
     close: async () => {
       await Promise.allSettled([mongo.close(), redis.quit().catch(() => redis.disconnect()), Promise.resolve(s3.destroy()), Promise.resolve(kms.destroy()), Promise.resolve(sqs.destroy())]);
+    },
+  };
+}
+
+/** What the verify CLI needs: Mongo, S3 and KMS with the service's configuration, nothing else. */
+export interface CliDeps {
+  config: Config;
+  logger: Logger;
+  audit: AuditCore;
+  close(): Promise<void>;
+}
+
+export function buildCliDeps(config: Config): CliDeps {
+  const logger = createLogger({ service: `${SERVICE}-cli`, level: config.LOG_LEVEL });
+  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-audit-cli', config.MONGO_DB);
+  const s3 = new S3Client(s3ClientConfig(config));
+  const kms = new KMSClient(awsClientConfig(config));
+  const audit = createAuditCore({ db, s3, kms, config, logger });
+  return {
+    config, logger, audit,
+    close: async () => {
+      await Promise.allSettled([mongo.close(), Promise.resolve(s3.destroy()), Promise.resolve(kms.destroy())]);
     },
   };
 }

@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadEnvFile } from '@medvault/common/config';
+import { loadServiceConfig } from '../config.js';
+import { buildCliDeps } from '../deps.js';
+
+/**
+ * `npm run audit:verify [-- --from N --to N --json]`: recomputes the hash chain from MongoDB and
+ * checks every signed checkpoint in S3 with the audit service's own configuration.
+ * Exit codes: 0 valid, 1 invalid (first bad seq printed), 2 could not verify (e.g. a dependency down).
+ */
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  // Local convenience: the stack's shared env and the audit service's own credentials, when
+  // present. Never overrides the real environment (production sets everything explicitly).
+  const root = new URL('../../../../', import.meta.url);
+  loadEnvFile(new URL('infra/env/local.env', root));
+  const creds = new URL('.local/state/credentials/audit.env', root);
+  if (existsSync(creds)) loadEnvFile(creds);
+  process.env.LOG_LEVEL ??= 'warn';
+
+  const range = {
+    ...(values.from ? { from: positive('from', values.from) } : {}),
+    ...(values.to ? { to: positive('to', values.to) } : {}),
+  };
+  const deps = buildCliDeps(loadServiceConfig(process.env));
+  try {
+    const started = Date.now();
+    const r = await deps.audit.verify(range);
+    const seconds = (Date.now() - started) / 1000;
+    if (values.json) {
+      console.log(JSON.stringify({ ...r, seconds }));
+    } else {
+      const rate = seconds > 0 ? Math.round(r.checked / seconds) : r.checked;
+      console.log(
+        `audit chain (${deps.config.MONGO_DB}, s3://${deps.config.BUCKET_AUDIT}/${deps.config.AUDIT_CHECKPOINT_PREFIX})`,
+      );
+      console.log(
+        `  records checked:     ${r.checked} (seq ${r.from}..${r.lastSeq}) in ${seconds.toFixed(1)} s, ${rate} records/s`,
+      );
+      console.log(`  checkpoints checked: ${r.checkpointsChecked}`);
+      console.log(
+        `  latest valid checkpoint: ${r.checkpoint ? `seq ${r.checkpoint.seq} at ${r.checkpoint.time}` : 'none'}`,
+      );
+      console.log(r.ok ? '  result: OK' : `  result: INVALID: first invalid seq ${r.firstInvalid} (${r.reason})`);
+    }
+    return r.ok ? 0 : 1;
+  } finally {
+    await deps.close();
+  }
+}
+
+function positive(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`audit verify failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(2);
+  },
+);
