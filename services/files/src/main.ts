@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import { buildDeps, SERVICE } from './deps.js';
 import { buildHandlers } from './messaging/handlers.js';
+import { createPurgeJob } from './workers/purge.js';
 
 startOrExit(async () => {
   const config = loadServiceConfig();
@@ -23,7 +24,7 @@ startOrExit(async () => {
     host: config.HOST,
     port: config.FILES_PORT,
     logger: deps.logger,
-    workers: [consumer],
+    workers: [consumer, deps.outbox, createPurgeJob(deps)],
     close: deps.close,
   });
 });

@@ -1,7 +1,68 @@
 import type { EventHandlers } from '@medvault/common/bus';
+import { systemMeta } from '../core/events.js';
+import { applyProcessed, applyProcessingFailed, applyScan, blockForIntegrity } from '../core/transitions.js';
 import type { Deps } from '../deps.js';
 
-/** The events the files service reacts to (its queue's filter policy delivers only these). */
-export function buildHandlers(_deps: Deps): EventHandlers {
-  return {};
+/**
+ * The events the files service reacts to (its queue's filter policy delivers only these).
+ * Every handler is safe to re-run: transitions are conditional on the current status and
+ * generation, projections are upserts.
+ */
+export function buildHandlers(deps: Deps): EventHandlers {
+  const after = () => deps.outbox.kick();
+  return {
+    'file.scanned': async (e, { logger }) => {
+      const outcome = await applyScan(deps, e, systemMeta(e.correlationId));
+      logger.info({ fileId: e.data.fileId, verdict: e.data.verdict, outcome }, 'scan verdict applied');
+      after();
+    },
+    'file.processed': async (e, { logger }) => {
+      const outcome = await applyProcessed(deps, e, systemMeta(e.correlationId));
+      logger.info({ fileId: e.data.fileId, outcome }, 'processing result applied');
+      after();
+    },
+    'file.processing_failed': async (e, { logger }) => {
+      const outcome = await applyProcessingFailed(deps, e).catch((err: unknown) => {
+        if ((err as { code?: string }).code === 'NOT_FOUND') return 'unknown file';
+        throw err;
+      });
+      logger.warn({ fileId: e.data.fileId, code: e.data.code, outcome }, 'processing failed: file blocked');
+    },
+    'file.integrity_failed': async (e, { logger }) => {
+      // Our own download-time failures already blocked the file; others' (watermark) block it here.
+      if (e.source !== 'files') {
+        await blockForIntegrity(
+          deps,
+          e.data.fileId,
+          e.data.stage,
+          e.data.actualSha256,
+          systemMeta(e.correlationId),
+          false,
+        ).catch((err: unknown) => {
+          if ((err as { code?: string }).code !== 'NOT_FOUND') throw err;
+        });
+        logger.warn({ fileId: e.data.fileId, stage: e.data.stage }, 'file blocked after integrity failure');
+      }
+    },
+    'care.relationship_started': async (e) => {
+      await deps.projections.setCare(e.data.clinicianId, e.data.patientId, true, new Date(e.occurredAt));
+    },
+    'care.relationship_ended': async (e) => {
+      await deps.projections.setCare(e.data.clinicianId, e.data.patientId, false, new Date(e.occurredAt));
+    },
+    'user.created': async (e) => {
+      await deps.projections.upsertUser(
+        e.data.userId,
+        { role: e.data.role, active: e.data.active ?? true },
+        new Date(e.occurredAt),
+      );
+    },
+    'user.updated': async (e) => {
+      await deps.projections.upsertUser(
+        e.data.userId,
+        { role: e.data.role, active: e.data.active },
+        new Date(e.occurredAt),
+      );
+    },
+  };
 }

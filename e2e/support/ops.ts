@@ -1,0 +1,45 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { s3ClientConfig } from '@medvault/common/aws';
+import { credentialsFor } from '@medvault/common/testing';
+import { MongoClient } from 'mongodb';
+
+/**
+ * Operator-level helpers for the end-to-end suite: what a test needs that no API offers, done
+ * with admin credentials directly on the infrastructure (never through a service's back door).
+ */
+const DAY = 86_400_000;
+
+/**
+ * Time travel for retention: rewrites when a soft-deleted file was deleted, as if `days` had
+ * passed. The files service's purge job (PURGE_INTERVAL_SECONDS) then sees it due or not.
+ */
+export async function ageDeletedFile(fileId: string, days: number): Promise<void> {
+  const client = new MongoClient(process.env.MONGO_URL!, { retryWrites: false });
+  try {
+    const deletedAt = new Date(Date.now() - days * DAY);
+    const retention = Number(process.env.TRASH_RETENTION_DAYS ?? 30);
+    const r = await client
+      .db('medvault_files')
+      .collection<{ _id: string }>('files')
+      .updateOne({ _id: fileId, status: 'deleted' }, { $set: { deletedAt, purgeAfter: new Date(deletedAt.getTime() + retention * DAY) } });
+    if (r.matchedCount !== 1) throw new Error(`file ${fileId} is not a deleted file`);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Number of objects in the quarantine bucket: an attack must not leave one behind. */
+export async function countQuarantineObjects(): Promise<number> {
+  const s3 = new S3Client(
+    s3ClientConfig({ AWS_REGION: process.env.AWS_REGION ?? 'us-east-1', AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL, ...credentialsFor('provisioner') }),
+  );
+  let n = 0;
+  let token: string | undefined;
+  do {
+    const r = await s3.send(new ListObjectsV2Command({ Bucket: process.env.BUCKET_QUARANTINE, ContinuationToken: token }));
+    n += r.KeyCount ?? 0;
+    token = r.NextContinuationToken;
+  } while (token);
+  s3.destroy();
+  return n;
+}

@@ -1,0 +1,238 @@
+/**
+ * Files service benchmark (not a test): upload/download throughput through the files service
+ * over real HTTP versus a raw SDK multipart PUT / GET of the same bytes to the same emulator in
+ * the same run, and the peak RSS of the process during the upload.
+ *
+ *   node --conditions=source --import tsx services/files/bench/files.bench.ts [--mib 1024] [--via http://127.0.0.1:8080]
+ *
+ * Without --via the service runs in this process (so the RSS figure covers service + client;
+ * the client only generates and hashes, it keeps nothing). With --via (e.g. the gateway) it
+ * measures that deployment; the file must then be made available by the running pipeline, so
+ * the download leg waits for status `available` (scanner + watermark running), up to 5 min.
+ */
+import { createCipheriv, createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { s3ClientConfig } from '@medvault/common/aws';
+import { loadEnvFile } from '@medvault/common/config';
+import { createEvent } from '@medvault/common/events';
+import { newId } from '@medvault/common/ids';
+import { credentialsFor, mintTestToken, repoRoot, serviceEnv } from '@medvault/common/testing';
+
+loadEnvFile(join(repoRoot, 'infra/env/local.env'));
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const MiB = 1024 * 1024;
+const size = Number(arg('mib') ?? 1024) * MiB;
+const via = arg('via');
+
+function data(): { stream: () => Readable; sha256: string } {
+  const gen = function* () {
+    const c = createCipheriv('aes-256-ctr', Buffer.alloc(32, 7), Buffer.alloc(16));
+    for (let left = size, first = true; left > 0; first = false) {
+      const n = Math.min(MiB, left);
+      const out = c.update(Buffer.alloc(n));
+      if (first) Buffer.from('%PDF-1.7\n').copy(out);
+      left -= n;
+      yield out;
+    }
+  };
+  const h = createHash('sha256');
+  for (const b of gen()) h.update(b);
+  return { stream: () => Readable.from(gen()), sha256: h.digest('hex') };
+}
+
+function sampleRss() {
+  let peak = process.memoryUsage.rss();
+  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 25);
+  return () => {
+    clearInterval(t);
+    return peak;
+  };
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const t0 = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - t0, result };
+}
+
+function request(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: Readable,
+): Promise<{ status: number; text: string; sha256: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers }, (res) => {
+      const h = createHash('sha256');
+      let bytes = 0;
+      let text = '';
+      res.on('data', (c: Buffer) => {
+        h.update(c);
+        bytes += c.length;
+        if (text.length < 8192) text += c.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, sha256: h.digest('hex'), bytes }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body) body.pipe(req);
+    else req.end();
+  });
+}
+
+function multipart(stream: Readable) {
+  const b = `----bench${Date.now()}`;
+  async function* gen() {
+    yield Buffer.from(`--${b}\r\nContent-Disposition: form-data; name="file"; filename="bench.pdf"\r\n\r\n`);
+    for await (const c of stream) yield c as Buffer;
+    yield Buffer.from(`\r\n--${b}--\r\n`);
+  }
+  return { body: Readable.from(gen()), type: `multipart/form-data; boundary=${b}` };
+}
+
+const rate = (ms: number) => size / MiB / (ms / 1000);
+
+async function main() {
+  const d = data();
+  const admin = new S3Client({
+    ...s3ClientConfig({
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
+      ...credentialsFor('provisioner'),
+    }),
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const bucket = process.env.BUCKET_QUARANTINE ?? 'medvault-quarantine';
+
+  // Raw SDK baseline: the same bytes, multipart PUT and streamed GET, same emulator.
+  const key = `bench/${newId('file')}`;
+  const rawUp = await timed(() =>
+    new Upload({
+      client: admin,
+      params: { Bucket: bucket, Key: key, Body: d.stream() },
+      partSize: 8 * MiB,
+      queueSize: 2,
+    }).done(),
+  );
+  const rawDown = await timed(async () => {
+    const r = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const h = createHash('sha256');
+    for await (const c of r.Body as Readable) h.update(c as Buffer);
+    return h.digest('hex');
+  });
+  await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  if (rawDown.result !== d.sha256) throw new Error('raw round trip mismatch');
+
+  // Files service.
+  let base = via;
+  let close = async () => undefined as unknown;
+  let deps: import('../src/deps.js').Deps | undefined;
+  if (!base) {
+    const { buildDeps } = await import('../src/deps.js');
+    const { loadServiceConfig } = await import('../src/config.js');
+    const { buildApp } = await import('../src/app.js');
+    deps = buildDeps(
+      loadServiceConfig(
+        serviceEnv('files', {
+          LOG_LEVEL: 'warn',
+          MONGO_DB: `files_bench_${Date.now()}`,
+          MAX_UPLOAD_BYTES: String(size + MiB),
+        }),
+      ),
+    );
+    const app = await buildApp(deps);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    close = async () => {
+      await app.close();
+      await deps!.db.dropDatabase();
+      await deps!.close();
+    };
+  }
+  const patient = newId('user');
+  const auth = { authorization: `Bearer ${mintTestToken({ sub: patient, role: 'patient', ttl: 3600 })}` };
+  const rssBefore = process.memoryUsage.rss();
+  const stopRss = sampleRss();
+  const m = multipart(d.stream());
+  const up = await timed(() => request(`${base}/v1/files`, 'POST', { ...auth, 'content-type': m.type }, m.body));
+  const rssPeak = stopRss();
+  if (up.result.status !== 202 && up.result.status !== 200)
+    throw new Error(`upload failed: ${up.result.status} ${up.result.text}`);
+  const file = JSON.parse(up.result.text) as { id: string; sha256: string };
+  if (file.sha256 !== d.sha256) throw new Error('service hashed different bytes');
+
+  if (deps) {
+    const { buildHandlers } = await import('../src/messaging/handlers.js');
+    const hs = buildHandlers(deps);
+    const ctx = { logger: deps.logger, receiveCount: 1 };
+    await hs['file.scanned']!(
+      createEvent(
+        'file.scanned',
+        {
+          fileId: file.id,
+          generation: 1,
+          verdict: 'clean',
+          signatures: [],
+          engine: 'bench',
+          databaseVersion: '0',
+          durationMs: 0,
+        },
+        { correlationId: 'bench', source: 'bench' },
+      ),
+      ctx,
+    );
+    await hs['file.processed']!(
+      createEvent(
+        'file.processed',
+        { fileId: file.id, generation: 1, sha256: file.sha256, sha256Verified: true, derivatives: [] },
+        { correlationId: 'bench', source: 'bench' },
+      ),
+      ctx,
+    );
+  } else {
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const s = JSON.parse((await request(`${base}/v1/files/${file.id}`, 'GET', auth)).text).status;
+      if (s === 'available') break;
+      if (Date.now() > deadline) throw new Error(`file never became available (status ${s})`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  const link = JSON.parse(
+    (
+      await request(
+        `${base}/v1/files/${file.id}/links`,
+        'POST',
+        { ...auth, 'content-type': 'application/json' },
+        Readable.from([Buffer.from('{}')]),
+      )
+    ).text,
+  ) as { url: string };
+  const down = await timed(() => request(`${base}${link.url}`, 'GET', auth));
+  if (down.result.sha256 !== d.sha256 || down.result.bytes !== size) throw new Error('files round trip mismatch');
+  await request(`${base}/v1/files/${file.id}`, 'DELETE', auth);
+  await close();
+  admin.destroy();
+
+  const row = (name: string, raw: number, svc: number) =>
+    `${name.padEnd(10)} raw SDK ${rate(raw).toFixed(1).padStart(7)} MiB/s   files ${rate(svc).toFixed(1).padStart(7)} MiB/s   ratio ${(rate(svc) / rate(raw)).toFixed(2)}`;
+  console.log(`size ${size / MiB} MiB via ${via ?? 'in-process files service (real HTTP)'}`);
+  console.log(row('upload', rawUp.ms, up.ms));
+  console.log(row('download', rawDown.ms, down.ms));
+  console.log(
+    `peak RSS during files upload: ${(rssPeak / MiB).toFixed(0)} MiB (before: ${(rssBefore / MiB).toFixed(0)} MiB, growth ${((rssPeak - rssBefore) / MiB).toFixed(0)} MiB)`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

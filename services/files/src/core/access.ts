@@ -1,0 +1,45 @@
+import { canOnFile, canUploadFor, type FileAction, type Principal } from '@medvault/common/auth';
+import { AppError } from '@medvault/common/errors';
+import type { Deps } from '../deps.js';
+import type { FileRecord } from '../store/files-repo.js';
+
+/** Users with an unexpired share at `now`. */
+export function activeShares(f: FileRecord, now: Date): string[] {
+  return f.shares.filter((s) => !s.expiresAt || new Date(s.expiresAt) > now).map((s) => s.userId);
+}
+
+export async function decide(deps: Deps, p: Principal, action: FileAction, f: FileRecord) {
+  const inCare = p.role === 'clinician' ? await deps.projections.inCare(p.userId, f.patientId) : false;
+  return canOnFile(
+    p,
+    action,
+    {
+      ownerId: f.ownerId,
+      uploadedBy: f.uploadedBy,
+      patientId: f.patientId,
+      sharedWith: activeShares(f, deps.clock.now()),
+    },
+    { inCare, emergencyGrant: false },
+  );
+}
+
+/**
+ * Throws unless the caller may do `action`. A caller who may not even read the metadata gets
+ * 404, not 403: file ids must not be probeable.
+ */
+export async function authorize(deps: Deps, p: Principal, action: FileAction, f: FileRecord): Promise<void> {
+  const d = await decide(deps, p, action, f);
+  if (d.allowed) return;
+  if (action !== 'file:read_metadata' && (await decide(deps, p, 'file:read_metadata', f)).allowed) {
+    throw new AppError('FORBIDDEN', 'You are not allowed to do this', { details: { reason: d.reason } });
+  }
+  throw new AppError('NOT_FOUND', 'File not found');
+}
+
+export async function authorizeUpload(deps: Deps, p: Principal, patientId: string | undefined): Promise<string> {
+  const inCare = p.role === 'clinician' && patientId ? await deps.projections.inCare(p.userId, patientId) : false;
+  const d = canUploadFor(p, patientId, { inCare, emergencyGrant: false });
+  if (!d.allowed)
+    throw new AppError('FORBIDDEN', 'You may not upload files for this patient', { details: { reason: d.reason } });
+  return patientId ?? p.userId;
+}

@@ -1,0 +1,232 @@
+import type { Readable } from 'node:stream';
+import type { MultipartFile, MultipartValue } from '@fastify/multipart';
+import type { Principal } from '@medvault/common/auth';
+import { createEncryptStream } from '@medvault/common/crypto';
+import { AppError } from '@medvault/common/errors';
+import { isId, newId } from '@medvault/common/ids';
+import type { FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.js';
+import { sanitizeFileName } from '../domain/filename.js';
+import { createInspector, type Inspection } from '../domain/inspect.js';
+import { chain } from '../storage/chain.js';
+import { objectKey } from '../storage/objects.js';
+import type { FileRecord, ObjectLocation } from '../store/files-repo.js';
+import { authorizeUpload } from './access.js';
+import { event, metaOf } from './events.js';
+
+interface Stored {
+  location: ObjectLocation;
+  inspection: Inspection & { contentType: string };
+  keyId: string;
+  wrappedKey: string;
+  headerLength: number;
+}
+
+const MAX_DESCRIPTION = 2000;
+
+/**
+ * One streaming pass: plaintext → inspector (sniff, size cap, SHA-256) → encryptor → S3
+ * multipart. Any failure aborts the multipart upload (lib-storage) and deletes what was stored.
+ */
+export async function storeUpload(deps: Deps, source: Readable, fileId: string, ownerId: string): Promise<Stored> {
+  const inspector = createInspector({ maxBytes: deps.config.MAX_UPLOAD_BYTES, allowed: deps.allowedTypes });
+  const enc = await createEncryptStream(deps.keys, { fileId, ownerId });
+  const location = { bucket: deps.config.BUCKET_QUARANTINE, key: objectKey(fileId) };
+  let streamError: Error | undefined;
+  let failStream: (e: Error) => void = () => undefined;
+  // lib-storage does not notice a Body destroyed with an error (it waits for ever): race it.
+  const streamFailed = new Promise<never>((_, reject) => {
+    failStream = reject;
+  });
+  streamFailed.catch(() => undefined);
+  const body = chain(source, [inspector.stream, enc.stream], (e) => {
+    streamError = e;
+    failStream(e);
+  });
+  const upload = deps.objects.startUpload(body, location, { 'file-id': fileId });
+  try {
+    await Promise.race([upload.done(), streamFailed]);
+    // The body ended without an error but must also have been read to its end (flush ran).
+    if (!inspector.result.sha256 || !inspector.result.contentType)
+      throw streamError ?? new Error('upload body ended early');
+  } catch (e) {
+    if (!body.destroyed) body.destroy();
+    await upload.abort().catch(() => undefined);
+    // lib-storage only aborts the multipart upload itself when its own part uploads fail.
+    await deps.objects
+      .abortMultipart(location, (upload as unknown as { uploadId?: string }).uploadId)
+      .catch(() => undefined);
+    // A completed single-part PUT cannot be aborted: delete whatever may have been written.
+    await deps.objects.delete(location).catch(() => undefined);
+    throw uploadError(streamError ?? (e as Error));
+  }
+  if ((source as Readable & { truncated?: boolean }).truncated) {
+    await deps.objects.delete(location).catch(() => undefined);
+    throw new AppError('PAYLOAD_TOO_LARGE', 'File is larger than allowed');
+  }
+  return {
+    location,
+    inspection: inspector.result as Inspection & { contentType: string },
+    keyId: enc.header.keyId,
+    wrappedKey: enc.header.wrappedKey.toString('base64'),
+    headerLength: enc.header.raw.length,
+  };
+}
+
+function uploadError(reason: Error): AppError {
+  if (AppError.is(reason)) return reason;
+  const code = (reason as { code?: string }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return new AppError('PAYLOAD_TOO_LARGE', 'File is larger than allowed');
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE' || /Unexpected end of form|aborted/i.test(reason.message)) {
+    return new AppError('BAD_REQUEST', 'Upload was interrupted', { cause: reason });
+  }
+  return new AppError('DEPENDENCY_UNAVAILABLE', 'Storage is unavailable', {
+    cause: reason,
+    details: { dependency: 's3' },
+  });
+}
+
+function fieldValue(part: MultipartValue): string {
+  const v = part.value;
+  if (typeof v !== 'string') throw new AppError('BAD_REQUEST', `Field ${part.fieldname} must be text`);
+  return v;
+}
+
+export interface UploadOutcome {
+  file: FileRecord;
+  duplicate: boolean;
+}
+
+/**
+ * POST /v1/files. Form fields (`patientId`, `description`) must come BEFORE the `file` part:
+ * the owner is part of the encryption context, so it must be known before the first byte is
+ * encrypted. A field after the file is refused with 400 (and the upload discarded).
+ */
+export async function handleUpload(deps: Deps, req: FastifyRequest, p: Principal): Promise<UploadOutcome> {
+  const fields: { patientId?: string; description?: string } = {};
+  const fileId = newId('file');
+  let stored: Stored | null = null;
+  let name = 'unnamed';
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        if (stored) throw new AppError('BAD_REQUEST', 'Form fields must be sent before the file part');
+        readField(part as MultipartValue, fields);
+        continue;
+      }
+      const file = part as MultipartFile;
+      if (file.fieldname !== 'file' || stored) {
+        file.file.resume();
+        throw new AppError('BAD_REQUEST', 'Send exactly one file, in the part named "file"');
+      }
+      try {
+        name = sanitizeFileName(file.filename);
+      } catch (e) {
+        file.file.resume();
+        throw e;
+      }
+      const ownerId = await authorizeUpload(deps, p, fields.patientId).catch((e: unknown) => {
+        file.file.resume();
+        throw e;
+      });
+      fields.patientId = ownerId;
+      // A client that disconnects mid-body does not always make the part stream fail: tie the
+      // stream to the connection so the multipart upload is aborted instead of left pending.
+      const onClose = () => {
+        if (!req.raw.complete) file.file.destroy(new AppError('BAD_REQUEST', 'Upload was interrupted'));
+      };
+      req.raw.once('close', onClose);
+      try {
+        stored = await storeUpload(deps, file.file, fileId, ownerId);
+      } finally {
+        req.raw.off('close', onClose);
+      }
+    }
+    if (!stored) throw new AppError('BAD_REQUEST', 'Missing the "file" part');
+    return await record(deps, req, p, fileId, name, fields.patientId!, fields.description, stored);
+  } catch (e) {
+    if (stored) await deps.objects.delete(stored.location).catch(() => undefined);
+    throw e;
+  }
+}
+
+function readField(part: MultipartValue, fields: { patientId?: string; description?: string }) {
+  const value = fieldValue(part);
+  if (part.fieldname === 'patientId') {
+    if (!isId('user', value))
+      throw new AppError('BAD_REQUEST', 'patientId must be a user id', { details: { field: 'patientId' } });
+    fields.patientId = value;
+  } else if (part.fieldname === 'description') {
+    if (value.length > MAX_DESCRIPTION || value.includes('\u0000')) {
+      throw new AppError('BAD_REQUEST', `description must be at most ${MAX_DESCRIPTION} characters, without NUL`, {
+        details: { field: 'description' },
+      });
+    }
+    fields.description = value;
+  } else {
+    throw new AppError('BAD_REQUEST', `Unknown form field ${part.fieldname.slice(0, 40)}`);
+  }
+}
+
+async function record(
+  deps: Deps,
+  req: FastifyRequest,
+  p: Principal,
+  fileId: string,
+  name: string,
+  ownerId: string,
+  description: string | undefined,
+  s: Stored,
+): Promise<UploadOutcome> {
+  const dup = await deps.files.findDuplicate(ownerId, p.userId, s.inspection.sha256);
+  if (dup) {
+    // Same bytes again: keep the first copy only. The hash is known only at the end of the stream.
+    await deps.objects.delete(s.location);
+    return { file: dup, duplicate: true };
+  }
+  const now = deps.clock.now();
+  const rec: Omit<FileRecord, 'rev' | 'outbox'> = {
+    _id: fileId,
+    ownerId,
+    uploadedBy: p.userId,
+    patientId: ownerId,
+    name,
+    ...(description ? { description } : {}),
+    size: s.inspection.size,
+    contentType: s.inspection.contentType,
+    sha256: s.inspection.sha256,
+    status: 'quarantined',
+    generation: 1,
+    version: await deps.files.nextVersion(ownerId, name),
+    keyId: s.keyId,
+    wrappedKey: s.wrappedKey,
+    headerLength: s.headerLength,
+    location: s.location,
+    derivatives: [],
+    shares: [],
+    downloads: 0,
+    createdAt: now,
+    updatedAt: now,
+    deletedAt: null,
+    purgeAfter: null,
+  };
+  const uploaded = event(
+    deps.clock,
+    'file.uploaded',
+    {
+      fileId,
+      ownerId,
+      patientId: ownerId,
+      uploadedBy: p.userId,
+      sha256: rec.sha256,
+      size: rec.size,
+      contentType: rec.contentType,
+      bucket: s.location.bucket,
+      key: s.location.key,
+      generation: 1,
+    },
+    metaOf(req, p),
+  );
+  await deps.files.insert(rec, [uploaded]);
+  return { file: { ...rec, outbox: [], rev: 1 }, duplicate: false };
+}

@@ -1,0 +1,80 @@
+import { idPattern } from '@medvault/common/ids';
+import { Type } from '@sinclair/typebox';
+import { STATUSES } from '../domain/lifecycle.js';
+
+export const FileId = Type.String({ pattern: idPattern('file') });
+export const UserId = Type.String({ pattern: idPattern('user') });
+export const Status = Type.Union(STATUSES.map((s) => Type.Literal(s)));
+
+export const FileParams = Type.Object({ id: FileId }, { additionalProperties: false });
+
+export const FileSchema = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  name: Type.String(),
+  description: Type.Optional(Type.String()),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  contentType: Type.String(),
+  ownerId: Type.String(),
+  patientId: Type.String(),
+  uploadedBy: Type.String(),
+  version: Type.Integer(),
+  generation: Type.Integer(),
+  downloads: Type.Integer(),
+  shares: Type.Array(Type.Object({ userId: Type.String(), expiresAt: Type.Optional(Type.String()) })),
+  hasWatermarkedRendition: Type.Boolean(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  deletedAt: Type.Optional(Type.String()),
+  purgeAfter: Type.Optional(Type.String()),
+  duplicate: Type.Optional(Type.Boolean()),
+});
+
+export const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Status),
+    patientId: Type.Optional(UserId),
+    contentType: Type.Optional(Type.String({ maxLength: 100 })),
+    cursor: Type.Optional(FileId),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  },
+  { additionalProperties: false },
+);
+
+export const ListResponse = Type.Object({
+  items: Type.Array(FileSchema),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const ShareBody = Type.Object(
+  { userId: UserId, expiresAt: Type.Optional(Type.String({ format: 'date-time' })) },
+  { additionalProperties: false },
+);
+export const ShareResponse = Type.Object({
+  fileId: Type.String(),
+  userId: Type.String(),
+  expiresAt: Type.Optional(Type.String()),
+});
+
+export const LinkBody = Type.Object(
+  {
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+    maxDownloads: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: false },
+);
+export const LinkResponse = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  expiresAt: Type.String(),
+  maxDownloads: Type.Optional(Type.Integer()),
+});
+
+export const RescanBody = Type.Object(
+  {
+    olderThanDatabaseVersion: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    reason: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);

@@ -1,0 +1,90 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { principalOf } from '@medvault/common/auth';
+import { AppError } from '@medvault/common/errors';
+import { idPattern } from '@medvault/common/ids';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { authorize } from '../core/access.js';
+import { event, metaOf } from '../core/events.js';
+import type { Deps } from '../deps.js';
+import { FileParams, ShareBody, ShareResponse } from './schemas.js';
+
+const ShareParams = Type.Object(
+  { id: Type.String({ pattern: idPattern('file') }), userId: Type.String({ pattern: idPattern('user') }) },
+  { additionalProperties: false },
+);
+
+/** Sharing a file with another user (optionally until a date). */
+export async function shareRoutes(root: FastifyInstance, { deps }: { deps: Deps }) {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('preHandler', app.authenticate);
+
+  app.post(
+    '/v1/files/:id/shares',
+    { schema: { params: FileParams, body: ShareBody, response: { 201: ShareResponse } } },
+    async (req, reply) => {
+      const p = principalOf(req);
+      const { userId } = req.body;
+      const expiresAt = req.body.expiresAt ? new Date(req.body.expiresAt) : null;
+      if (expiresAt && expiresAt <= deps.clock.now())
+        throw new AppError('BAD_REQUEST', 'expiresAt must be in the future', { details: { field: 'expiresAt' } });
+      const f = await deps.files.mustGet(req.params.id);
+      await authorize(deps, p, 'file:share', f);
+      if (userId === f.ownerId || userId === p.userId)
+        throw new AppError('BAD_REQUEST', 'A file cannot be shared with its owner or yourself');
+      // The projection may lag behind the gateway: an unknown user is allowed, a known inactive one is not.
+      const target = await deps.projections.getUser(userId);
+      if (target && !target.active) throw new AppError('CONFLICT', 'That user is deactivated');
+      if (target?.role === 'compliance')
+        throw new AppError('BAD_REQUEST', 'Files cannot be shared with compliance users');
+      const meta = metaOf(req, p);
+      await deps.files.mutate(f._id, (cur) => ({
+        set: { shares: [...cur.shares.filter((s) => s.userId !== userId), { userId, expiresAt }] },
+        events: [
+          event(
+            deps.clock,
+            'file.shared',
+            {
+              fileId: cur._id,
+              ownerId: cur.ownerId,
+              patientId: cur.patientId,
+              sharedWith: userId,
+              ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+            },
+            meta,
+          ),
+        ],
+      }));
+      deps.outbox.kick();
+      return reply
+        .code(201)
+        .send({ fileId: f._id, userId, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) });
+    },
+  );
+
+  app.delete('/v1/files/:id/shares/:userId', { schema: { params: ShareParams } }, async (req, reply) => {
+    const p = principalOf(req);
+    const f = await deps.files.mustGet(req.params.id);
+    await authorize(deps, p, 'file:share', f);
+    const { userId } = req.params;
+    if (!f.shares.some((s) => s.userId === userId)) throw new AppError('NOT_FOUND', 'No share for that user');
+    const meta = metaOf(req, p);
+    await deps.files.mutate(f._id, (cur) =>
+      cur.shares.some((s) => s.userId === userId)
+        ? {
+            set: { shares: cur.shares.filter((s) => s.userId !== userId) },
+            events: [
+              event(
+                deps.clock,
+                'file.unshared',
+                { fileId: cur._id, ownerId: cur.ownerId, patientId: cur.patientId, userId },
+                meta,
+              ),
+            ],
+          }
+        : null,
+    );
+    deps.outbox.kick();
+    return reply.code(204).send();
+  });
+}
