@@ -1,5 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, call, createUser, sha256b64, type TestUser, upload, waitForStatus } from './support/client.js';
+import {
+  adminToken,
+  call,
+  createUser,
+  sha256b64,
+  type TestUser,
+  untilSettled,
+  upload,
+  waitForStatus,
+} from './support/client.js';
 import { EICAR, makePdf, makePng } from './support/fixtures.js';
 import { ageDeletedFile } from './support/ops.js';
 
@@ -28,14 +37,19 @@ beforeAll(async () => {
 describe('a clinic day, end to end through the gateway', () => {
   it('lets the patient book a free slot with the clinician, and refuses a double booking', async () => {
     const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
-    const avail = await call('GET', `/v1/clinicians/${clinician.id}/availability?date=${day}`, {
-      token: patient.token,
-    });
+    // Appointments learns new users from user.created events: a client sees them shortly after.
+    const avail = await untilSettled(
+      () => call('GET', `/v1/clinicians/${clinician.id}/availability?date=${day}`, { token: patient.token }),
+      [404],
+    );
     expect(avail.status, JSON.stringify(avail.body)).toBe(200);
     const slot = avail.body.slots[0];
     expect(slot).toBeDefined();
     const body = { clinicianId: clinician.id, patientId: patient.id, start: slot.start, end: slot.end };
-    const booked = await call('POST', '/v1/appointments', { token: patient.token, json: body });
+    const booked = await untilSettled(
+      () => call('POST', '/v1/appointments', { token: patient.token, json: body }),
+      [422],
+    );
     expect(booked.status, JSON.stringify(booked.body)).toBe(201);
     ids.appointment = booked.body.id;
     const again = await call('POST', '/v1/appointments', { token: patient.token, json: body });
@@ -43,10 +57,11 @@ describe('a clinic day, end to end through the gateway', () => {
   });
 
   it('lets the clinician upload an image and a PDF for the patient, which become available', async () => {
-    const img = await upload(
-      clinician.token,
-      { name: 'chest-xray.png', content: png, type: 'image/png' },
-      { patientId: patient.id },
+    // Files learns the care relationship from care.relationship_started: it settles shortly after booking.
+    const img = await untilSettled(
+      () =>
+        upload(clinician.token, { name: 'chest-xray.png', content: png, type: 'image/png' }, { patientId: patient.id }),
+      [403],
     );
     expect(img.status, JSON.stringify(img.body)).toBe(202);
     expect(img.body).toMatchObject({ status: 'quarantined', contentType: 'image/png', size: png.length });
@@ -128,7 +143,13 @@ describe('a clinic day, end to end through the gateway', () => {
     await ageDeletedFile(b.body.id, 31); // the purge job (PURGE_INTERVAL_SECONDS) takes it from here
     expect((await call('POST', `/v1/files/${a.body.id}/restore`, { token: patient.token })).status).toBe(200);
     await waitForStatus(patient.token, a.body.id, ['available']);
-    await waitForStatus(patient.token, b.body.id, ['purged']);
+    // Purged for good: the record is gone from the API (404) and cannot be restored (410).
+    const gone = await untilSettled(
+      () => call('GET', `/v1/files/${b.body.id}`, { token: patient.token }),
+      [200],
+      60_000,
+    );
+    expect(gone.status).toBe(404);
     expect((await call('POST', `/v1/files/${b.body.id}/restore`, { token: patient.token })).status).toBe(410);
     ids.purged = b.body.id;
   });

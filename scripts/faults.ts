@@ -38,10 +38,38 @@ const faults: [string, () => Promise<void>][] = [
       ] as [string, () => Promise<void>],
   ),
   // moto keeps its state in memory: an outage is simulated by freezing it (SIGSTOP/SIGCONT).
-  ['AWS emulator outage', async () => { sh('infra/stack.sh', 'pause', 'aws'); await sleep(8000); sh('infra/stack.sh', 'resume', 'aws'); }],
-  ['FerretDB stop/start', async () => { sh('infra/stack.sh', 'stop', 'mongo'); await sleep(5000); sh('infra/stack.sh', 'start', 'mongo'); }],
-  ['Redis stop/start', async () => { sh('infra/stack.sh', 'stop', 'redis'); await sleep(5000); sh('infra/stack.sh', 'start', 'redis'); }],
-  ['clamd stop/start', async () => { sh('infra/stack.sh', 'stop', 'clamd'); await sleep(8000); sh('infra/stack.sh', 'start', 'clamd'); }],
+  [
+    'AWS emulator outage',
+    async () => {
+      sh('infra/stack.sh', 'pause', 'aws');
+      await sleep(8000);
+      sh('infra/stack.sh', 'resume', 'aws');
+    },
+  ],
+  [
+    'FerretDB stop/start',
+    async () => {
+      sh('infra/stack.sh', 'stop', 'mongo');
+      await sleep(5000);
+      sh('infra/stack.sh', 'start', 'mongo');
+    },
+  ],
+  [
+    'Redis stop/start',
+    async () => {
+      sh('infra/stack.sh', 'stop', 'redis');
+      await sleep(5000);
+      sh('infra/stack.sh', 'start', 'redis');
+    },
+  ],
+  [
+    'clamd stop/start',
+    async () => {
+      sh('infra/stack.sh', 'stop', 'clamd');
+      await sleep(8000);
+      sh('infra/stack.sh', 'start', 'clamd');
+    },
+  ],
 ];
 
 async function main() {
@@ -107,7 +135,8 @@ async function main() {
   for (const line of exported.raw.toString('utf8').split('\n')) {
     if (!line.trim()) continue;
     const r = JSON.parse(line) as { action?: string; type?: string; resource?: { id?: string } };
-    if ((r.action ?? r.type) === 'file.uploaded' && r.resource?.id) uploadsSeen.set(r.resource.id, (uploadsSeen.get(r.resource.id) ?? 0) + 1);
+    if ((r.action ?? r.type) === 'file.uploaded' && r.resource?.id)
+      uploadsSeen.set(r.resource.id, (uploadsSeen.get(r.resource.id) ?? 0) + 1);
   }
   const lost = accepted.filter((f) => !uploadsSeen.has(f.id)).length;
   const doubled = accepted.filter((f) => (uploadsSeen.get(f.id) ?? 0) > 1).length;
@@ -121,7 +150,20 @@ async function main() {
 
   const counts: Record<string, number> = {};
   for (const s of statuses.values()) counts[s] = (counts[s] ?? 0) + 1;
-  console.log(JSON.stringify({ accepted: accepted.length, refused, finalStatuses: counts, audit: { lost, doubled, verified: verify.body?.ok, checked: verify.body?.checked }, resets, problems }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        accepted: accepted.length,
+        refused,
+        finalStatuses: counts,
+        audit: { lost, doubled, verified: verify.body?.ok, checked: verify.body?.checked },
+        resets,
+        problems,
+      },
+      null,
+      2,
+    ),
+  );
   process.exit(problems.length ? 1 : 0);
 }
 

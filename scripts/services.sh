@@ -25,6 +25,24 @@ pid_of() {
 }
 ready() { curl -fsS -m 3 "http://127.0.0.1:$(port_of "$1")/health/ready" >/dev/null 2>&1; }
 
+# Development SMTP sink (scripts/mail-sink.mjs) so notify's email channel works locally.
+mailsink_pid() {
+  local f="$RUN/mailsink.pid" pid
+  [ -f "$f" ] || return 1
+  pid="$(cat "$f")"
+  kill -0 "$pid" 2>/dev/null && grep -q "mail-sink.mjs" "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
+}
+start_mailsink() {
+  mailsink_pid >/dev/null && return 0
+  (cd "$ROOT" && exec nohup node scripts/mail-sink.mjs "$ROOT/.local/mail" >>"$LOGS/mailsink.log" 2>&1) &
+  echo $! >"$RUN/mailsink.pid"
+}
+stop_mailsink() {
+  local pid
+  pid="$(mailsink_pid)" && kill -TERM "$pid" 2>/dev/null
+  rm -f "$RUN/mailsink.pid"
+}
+
 start_one() {
   local svc="$1"
   if pid_of "$svc" >/dev/null; then return 0; fi
@@ -75,10 +93,14 @@ names=("$@")
 [ ${#names[@]} -gt 0 ] || names=("${ALL[@]}")
 case "$cmd" in
   start)
+    start_mailsink
     for s in "${names[@]}"; do start_one "$s"; done
     for s in "${names[@]}"; do wait_ready "$s"; done
     ;;
-  stop) for s in "${names[@]}"; do stop_one "$s"; done ;;
+  stop)
+    for s in "${names[@]}"; do stop_one "$s"; done
+    [ $# -gt 0 ] || stop_mailsink
+    ;;
   restart) for s in "${names[@]}"; do stop_one "$s"; start_one "$s"; wait_ready "$s"; done ;;
   status)
     rc=0

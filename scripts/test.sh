@@ -29,13 +29,24 @@ run typecheck npm run -s typecheck
 run unit vitest_project unit
 run integration vitest_project integration
 if [ -d e2e ] && ls e2e/*.test.ts >/dev/null 2>&1; then
-  started=()
+  # The e2e phase gets a fresh stack: the integration tests leave thousands of messages in the
+  # shared queues and GiBs of objects in moto's memory. Restarting moto re-provisions (new IAM and
+  # KMS keys), so the services' databases and Redis are reset with it (records must not outlive
+  # the objects and keys they refer to) and the services (re)started; they are left as found.
+  was_running=()
   for s in audit files scanner watermark appointments notify gateway; do
-    bash scripts/services.sh status "$s" >/dev/null 2>&1 || started+=("$s")
+    bash scripts/services.sh status "$s" >/dev/null 2>&1 && was_running+=("$s")
   done
-  if [ ${#started[@]} -gt 0 ]; then bash scripts/services.sh start "${started[@]}" || status=1; fi
-  run e2e vitest_project e2e
-  if [ ${#started[@]} -gt 0 ]; then bash scripts/services.sh stop "${started[@]}"; fi
+  bash scripts/services.sh stop
+  bash infra/stack.sh restart aws || status=1
+  set -a; . infra/env/local.env; set +a
+  node scripts/reset-state.mjs || status=1
+  if bash scripts/services.sh start; then
+    run e2e vitest_project e2e
+  else
+    status=1
+  fi
+  if [ ${#was_running[@]} -eq 0 ]; then bash scripts/services.sh stop; fi
 fi
 
 node -e '

@@ -25,7 +25,9 @@ export async function call<T = any>(
   const r = await fetch(path.startsWith('http') ? path : `${GATEWAY}${path}`, { method, headers, body });
   const raw = Buffer.from(await r.arrayBuffer());
   const ct = r.headers.get('content-type') ?? '';
-  const parsed = ct.includes('json') && raw.length ? JSON.parse(raw.toString('utf8')) : raw;
+  // application/json and application/problem+json; not JSON Lines exports (x-ndjson, jsonl).
+  const isJson = /^application\/(problem\+)?json\b/.test(ct);
+  const parsed = isJson && raw.length ? JSON.parse(raw.toString('utf8')) : raw;
   return { status: r.status, headers: r.headers, body: parsed as T, raw };
 }
 
@@ -88,4 +90,22 @@ export function isProblem(r: Res): boolean {
   return (
     (r.headers.get('content-type') ?? '').startsWith('application/problem+json') && typeof r.body?.code === 'string'
   );
+}
+
+/**
+ * Retries a call while it answers one of `retryOn` (e.g. 404/403 while another service's
+ * projection of a just-created user or care relationship catches up: the platform is
+ * event-driven, so a client sees such changes after a short, bounded delay).
+ */
+export async function untilSettled<T = any>(
+  fn: () => Promise<Res<T>>,
+  retryOn: number[],
+  timeoutMs = 30_000,
+): Promise<Res<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await fn();
+    if (!retryOn.includes(r.status) || Date.now() > deadline) return r;
+    await new Promise((res) => setTimeout(res, 250));
+  }
 }

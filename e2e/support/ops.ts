@@ -21,7 +21,10 @@ export async function ageDeletedFile(fileId: string, days: number): Promise<void
     const r = await client
       .db('medvault_files')
       .collection<{ _id: string }>('files')
-      .updateOne({ _id: fileId, status: 'deleted' }, { $set: { deletedAt, purgeAfter: new Date(deletedAt.getTime() + retention * DAY) } });
+      .updateOne(
+        { _id: fileId, status: 'deleted' },
+        { $set: { deletedAt, purgeAfter: new Date(deletedAt.getTime() + retention * DAY) } },
+      );
     if (r.matchedCount !== 1) throw new Error(`file ${fileId} is not a deleted file`);
   } finally {
     await client.close();
@@ -31,12 +34,18 @@ export async function ageDeletedFile(fileId: string, days: number): Promise<void
 /** Number of objects in the quarantine bucket: an attack must not leave one behind. */
 export async function countQuarantineObjects(): Promise<number> {
   const s3 = new S3Client(
-    s3ClientConfig({ AWS_REGION: process.env.AWS_REGION ?? 'us-east-1', AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL, ...credentialsFor('provisioner') }),
+    s3ClientConfig({
+      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+      AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
+      ...credentialsFor('provisioner'),
+    }),
   );
   let n = 0;
   let token: string | undefined;
   do {
-    const r = await s3.send(new ListObjectsV2Command({ Bucket: process.env.BUCKET_QUARANTINE, ContinuationToken: token }));
+    const r = await s3.send(
+      new ListObjectsV2Command({ Bucket: process.env.BUCKET_QUARANTINE, ContinuationToken: token }),
+    );
     n += r.KeyCount ?? 0;
     token = r.NextContinuationToken;
   } while (token);

@@ -58,7 +58,7 @@ describe('who sees and shares what', () => {
     expect((await list(p, '?extra=1')).statusCode).toBe(400);
     expect(
       (await h.app.inject({ method: 'GET', url: `/v1/files/${mine[1]!.id}`, headers: other.auth })).statusCode,
-    ).toBe(404);
+    ).toBe(403);
     const admin = await list(user('admin'), `?patientId=${p.id}`);
     expect(ids(admin).sort()).toEqual(mine.map((f) => f.id).sort());
   });
@@ -70,7 +70,7 @@ describe('who sees and shares what', () => {
       const doc = user('clinician');
       const f = await uploaded(p);
       await makeAvailable(h, f.id, f.sha256);
-      expect((await h.app.inject({ method: 'GET', url: `/v1/files/${f.id}`, headers: doc.auth })).statusCode).toBe(404);
+      expect((await h.app.inject({ method: 'GET', url: `/v1/files/${f.id}`, headers: doc.auth })).statusCode).toBe(403);
       const s = await h.app.inject({
         method: 'POST',
         url: `/v1/files/${f.id}/shares`,
@@ -95,7 +95,7 @@ describe('who sees and shares what', () => {
       ).toBe(403);
       const u = await h.app.inject({ method: 'DELETE', url: `/v1/files/${f.id}/shares/${doc.id}`, headers: p.auth });
       expect(u.statusCode).toBe(204);
-      expect((await h.app.inject({ method: 'GET', url: l.json().url, headers: doc.auth })).statusCode).toBe(404);
+      expect((await h.app.inject({ method: 'GET', url: l.json().url, headers: doc.auth })).statusCode).toBe(403);
       expect(
         (
           await h.app.inject({

@@ -6,6 +6,7 @@ import { authRoutes } from './http/auth-routes.js';
 import { docsPlugin } from './http/docs.js';
 import { proxyRoutes } from './http/proxy.js';
 import { securityPlugin } from './http/security.js';
+import { slowBodyGuard } from './http/slow-body.js';
 import { userRoutes } from './http/user-routes.js';
 
 /** Builds the gateway HTTP app from its dependencies. Never reads the environment, never listens. */
@@ -31,6 +32,10 @@ export async function buildApp(deps: Deps) {
   // must be registered before the routes they cover.
   await app.register(docsPlugin);
   await app.register(accessAuditPlugin, { deps });
+  await app.register(slowBodyGuard, {
+    minBytesPerSecond: deps.config.MIN_BODY_BYTES_PER_SECOND,
+    graceSeconds: deps.config.SLOW_BODY_GRACE_SECONDS,
+  });
   await app.register(securityPlugin, { deps });
   await app.register(authRoutes, { deps });
   await app.register(userRoutes, { deps });

@@ -1,5 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
 import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { type Static, Type } from '@sinclair/typebox';
 
 const bool = (def: boolean) => Type.Boolean({ default: def });
 const bytes = (def: number) => Type.Integer({ minimum: 1024, default: def });
@@ -55,6 +55,9 @@ export const ConfigSchema = Type.Object({
   TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   BODY_LIMIT_BYTES: bytes(256 * 1024),
   UPLOAD_BODY_LIMIT_BYTES: bytes(512 * 1024 * 1024),
+  /** Slowloris defence: request bodies must keep this average rate after the grace period. */
+  MIN_BODY_BYTES_PER_SECOND: Type.Integer({ minimum: 1, default: 1024 }),
+  SLOW_BODY_GRACE_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
   /** Bounded in-memory queue of access-audit events awaiting publication. */
   AUDIT_QUEUE_MAX: Type.Integer({ minimum: 10, default: 10_000 }),
 });

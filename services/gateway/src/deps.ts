@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
-import type { Db, MongoClient } from 'mongodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, queueUrl } from '@medvault/common/aws';
 import { RedisRevocationStore } from '@medvault/common/auth';
-import { createMongo, createRedis, readPem } from '@medvault/common/clients';
+import { awsClientConfig, queueUrl } from '@medvault/common/aws';
 import {
   type EventPublisher,
-  SnsEventPublisher,
   type IdempotencyStore,
   RedisIdempotencyStore,
+  SnsEventPublisher,
 } from '@medvault/common/bus';
+import { createMongo, createRedis, readPem } from '@medvault/common/clients';
 import { type DependencyCheck, mongoCheck, redisCheck, snsCheck, sqsCheck } from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
+import type { Redis } from 'ioredis';
+import type { Db, MongoClient } from 'mongodb';
 import { MongoUserRepository } from './adapters/mongo-users.js';
 import { BackgroundPublisher } from './adapters/outbox.js';
 import { RedisLoginThrottle, RedisNotBeforeReader, RedisRefreshTokenStore } from './adapters/redis-auth.js';

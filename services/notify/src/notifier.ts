@@ -49,13 +49,23 @@ export class Notifier {
   async handle(event: Envelope, log: Logger): Promise<void> {
     const msg = messageFor(event, this.d.baseUrl);
     const recipients = await recipientsOf(event, this.d.directory);
+    const prefs = new Map(
+      await Promise.all(recipients.map(async (id) => [id, await this.d.preferences.get(id)] as const)),
+    );
+    // Channels are independent: every inbox entry lands first, so an SMTP outage never keeps a
+    // notification from the inbox and the live stream.
     for (const userId of recipients) {
-      const prefs = await this.d.preferences.get(userId);
-      if (wants(prefs, event.type, 'inbox')) await this.toInbox(event, userId, msg, log);
-      if (wants(prefs, event.type, 'email')) await this.toEmail(event, userId, msg);
+      if (wants(prefs.get(userId)!, event.type, 'inbox')) await this.toInbox(event, userId, msg, log);
     }
     await this.toWebhooks(event);
-    log.info({ recipients: recipients.length }, 'notifications created');
+    const failed: unknown[] = [];
+    for (const userId of recipients) {
+      if (!wants(prefs.get(userId)!, event.type, 'email')) continue;
+      await this.toEmail(event, userId, msg).catch((err: unknown) => failed.push(err));
+    }
+    log.info({ recipients: recipients.length, emailFailures: failed.length }, 'notifications created');
+    // Redelivery retries only what is still pending (inbox and sent emails are unique keys).
+    if (failed.length) throw failed[0];
   }
 
   private async toInbox(event: Envelope, recipientId: string, msg: Message, log: Logger) {

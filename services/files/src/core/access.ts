@@ -24,16 +24,14 @@ export async function decide(deps: Deps, p: Principal, action: FileAction, f: Fi
 }
 
 /**
- * Throws unless the caller may do `action`. A caller who may not even read the metadata gets
- * 404, not 403: file ids must not be probeable.
+ * Throws 403 (with the policy's reason) unless the caller may do `action` on an existing file;
+ * the gateway turns every 403 into an access.denied event for the audit log. File ids carry 80
+ * random bits, so answering 403 rather than 404 reveals nothing that could be enumerated.
  */
 export async function authorize(deps: Deps, p: Principal, action: FileAction, f: FileRecord): Promise<void> {
   const d = await decide(deps, p, action, f);
   if (d.allowed) return;
-  if (action !== 'file:read_metadata' && (await decide(deps, p, 'file:read_metadata', f)).allowed) {
-    throw new AppError('FORBIDDEN', 'You are not allowed to do this', { details: { reason: d.reason } });
-  }
-  throw new AppError('NOT_FOUND', 'File not found');
+  throw new AppError('FORBIDDEN', 'You are not allowed to do this', { details: { reason: d.reason } });
 }
 
 export async function authorizeUpload(deps: Deps, p: Principal, patientId: string | undefined): Promise<string> {

@@ -1,7 +1,7 @@
 import { AppError } from '@medvault/common/errors';
 import type { Collection, Db, Filter } from 'mongodb';
-import { guard } from './guard.js';
 import type { UserQuery, UserRecord, UserRepository } from '../domain/ports.js';
+import { guard } from './guard.js';
 
 type UserDoc = Omit<UserRecord, 'id'> & { _id: string };
 

@@ -1,6 +1,6 @@
 import type { RevocationStore } from '@medvault/common/auth';
-import type { Envelope, EventType } from '@medvault/common/events';
 import { AppError } from '@medvault/common/errors';
+import type { Envelope, EventType } from '@medvault/common/events';
 import type {
   ConsumeResult,
   EventSink,

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AccessTokenSigner, emailHash, hashRefreshToken, newRefreshToken } from './tokens.js';
 

@@ -1,4 +1,4 @@
-import type { Principal, Role, RevocationStore } from '@medvault/common/auth';
+import type { Principal, RevocationStore, Role } from '@medvault/common/auth';
 import { canManageUsers, canReadUser, enforce } from '@medvault/common/auth';
 import { AppError } from '@medvault/common/errors';
 import { type Actor, createEvent } from '@medvault/common/events';

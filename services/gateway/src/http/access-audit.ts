@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
 import { AppError } from '@medvault/common/errors';
 import { createEvent } from '@medvault/common/events';
 import { IdPrefixes } from '@medvault/common/ids';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import type { Deps } from '../deps.js';
 import { matchPublicRoute } from '../docs/route-match.js';
 import { actorOf } from './context.js';
@@ -63,9 +63,12 @@ async function accessAudit(app: FastifyInstance, { deps }: { deps: Deps }) {
           meta,
         ),
       );
-      if (req.deniedReason) {
+      // Every refusal the gateway serves is an access.denied, including an internal service's
+      // policy refusal (403) streamed back through the proxy.
+      const denied = req.deniedReason ?? (reply.statusCode === 403 ? 'refused by the service policy' : undefined);
+      if (denied) {
         deps.events.enqueue(
-          createEvent('access.denied', { reason: req.deniedReason, method: req.method, route, ...resource }, meta),
+          createEvent('access.denied', { reason: denied, method: req.method, route, ...resource }, meta),
         );
       }
     } catch (err) {

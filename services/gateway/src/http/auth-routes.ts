@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { principalOf } from '@medvault/common/auth';
 import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
 import { contextOf } from './context.js';
 import { LoginBody, RefreshBody, TokenPair } from './schemas.js';

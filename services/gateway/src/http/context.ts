@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import type { Actor } from '@medvault/common/events';
+import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '../domain/users.js';
 
 declare module 'fastify' {

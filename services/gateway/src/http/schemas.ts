@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { idPattern } from '@medvault/common/ids';
+import { Type } from '@sinclair/typebox';
 
 /** Request/response schemas of the gateway's own routes (also the OpenAPI source). */
 export const RoleSchema = Type.Union(

@@ -1,9 +1,9 @@
 import cors from '@fastify/cors';
-import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
+import { AppError } from '@medvault/common/errors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from '@medvault/common/errors';
+import helmet from 'helmet';
 import type { Deps } from '../deps.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { principalOf } from '@medvault/common/auth';
+import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
 import { toPublicUser } from '../domain/users.js';
 import { contextOf } from './context.js';
