@@ -3,9 +3,10 @@
 # exactly like the local stack does, so dev dependencies are installed on purpose.
 FROM node:20-slim
 WORKDIR /app
-# Whole workspace first: npm ci needs every workspace's package.json (packages/*, services/*, infra).
+# Whole workspace first: npm needs every workspace's package.json (packages/*, services/*, infra).
+# npm install follows the lock (npm ci rejects locks that lack other platforms' optional packages).
 COPY . .
-RUN npm ci --no-audit --no-fund --loglevel=error \
+RUN npm install --no-audit --no-fund --loglevel=error \
   && mkdir -p /state/credentials && chown -R node:node /state
 ARG SERVICE
 ENV SERVICE=${SERVICE} \

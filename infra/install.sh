@@ -3,7 +3,7 @@
 #   - Debian packages redis-server, clamav, clamav-daemon (only when a binary is missing)
 #   - a project-local Python venv (.local/venv) with a pinned moto[server]
 #   - the FerretDB wrapper binary (.local/bin/ferretdb-local), rebuilt only when its sources change
-#   - root node_modules (npm ci) when missing or older than package-lock.json
+#   - root node_modules (npm install, following package-lock.json) when missing or older than the lock
 # Quiet on success; on failure prints the step that failed and the tail of its output.
 set -euo pipefail
 
@@ -80,11 +80,10 @@ fi
 cd "$ROOT"
 if [ ! -d node_modules ] || [ ! -e node_modules/.package-lock.json ] ||
   { [ -e package-lock.json ] && [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
-  if [ -e package-lock.json ]; then
-    # Retry once: another npm process (another engineer/CI step) may hold the cache lock.
-    try npm ci --no-audit --no-fund --loglevel=error ||
-      { sleep 5; step npm-ci npm ci --no-audit --no-fund --loglevel=error; }
-  else
-    step npm-install npm install --no-audit --no-fund --loglevel=error
-  fi
+  # `npm install` (which follows the lock) rather than `npm ci`: the registry reachable here lacks
+  # other platforms' optional packages (e.g. @biomejs/cli-darwin-*), npm leaves them out of the
+  # lock, and `npm ci` then rejects the lock as out of sync. Retry once: another npm process may
+  # hold the cache lock.
+  try npm install --no-audit --no-fund --loglevel=error ||
+    { sleep 5; step npm-install npm install --no-audit --no-fund --loglevel=error; }
 fi
