@@ -79,6 +79,7 @@ async function ingestPhase() {
     console.log(
       `ingest:  ${INGEST} events in ${(ms / 1000).toFixed(1)} s = ${rate(INGEST, ms)} events/s (one instance, batches of ${deps.config.AUDIT_APPEND_BATCH})`,
     );
+    figures.push({ metric: `ingest (${INGEST} events, one instance)`, value: rate(INGEST, ms), unit: 'events/s' });
   } finally {
     if (!values.keep) await deps.db.dropDatabase().catch(() => undefined);
     await deps.close();
@@ -120,6 +121,14 @@ async function verifyPhase() {
     console.log(
       `verify:  ${r.checked} records + ${r.checkpointsChecked} checkpoint(s) in ${(ms / 1000).toFixed(1)} s = ${rate(r.checked, ms)} records/s, ok=${r.ok}`,
     );
+    figures.push({
+      metric: `verify ${r.checked} records from the database`,
+      value: rate(r.checked, ms),
+      unit: 'records/s',
+      ...(computeRate
+        ? { baseline: { label: 'in-memory hash + link checks', value: computeRate, unit: 'records/s' } }
+        : {}),
+    });
     if (!r.ok) process.exitCode = 1;
   } finally {
     if (!values.keep) await deps.db.dropDatabase().catch(() => undefined);
@@ -158,9 +167,36 @@ async function computePhase() {
   console.log(
     `compute: verified ${r.checked} records in memory in ${(ms / 1000).toFixed(1)} s = ${rate(r.checked, ms)} records/s (hash + link checks only, no storage)`,
   );
+  computeRate = rate(r.checked, ms);
 }
 
+const figures: {
+  metric: string;
+  value: number;
+  unit: string;
+  baseline?: { label: string; value: number; unit: string };
+}[] = [];
+let computeRate = 0;
 console.log(`audit bench: ingest ${INGEST} events, verify ${RECORDS} records (scratch ${scratch})`);
 if (INGEST > 0) await ingestPhase();
 if (RECORDS > 0) await computePhase();
 if (RECORDS > 0) await verifyPhase();
+benchResult('audit', figures);
+
+/** One machine-readable line for bench/run.ts (same shape as bench/lib.ts, kept local to the package). */
+function benchResult(
+  name: string,
+  figures: { metric: string; value: number; unit: string; baseline?: { label: string; value: number; unit: string } }[],
+) {
+  const withRatio = figures.map((f) => ({
+    ...f,
+    value: Math.round(f.value * 100) / 100,
+    ...(f.baseline
+      ? {
+          baseline: { ...f.baseline, value: Math.round(f.baseline.value * 100) / 100 },
+          ratio: Math.round((f.value / f.baseline.value) * 1000) / 1000,
+        }
+      : {}),
+  }));
+  console.log(`BENCH_RESULT ${JSON.stringify({ name, figures: withRatio })}`);
+}

@@ -230,6 +230,44 @@ async function main() {
   console.log(
     `peak RSS during files upload: ${(rssPeak / MiB).toFixed(0)} MiB (before: ${(rssBefore / MiB).toFixed(0)} MiB, growth ${((rssPeak - rssBefore) / MiB).toFixed(0)} MiB)`,
   );
+  benchResult(`files: ${size / MiB} MiB ${via ? 'through the gateway' : 'through the files service'}`, [
+    {
+      metric: 'upload',
+      value: rate(up.ms),
+      unit: 'MiB/s',
+      baseline: { label: 'raw SDK multipart PUT', value: rate(rawUp.ms), unit: 'MiB/s' },
+    },
+    {
+      metric: 'download',
+      value: rate(down.ms),
+      unit: 'MiB/s',
+      baseline: { label: 'raw SDK GET', value: rate(rawDown.ms), unit: 'MiB/s' },
+    },
+    {
+      metric: 'peak RSS during upload',
+      value: rssPeak / MiB,
+      unit: 'MiB',
+      baseline: { label: 'RSS before', value: rssBefore / MiB, unit: 'MiB' },
+    },
+  ]);
+}
+
+/** One machine-readable line for bench/run.ts (same shape as bench/lib.ts, kept local to the package). */
+function benchResult(
+  name: string,
+  figures: { metric: string; value: number; unit: string; baseline?: { label: string; value: number; unit: string } }[],
+) {
+  const withRatio = figures.map((f) => ({
+    ...f,
+    value: Math.round(f.value * 100) / 100,
+    ...(f.baseline
+      ? {
+          baseline: { ...f.baseline, value: Math.round(f.baseline.value * 100) / 100 },
+          ratio: Math.round((f.value / f.baseline.value) * 1000) / 1000,
+        }
+      : {}),
+  }));
+  console.log(`BENCH_RESULT ${JSON.stringify({ name, figures: withRatio })}`);
 }
 
 main().catch((err: unknown) => {

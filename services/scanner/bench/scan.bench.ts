@@ -77,6 +77,17 @@ async function main() {
         : `  clamdscan --stream (disk, one process per file): ${mbps(total, cli)} MB/s (${cli.toFixed(0)} ms)`,
     );
 
+    benchResult('scanner: scan throughput', [
+      {
+        metric: 'service path (S3 + decrypt + INSTREAM)',
+        value: Number(mbps(total, service)),
+        unit: 'MB/s',
+        baseline:
+          cli === undefined
+            ? { label: 'raw INSTREAM from memory', value: Number(mbps(total, raw)), unit: 'MB/s' }
+            : { label: 'clamdscan --stream', value: Number(mbps(total, cli)), unit: 'MB/s' },
+      },
+    ]);
     if (LATENCY_FILES > 0) await latency(deps, files, db);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -154,3 +165,21 @@ main().catch((e) => {
   console.error(e);
   process.exit(1);
 });
+
+/** One machine-readable line for bench/run.ts (same shape as bench/lib.ts, kept local to the package). */
+function benchResult(
+  name: string,
+  figures: { metric: string; value: number; unit: string; baseline?: { label: string; value: number; unit: string } }[],
+) {
+  const withRatio = figures.map((f) => ({
+    ...f,
+    value: Math.round(f.value * 100) / 100,
+    ...(f.baseline
+      ? {
+          baseline: { ...f.baseline, value: Math.round(f.baseline.value * 100) / 100 },
+          ratio: Math.round((f.value / f.baseline.value) * 1000) / 1000,
+        }
+      : {}),
+  }));
+  console.log(`BENCH_RESULT ${JSON.stringify({ name, figures: withRatio })}`);
+}

@@ -54,6 +54,7 @@ function receiveCountOf(m: Message): number {
  */
 export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
   const visibilityTimeout = opts.visibilityTimeout ?? 30;
+  const heartbeatSeconds = opts.heartbeatInterval ?? Math.max(1, Math.floor(visibilityTimeout / 3));
   const backoff = opts.backoff ?? { baseSeconds: 2, maxSeconds: 300 };
   const poison = new Set<string>();
   const log = opts.logger.child({ consumer: opts.name });
@@ -81,11 +82,18 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
       elog.info('duplicate delivery acknowledged without handling');
       return message;
     }
-    if (!(await opts.idempotency.acquire(opts.name, event.id, visibilityTimeout * 4))) {
+    // The lease lives about one visibility timeout and is refreshed while the handler runs, so a
+    // holder killed mid-handling blocks the redelivery for seconds, not minutes.
+    const leaseTtl = visibilityTimeout + 5;
+    if (!(await opts.idempotency.acquire(opts.name, event.id, leaseTtl))) {
       handled.inc({ consumer: opts.name, type: event.type, outcome: 'busy' });
       throw new AppError('CONFLICT', 'Event is being handled by another instance', { retryable: true });
     }
     const end = duration.startTimer({ consumer: opts.name, type: event.type });
+    const keepLease = setInterval(
+      () => void opts.idempotency.extend(opts.name, event.id, leaseTtl).catch(() => undefined),
+      heartbeatSeconds * 1000,
+    );
     try {
       await handler(event, { logger: elog, receiveCount });
       await opts.idempotency.markDone(opts.name, event.id);
@@ -97,6 +105,7 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
       elog.warn({ err, receiveCount }, 'handler failed: message left for retry');
       throw err;
     } finally {
+      clearInterval(keepLease);
       end();
     }
   }
@@ -106,7 +115,7 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
     sqs: opts.sqs,
     batchSize: opts.batchSize ?? 5,
     visibilityTimeout,
-    heartbeatInterval: opts.heartbeatInterval ?? Math.max(1, Math.floor(visibilityTimeout / 3)),
+    heartbeatInterval: heartbeatSeconds,
     // Short long-polls bound how long stop() waits for the receive in flight.
     waitTimeSeconds: opts.waitTimeSeconds ?? 5,
     messageSystemAttributeNames: ['ApproximateReceiveCount'],

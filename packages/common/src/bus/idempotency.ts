@@ -8,6 +8,8 @@ export interface IdempotencyStore {
   isDone(consumer: string, eventId: string): Promise<boolean>;
   /** True when this caller now holds the lease; false when another holder has it. */
   acquire(consumer: string, eventId: string, ttlSeconds: number): Promise<boolean>;
+  /** Keeps a held lease alive while its handler runs (a killed holder's lease then lapses soon). */
+  extend(consumer: string, eventId: string, ttlSeconds: number): Promise<void>;
   markDone(consumer: string, eventId: string): Promise<void>;
   release(consumer: string, eventId: string): Promise<void>;
 }
@@ -32,6 +34,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async acquire(consumer: string, eventId: string, ttlSeconds: number) {
     const ok = await this.redis.set(this.key('lease', consumer, eventId), '1', 'EX', ttlSeconds, 'NX');
     return ok === 'OK';
+  }
+
+  async extend(consumer: string, eventId: string, ttlSeconds: number) {
+    await this.redis.expire(this.key('lease', consumer, eventId), ttlSeconds);
   }
 
   async markDone(consumer: string, eventId: string) {
@@ -59,6 +65,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.leases.add(k);
     return true;
   }
+  async extend() {}
   async markDone(c: string, id: string) {
     this.done.add(`${c}:${id}`);
     this.leases.delete(`${c}:${id}`);

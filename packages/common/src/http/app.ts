@@ -58,6 +58,11 @@ export function createBaseApp(opts: BaseAppOptions) {
   app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
+  // While draining, tell keep-alive clients not to reuse the connection: a request sent on an
+  // idle socket just as the server closes it would be reset instead of answered.
+  app.addHook('onSend', async (_req, reply) => {
+    if (state.shuttingDown) reply.header('connection', 'close');
+  });
   app.addHook('preClose', async () => {
     state.shuttingDown = true;
   });

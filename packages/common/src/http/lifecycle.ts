@@ -17,6 +17,11 @@ export interface RunOptions {
   close?: () => Promise<void>;
   /** Hard limit for draining; past it the process exits non-zero. */
   drainTimeoutMs?: number;
+  /**
+   * How long the server keeps answering (readiness 503, `Connection: close` on every response)
+   * before it stops accepting: lets load balancers and keep-alive clients move away first.
+   */
+  drainDelayMs?: number;
 }
 
 /**
@@ -40,6 +45,7 @@ export async function runService(opts: RunOptions): Promise<void> {
     timer.unref();
     try {
       (app as unknown as { shutdownState?: { shuttingDown: boolean } }).shutdownState!.shuttingDown = true;
+      await new Promise((r) => setTimeout(r, opts.drainDelayMs ?? 1000));
       await Promise.all((opts.workers ?? []).map((w) => w.stop()));
       await app.close();
       await opts.close?.();

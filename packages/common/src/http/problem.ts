@@ -72,6 +72,23 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 };
 
 /**
+ * Which dependency an unexpected error comes from, when it is an outage rather than a bug:
+ * such failures are 503 (retryable, dependency named), never 500.
+ */
+export function outageOf(err: unknown): string | undefined {
+  const e = err as { name?: string; code?: string; message?: string; $metadata?: unknown };
+  const name = e?.name ?? '';
+  if (/^Mongo(ServerSelection|Network|NetworkTimeout|NotConnected|TopologyClosed|PoolClosed)Error$/.test(name))
+    return 'mongo';
+  if (name === 'MaxRetriesPerRequestError' || (e?.message ?? '').startsWith('Connection is closed')) return 'redis';
+  if (e?.$metadata !== undefined || name === 'TimeoutError') {
+    if (name === 'TimeoutError' || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(e?.code ?? ''))
+      return 'aws';
+  }
+  return undefined;
+}
+
+/**
  * One error handler: AppErrors keep their code and status; schema failures become 400 with
  * every bad field named; anything unexpected is a 500 whose details stay in the log only.
  */
@@ -106,6 +123,20 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (mapped || (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500)) {
       const status = mapped === 'TOKEN_EXPIRED' ? 401 : (fe.statusCode ?? 400);
       return sendProblem(reply, req, { status, code: mapped ?? 'BAD_REQUEST', detail: fe.message });
+    }
+    const dependency = outageOf(err);
+    if (dependency) {
+      req.log.warn({ err, dependency }, 'dependency unavailable');
+      return sendProblem(reply, req, {
+        status: 503,
+        code: 'DEPENDENCY_UNAVAILABLE',
+        detail: `${dependency} is unavailable`,
+        dependency,
+      });
+    }
+    if ((fe as { code?: string }).code === 'ECONNRESET' && req.raw.destroyed) {
+      req.log.warn('client closed the connection mid-request');
+      return reply;
     }
     req.log.error({ err }, 'unhandled error');
     return sendProblem(reply, req, { status: 500, code: 'INTERNAL', detail: 'An unexpected error occurred' });
