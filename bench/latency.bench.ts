@@ -10,7 +10,7 @@ import { figure, percentile, report } from './lib.js';
  * watermark, then with a second instance of each on the same queues. Bounded: N files per round.
  */
 const ROOT = join(import.meta.dirname, '..');
-const N = Number(process.env.BENCH_LATENCY_FILES ?? 20);
+const N = Number(process.env.BENCH_PIPELINE_FILES ?? 20);
 const CONCURRENCY = 4;
 
 function extraInstance(service: 'scanner' | 'watermark', port: number): ChildProcess {
