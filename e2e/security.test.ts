@@ -13,7 +13,7 @@ import {
   waitForStatus,
 } from './support/client.js';
 import { makePdf } from './support/fixtures.js';
-import { countQuarantineObjects } from './support/ops.js';
+import { newQuarantineKeys, quarantineKeys } from './support/ops.js';
 
 /**
  * What an attacker would try against the live gateway. Every case must answer 4xx with a
@@ -158,7 +158,6 @@ describe('hostile input', () => {
   });
 
   it('stores a path-traversal, bidi-override name safely or refuses it, never as given', async () => {
-    const before = await countQuarantineObjects();
     for (const name of ['../../etc/passwd', 'a\u202Egnp.exe', `${'n'.repeat(10_000)}.txt`]) {
       const r = await upload(patient.token, {
         name,
@@ -173,17 +172,16 @@ describe('hostile input', () => {
         await expectRefused(r, [400]);
       }
     }
-    expect(await countQuarantineObjects()).toBeGreaterThanOrEqual(before);
   });
 
   it('refuses a content type outside the allow-list and leaves no object behind', async () => {
-    const before = await countQuarantineObjects();
+    const before = await quarantineKeys();
     const elf = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]), Buffer.alloc(200)]);
     await expectRefused(
       await upload(patient.token, { name: 'tool.pdf', content: elf, type: 'application/pdf' }),
       [415],
     );
-    expect(await countQuarantineObjects()).toBe(before);
+    expect(await newQuarantineKeys(before)).toEqual([]);
   });
 
   it('refuses malformed multipart and non-multipart uploads', async () => {

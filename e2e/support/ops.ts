@@ -31,8 +31,11 @@ export async function ageDeletedFile(fileId: string, days: number): Promise<void
   }
 }
 
-/** Number of objects in the quarantine bucket: an attack must not leave one behind. */
-export async function countQuarantineObjects(): Promise<number> {
+/**
+ * Keys in the quarantine bucket. An attack must not add one: compare key sets, not counts,
+ * because earlier uploads leave quarantine concurrently as they are scanned clean.
+ */
+export async function quarantineKeys(): Promise<Set<string>> {
   const s3 = new S3Client(
     s3ClientConfig({
       AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
@@ -40,15 +43,20 @@ export async function countQuarantineObjects(): Promise<number> {
       ...credentialsFor('provisioner'),
     }),
   );
-  let n = 0;
+  const keys = new Set<string>();
   let token: string | undefined;
   do {
     const r = await s3.send(
       new ListObjectsV2Command({ Bucket: process.env.BUCKET_QUARANTINE, ContinuationToken: token }),
     );
-    n += r.KeyCount ?? 0;
+    for (const o of r.Contents ?? []) if (o.Key) keys.add(o.Key);
     token = r.NextContinuationToken;
   } while (token);
   s3.destroy();
-  return n;
+  return keys;
+}
+
+/** Keys present now that were not in `before`. */
+export async function newQuarantineKeys(before: Set<string>): Promise<string[]> {
+  return [...(await quarantineKeys())].filter((k) => !before.has(k));
 }
