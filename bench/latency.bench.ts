@@ -72,8 +72,16 @@ try {
   report('upload→available (1 MiB)', [
     figure('p50, 1 worker each', percentile(one, 50), 'ms'),
     figure('p95, 1 worker each', percentile(one, 95), 'ms'),
-    figure('p50, 2 workers each', percentile(two, 50), 'ms', { label: 'p50 with 1 worker', value: percentile(one, 50), unit: 'ms' }),
-    figure('p95, 2 workers each', percentile(two, 95), 'ms', { label: 'p95 with 1 worker', value: percentile(one, 95), unit: 'ms' }),
+    figure('p50, 2 workers each', percentile(two, 50), 'ms', {
+      label: 'p50 with 1 worker',
+      value: percentile(one, 50),
+      unit: 'ms',
+    }),
+    figure('p95, 2 workers each', percentile(two, 95), 'ms', {
+      label: 'p95 with 1 worker',
+      value: percentile(one, 95),
+      unit: 'ms',
+    }),
   ]);
 } finally {
   for (const p of extras) p.kill('SIGTERM');

@@ -14,7 +14,10 @@ const BENCHES: [string, string[]][] = [
   ['services/gateway/bench/gateway.bench.ts', []],
   // Through the gateway (the file must pass the scanner, so below clamd's stream limit), then the
   // files service alone on a large upload for its peak memory (BENCH_FILES_BIG_MIB, default 1 GiB).
-  ['services/files/bench/files.bench.ts', ['--mib', process.env.BENCH_FILES_MIB ?? '128', '--via', `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8080}`]],
+  [
+    'services/files/bench/files.bench.ts',
+    ['--mib', process.env.BENCH_FILES_MIB ?? '128', '--via', `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8080}`],
+  ],
   ['services/files/bench/files.bench.ts', ['--mib', process.env.BENCH_FILES_BIG_MIB ?? '1024']],
   ['services/scanner/bench/scan.bench.ts', []],
   ['bench/latency.bench.ts', []],
@@ -46,7 +49,8 @@ function run(script: string, args: string[]): Promise<Result> {
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
       const seconds = (Date.now() - started) / 1000;
-      if (!line) return resolve({ name: script, script, ok: false, figures: [], error: `exit ${code}, no result`, seconds });
+      if (!line)
+        return resolve({ name: script, script, ok: false, figures: [], error: `exit ${code}, no result`, seconds });
       const r = JSON.parse(line.slice('BENCH_RESULT '.length)) as { name: string; figures: Figure[] };
       resolve({ name: r.name, script, ok: code === 0, figures: r.figures, seconds });
     });
@@ -67,7 +71,9 @@ function markdown(results: Result[]): string {
 
 /** Horizontal bars of every ratio (1.0 = as fast as the baseline), as a self-contained SVG. */
 function svg(results: Result[]): string {
-  const bars = results.flatMap((r) => r.figures.filter((f) => f.ratio !== undefined).map((f) => ({ label: `${r.name}: ${f.metric}`, v: f.ratio! })));
+  const bars = results.flatMap((r) =>
+    r.figures.filter((f) => f.ratio !== undefined).map((f) => ({ label: `${r.name}: ${f.metric}`, v: f.ratio! })),
+  );
   const max = Math.max(1, ...bars.map((b) => b.v));
   const h = 28 * bars.length + 60;
   const items = bars
@@ -98,7 +104,11 @@ for (const [script, args] of BENCHES) {
 }
 const dir = join(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
-const doc = { date: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, results };
+const doc = {
+  date: new Date().toISOString(),
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  results,
+};
 writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
 writeFileSync(join(dir, 'latest.md'), `# Benchmarks (${doc.date})\n\n${markdown(results)}\n`);
 writeFileSync(join(dir, 'latest.svg'), svg(results));

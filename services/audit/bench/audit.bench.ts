@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEnvFile } from '@medvault/common/config';
 import { createEvent } from '@medvault/common/events';
+import { benchResult } from '@medvault/common/testing';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps } from '../src/deps.js';
 import { padSeq } from '../src/domain/checkpoint.js';
@@ -182,21 +183,3 @@ if (INGEST > 0) await ingestPhase();
 if (RECORDS > 0) await computePhase();
 if (RECORDS > 0) await verifyPhase();
 benchResult('audit', figures);
-
-/** One machine-readable line for bench/run.ts (same shape as bench/lib.ts, kept local to the package). */
-function benchResult(
-  name: string,
-  figures: { metric: string; value: number; unit: string; baseline?: { label: string; value: number; unit: string } }[],
-) {
-  const withRatio = figures.map((f) => ({
-    ...f,
-    value: Math.round(f.value * 100) / 100,
-    ...(f.baseline
-      ? {
-          baseline: { ...f.baseline, value: Math.round(f.baseline.value * 100) / 100 },
-          ratio: Math.round((f.value / f.baseline.value) * 1000) / 1000,
-        }
-      : {}),
-  }));
-  console.log(`BENCH_RESULT ${JSON.stringify({ name, figures: withRatio })}`);
-}

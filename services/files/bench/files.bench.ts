@@ -21,7 +21,7 @@ import { s3ClientConfig } from '@medvault/common/aws';
 import { loadEnvFile } from '@medvault/common/config';
 import { createEvent } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { credentialsFor, mintTestToken, repoRoot, serviceEnv } from '@medvault/common/testing';
+import { benchResult, credentialsFor, mintTestToken, repoRoot, serviceEnv } from '@medvault/common/testing';
 
 loadEnvFile(join(repoRoot, 'infra/env/local.env'));
 const arg = (name: string) => {
@@ -251,26 +251,3 @@ async function main() {
     },
   ]);
 }
-
-/** One machine-readable line for bench/run.ts (same shape as bench/lib.ts, kept local to the package). */
-function benchResult(
-  name: string,
-  figures: { metric: string; value: number; unit: string; baseline?: { label: string; value: number; unit: string } }[],
-) {
-  const withRatio = figures.map((f) => ({
-    ...f,
-    value: Math.round(f.value * 100) / 100,
-    ...(f.baseline
-      ? {
-          baseline: { ...f.baseline, value: Math.round(f.baseline.value * 100) / 100 },
-          ratio: Math.round((f.value / f.baseline.value) * 1000) / 1000,
-        }
-      : {}),
-  }));
-  console.log(`BENCH_RESULT ${JSON.stringify({ name, figures: withRatio })}`);
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});

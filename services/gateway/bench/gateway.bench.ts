@@ -13,12 +13,12 @@
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import Fastify from 'fastify';
 import { RedisRevocationStore, tokenVerifier } from '@medvault/common/auth';
 import type { EventPublisher } from '@medvault/common/bus';
-import { loadEnvFile } from '@medvault/common/config';
 import { createRedis } from '@medvault/common/clients';
-import { mintTestToken, repoRoot, serviceEnv } from '@medvault/common/testing';
+import { loadEnvFile } from '@medvault/common/config';
+import { figure, mintTestToken, repoRoot, report, serviceEnv } from '@medvault/common/testing';
+import Fastify from 'fastify';
 import { BackgroundPublisher } from '../src/adapters/outbox.js';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
@@ -29,29 +29,6 @@ process.chdir(repoRoot); // key file paths in local.env are relative to the repo
 const N = Math.min(Number(process.env.BENCH_REQUESTS ?? 2000), 20_000);
 const C = Math.min(Number(process.env.BENCH_CONCURRENCY ?? 16), 128);
 const MAX_MS = Math.min(Number(process.env.BENCH_MAX_SECONDS ?? 5), 30) * 1000;
-
-/** Same shape as bench/lib.ts (the runner collects the BENCH_RESULT line); kept local so this file stays in its package. */
-interface Figure {
-  metric: string;
-  value: number;
-  unit: string;
-  baseline?: { label: string; value: number; unit: string };
-  ratio?: number;
-  note?: string;
-}
-const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
-function figure(metric: string, value: number, unit: string, baseline?: Figure['baseline'], note?: string): Figure {
-  const f: Figure = { metric, value: round(value), unit };
-  if (baseline) {
-    f.baseline = { ...baseline, value: round(baseline.value) };
-    if (baseline.value > 0) f.ratio = round(value / baseline.value, 3);
-  }
-  if (note) f.note = note;
-  return f;
-}
-function report(name: string, figures: Figure[]) {
-  console.log(`BENCH_RESULT ${JSON.stringify({ name, figures })}`);
-}
 
 async function startUpstream() {
   const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'bench-upstream');

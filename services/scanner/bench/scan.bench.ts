@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { loadEnvFile } from '@medvault/common/config';
 import type { Envelope } from '@medvault/common/events';
-import { openBusTap, repoRoot, serviceEnv, unique } from '@medvault/common/testing';
+import { benchResult, openBusTap, repoRoot, serviceEnv, unique } from '@medvault/common/testing';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps } from '../src/deps.js';
 import { clientsAs, seedFile, startConsumer, uploadedEvent } from '../test/support.js';
@@ -165,21 +165,3 @@ main().catch((e) => {
   console.error(e);
   process.exit(1);
 });
-
-/** One machine-readable line for bench/run.ts (same shape as bench/lib.ts, kept local to the package). */
-function benchResult(
-  name: string,
-  figures: { metric: string; value: number; unit: string; baseline?: { label: string; value: number; unit: string } }[],
-) {
-  const withRatio = figures.map((f) => ({
-    ...f,
-    value: Math.round(f.value * 100) / 100,
-    ...(f.baseline
-      ? {
-          baseline: { ...f.baseline, value: Math.round(f.baseline.value * 100) / 100 },
-          ratio: Math.round((f.value / f.baseline.value) * 1000) / 1000,
-        }
-      : {}),
-  }));
-  console.log(`BENCH_RESULT ${JSON.stringify({ name, figures: withRatio })}`);
-}
