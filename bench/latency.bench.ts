@@ -10,7 +10,7 @@ import { figure, percentile, report } from './lib.js';
  * watermark, then with a second instance of each on the same queues. Bounded: N files per round.
  */
 const ROOT = join(import.meta.dirname, '..');
-const N = Number(process.env.BENCH_PIPELINE_FILES ?? 20);
+const N = Number(process.env.BENCH_PIPELINE_FILES ?? 50);
 const CONCURRENCY = 4;
 
 function extraInstance(service: 'scanner' | 'watermark', port: number): ChildProcess {
@@ -53,7 +53,7 @@ async function round(token: string): Promise<number[]> {
         const s = await call('GET', `/v1/files/${r.body.id}`, { token });
         if (s.body.status === 'available') break;
         if (['infected', 'scan_failed'].includes(s.body.status)) throw new Error(`file ended ${s.body.status}`);
-        await new Promise((res) => setTimeout(res, 50));
+        await new Promise((res) => setTimeout(res, 100));
       }
       latencies.push(performance.now() - t0);
     }

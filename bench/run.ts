@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { awsClientConfig } from '@medvault/common/aws';
+import { credentialsFor } from '@medvault/common/testing';
 import type { Figure } from './lib.js';
 
 /**
@@ -80,15 +83,58 @@ function svg(results: Result[]): string {
     .map((b, i) => {
       const y = 40 + i * 28;
       const w = (b.v / max) * 420;
-      return `<text x="10" y="${y + 14}" font-size="12">${escape(b.label)}</text><rect x="420" y="${y}" width="${w.toFixed(1)}" height="18" fill="#2b6cb0"/><text x="${(425 + w).toFixed(1)}" y="${y + 14}" font-size="12">${b.v}</text>`;
+      return `<text x="10" y="${y + 14}" font-size="12">${escapeXml(b.label)}</text><rect x="420" y="${y}" width="${w.toFixed(1)}" height="18" fill="#2b6cb0"/><text x="${(425 + w).toFixed(1)}" y="${y + 14}" font-size="12">${b.v}</text>`;
     })
     .join('');
   const one = 420 + 420 / max;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="${h}" font-family="sans-serif"><text x="10" y="22" font-size="15">MedVault benchmarks: ratio to the same-run baseline</text><line x1="${one}" y1="32" x2="${one}" y2="${h - 10}" stroke="#c53030" stroke-dasharray="4"/>${items}</svg>\n`;
 }
 
-function escape(s: string) {
+function escapeXml(s: string) {
   return s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
+}
+
+/**
+ * Waits (bounded) until the services' queues are empty, so one benchmark's leftovers (e.g. the
+ * audit trail of the gateway benchmark's requests) are not billed to the next one.
+ */
+async function settle(limitMs = 180_000): Promise<void> {
+  const sqs = new SQSClient(
+    awsClientConfig({
+      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+      AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
+      ...credentialsFor('provisioner'),
+    }),
+  );
+  const started = Date.now();
+  try {
+    const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'medvault-' }));
+    const live = QueueUrls.filter((u) => !u.endsWith('-dlq'));
+    for (;;) {
+      let waiting = 0;
+      for (const QueueUrl of live) {
+        const a = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        waiting +=
+          Number(a.Attributes?.ApproximateNumberOfMessages ?? 0) +
+          Number(a.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+      }
+      if (waiting === 0) return;
+      if (Date.now() - started > limitMs) {
+        console.log(`(queues still hold ${waiting} messages after ${limitMs / 1000} s: going on)`);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    if (Date.now() - started > 2000)
+      console.log(`(waited ${((Date.now() - started) / 1000).toFixed(0)} s for queues to drain)`);
+    sqs.destroy();
+  }
 }
 
 const only = process.argv.slice(2);
@@ -99,6 +145,7 @@ for (const [script, args] of BENCHES) {
     results.push({ name: script, script, ok: false, figures: [], error: 'missing', seconds: 0 });
     continue;
   }
+  await settle();
   console.log(`\n== ${script}`);
   results.push(await run(script, args));
 }

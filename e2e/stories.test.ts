@@ -7,6 +7,7 @@ import {
   type TestUser,
   untilSettled,
   upload,
+  waitForNotification,
   waitForStatus,
 } from './support/client.js';
 import { EICAR, makePdf, makePng } from './support/fixtures.js';
@@ -190,15 +191,3 @@ describe('a clinic day, end to end through the gateway', () => {
     expect(verify.body.checked).toBeGreaterThan(0);
   });
 });
-
-async function waitForNotification(token: string, match: (n: any) => boolean, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await call('GET', '/v1/notifications?limit=100', { token });
-    const hit = (r.body?.items ?? []).find(match);
-    if (hit) return hit;
-    if (Date.now() > deadline)
-      throw new Error(`no matching notification (inbox: ${JSON.stringify(r.body).slice(0, 400)})`);
-    await new Promise((res) => setTimeout(res, 300));
-  }
-}

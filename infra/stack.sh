@@ -71,8 +71,9 @@ launch() {
       [ -x "$LOCAL/venv/bin/moto_server" ] || die "aws: moto not installed (run infra/install.sh)"
       # IAM is enforced from the first request (count 0); provisioning opens a short bootstrap
       # window through moto's /moto-api/reset-auth to create the admin user (see provision.ts).
+      # The launcher is moto_server plus one performance fix for queues with a backlog (see the file).
       INITIAL_NO_AUTH_ACTION_COUNT="${MOTO_INITIAL_NO_AUTH_ACTION_COUNT:-0}" \
-        spawn aws "$LOCAL/venv/bin/moto_server" -H 127.0.0.1 -p "$port"
+        spawn aws "$LOCAL/venv/bin/python" "$ROOT/infra/moto/moto_server_patched.py" -H 127.0.0.1 -p "$port"
       ;;
     mongo)
       [ -x "$LOCAL/bin/ferretdb-local" ] || die "mongo: FerretDB not built (run infra/install.sh)"
@@ -89,7 +90,10 @@ launch() {
       local clamd_bin conf="$RUN/clamd.conf"
       clamd_bin="$(command -v clamd || echo /usr/sbin/clamd)"
       [ -x "$clamd_bin" ] || die "clamd: not installed (run infra/install.sh)"
-      sed -e "s|@DB_DIR@|$ROOT/infra/clamav/db|" -e "s|@PORT@|$port|" -e "s|@RUN_DIR@|$RUN|" \
+      # clamd reads a copy of the repo's signatures, refreshed at every start: operators (and the
+      # end-to-end suite's rescan story) may add a signature there at run time and RELOAD clamd.
+      rm -rf "$RUN/clamav-db" && mkdir -p "$RUN/clamav-db" && cp "$ROOT"/infra/clamav/db/* "$RUN/clamav-db/"
+      sed -e "s|@DB_DIR@|$RUN/clamav-db|" -e "s|@PORT@|$port|" -e "s|@RUN_DIR@|$RUN|" \
         -e "s|@LOG_DIR@|$LOGS|" -e "s|@STREAM_MAX@|${CLAMD_STREAM_MAX_LENGTH:-200M}|" \
         "$ROOT/infra/clamav/clamd.conf.template" >"$conf"
       rm -f "$RUN/clamd.pid"

@@ -109,3 +109,16 @@ export async function untilSettled<T = any>(
     await new Promise((res) => setTimeout(res, 250));
   }
 }
+
+/** Polls the caller's inbox until a notification matches. */
+export async function waitForNotification(token: string, match: (n: any) => boolean, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await call('GET', '/v1/notifications?limit=100', { token });
+    const hit = (r.body?.items ?? []).find(match);
+    if (hit) return hit;
+    if (Date.now() > deadline)
+      throw new Error(`no matching notification (inbox: ${JSON.stringify(r.body).slice(0, 400)})`);
+    await new Promise((res) => setTimeout(res, 300));
+  }
+}

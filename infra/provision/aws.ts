@@ -64,8 +64,7 @@ export const isAuthError = (err: unknown): boolean =>
     'AccessDenied',
     'AccessDeniedException',
     'UnrecognizedClientException',
-  ].includes(errorName(err)) ||
-  (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 403;
+  ].includes(errorName(err)) || (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode === 403;
 
 export async function ignoring<T>(names: string[], fn: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -101,9 +100,20 @@ export function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * AWS authorizes SQS batch calls with the single-message action (DeleteMessageBatch needs
+ * sqs:DeleteMessage); moto checks the API name itself ("sqs:DeleteMessageBatch").
+ */
+const MOTO_BATCH_ACTIONS: Record<string, string> = {
+  'sqs:DeleteMessage': 'sqs:DeleteMessageBatch',
+  'sqs:ChangeMessageVisibility': 'sqs:ChangeMessageVisibilityBatch',
+  'sqs:SendMessage': 'sqs:SendMessageBatch',
+};
+
+/**
  * moto only evaluates the Resource element of IAM policies for S3, SQS and IAM roles; KMS and SNS
  * requests are checked against "*", so a statement scoped to a key/topic ARN would never match
- * there. Against moto those statements are widened to "*" (actions stay least-privilege).
+ * there. Against moto those statements are widened to "*" (actions stay least-privilege), and
+ * SQS batch API names are added next to the actions that authorize them in AWS.
  */
 export function adaptPolicyForMoto(policy: {
   Statement: { Action: string | string[]; Resource: string | string[] }[];
@@ -111,6 +121,8 @@ export function adaptPolicyForMoto(policy: {
   for (const st of policy.Statement) {
     const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
     if (actions.every((a) => a.startsWith('kms:') || a.startsWith('sns:'))) st.Resource = '*';
+    const batch = actions.map((a) => MOTO_BATCH_ACTIONS[a]).filter((a): a is string => !!a && !actions.includes(a));
+    if (batch.length > 0) st.Action = [...actions, ...batch];
   }
   return policy;
 }

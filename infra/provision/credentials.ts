@@ -11,8 +11,7 @@ export interface ServiceCredentials {
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Overridable so containers can keep the state on a shared volume. */
-export const credentialsDir =
-  process.env.MEDVAULT_CREDENTIALS_DIR ?? join(repoRoot, '.local/state/credentials');
+export const credentialsDir = process.env.MEDVAULT_CREDENTIALS_DIR ?? join(repoRoot, '.local/state/credentials');
 
 export const credentialsFile = (service: string): string => join(credentialsDir, `${service}.env`);
 
@@ -43,10 +42,8 @@ export function readServiceCredentials(service: string): ServiceCredentials {
 export function writeServiceCredentials(service: string, creds: ServiceCredentials): void {
   mkdirSync(credentialsDir, { recursive: true, mode: 0o700 });
   const file = credentialsFile(service);
-  writeFileSync(
-    file,
-    `AWS_ACCESS_KEY_ID=${creds.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${creds.secretAccessKey}\n`,
-    { mode: 0o600 },
-  );
+  writeFileSync(file, `AWS_ACCESS_KEY_ID=${creds.accessKeyId}\nAWS_SECRET_ACCESS_KEY=${creds.secretAccessKey}\n`, {
+    mode: 0o600,
+  });
   chmodSync(file, 0o600); // writeFileSync keeps the mode of an existing file
 }

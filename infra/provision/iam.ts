@@ -22,11 +22,7 @@ import {
   setMotoAuthWindow,
   topology,
 } from './aws.js';
-import {
-  type ServiceCredentials,
-  tryReadServiceCredentials,
-  writeServiceCredentials,
-} from './credentials.js';
+import { type ServiceCredentials, tryReadServiceCredentials, writeServiceCredentials } from './credentials.js';
 /** A stored key still works when IAM (asked with that very key) lists it for its user. */
 export async function keyIsLive(iam: IAMClient, user: string, accessKeyId: string): Promise<boolean> {
   const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: user }));
@@ -58,9 +54,7 @@ export async function ensureUser(iam: IAMClient, user: string, policy: object): 
   );
   const currentDoc = current?.PolicyDocument ? decodeURIComponent(current.PolicyDocument) : undefined;
   if (!currentDoc || !sameJson(currentDoc, policy)) {
-    await iam.send(
-      new PutUserPolicyCommand({ UserName: user, PolicyName, PolicyDocument: JSON.stringify(policy) }),
-    );
+    await iam.send(new PutUserPolicyCommand({ UserName: user, PolicyName, PolicyDocument: JSON.stringify(policy) }));
     change('policy', user);
   }
 }

@@ -57,11 +57,7 @@ async function main(): Promise<void> {
   for (const [user, spec] of Object.entries(topology.users)) {
     if (user === 'provisioner') continue;
     const queueArn = spec.queue ? queueArns[spec.queue] : undefined;
-    await ensureUser(
-      c.iam,
-      user,
-      renderPolicy(spec.policy, { ...vars, ...(queueArn ? { queueArn } : {}) }, moto),
-    );
+    await ensureUser(c.iam, user, renderPolicy(spec.policy, { ...vars, ...(queueArn ? { queueArn } : {}) }, moto));
     const stored = tryReadServiceCredentials(user);
     if (!stored || !(await keyIsLive(c.iam, user, stored.accessKeyId))) await issueKey(c.iam, user);
   }
@@ -70,11 +66,9 @@ async function main(): Promise<void> {
   const target = moto ? 'moto' : 'emulator';
   const byKind = new Map<string, number>();
   for (const ch of changes) byKind.set(ch.kind, (byKind.get(ch.kind) ?? 0) + 1);
-  const summary =
-    changes.length === 0 ? 'no changes' : [...byKind].map(([kind, n]) => `${n} ${kind}`).join(', ');
+  const summary = changes.length === 0 ? 'no changes' : [...byKind].map(([kind, n]) => `${n} ${kind}`).join(', ');
   console.log(`provision: ${target} at ${endpoint} (${counts}): ${summary} [${Date.now() - started} ms]`);
-  if (process.env.PROVISION_VERBOSE === '1')
-    for (const ch of changes) console.log(`  + ${ch.kind} ${ch.what}`);
+  if (process.env.PROVISION_VERBOSE === '1') for (const ch of changes) console.log(`  + ${ch.kind} ${ch.what}`);
 }
 
 main().catch((err) => {

@@ -24,11 +24,7 @@ import {
   SetSubscriptionAttributesCommand,
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  SetQueueAttributesCommand,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { type Clients, change, ignoring, sameJson, type Topology, topology } from './aws.js';
 export async function ensureKey(c: Clients, spec: Topology['kms']['data']): Promise<string> {
   const existing = await ignoring(['NotFoundException'], () =>
@@ -44,34 +40,23 @@ export async function ensureKey(c: Clients, spec: Topology['kms']['data']): Prom
       }),
     );
     keyArn = created.KeyMetadata?.Arn as string;
-    await c.kms.send(
-      new CreateAliasCommand({ AliasName: spec.alias, TargetKeyId: created.KeyMetadata?.KeyId }),
-    );
+    await c.kms.send(new CreateAliasCommand({ AliasName: spec.alias, TargetKeyId: created.KeyMetadata?.KeyId }));
     change('kms key', spec.alias);
   }
-  if (
-    spec.rotation &&
-    !(await c.kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn }))).KeyRotationEnabled
-  ) {
+  if (spec.rotation && !(await c.kms.send(new GetKeyRotationStatusCommand({ KeyId: keyArn }))).KeyRotationEnabled) {
     await c.kms.send(new EnableKeyRotationCommand({ KeyId: keyArn }));
     change('key rotation', spec.alias);
   }
   return keyArn;
 }
 
-export async function ensureBucket(
-  c: Clients,
-  b: Topology['buckets'][number],
-  dataKeyArn: string,
-): Promise<void> {
+export async function ensureBucket(c: Clients, b: Topology['buckets'][number], dataKeyArn: string): Promise<void> {
   const exists = await ignoring(['NotFound', 'NoSuchBucket'], () =>
     c.s3.send(new HeadBucketCommand({ Bucket: b.name })),
   );
   if (!exists) {
     // Object lock can only be switched on at creation time.
-    await c.s3.send(
-      new CreateBucketCommand({ Bucket: b.name, ObjectLockEnabledForBucket: Boolean(b.objectLock) }),
-    );
+    await c.s3.send(new CreateBucketCommand({ Bucket: b.name, ObjectLockEnabledForBucket: Boolean(b.objectLock) }));
     change('bucket', b.name);
   }
   // Declarative puts: re-applying the same configuration is a no-op.
@@ -100,9 +85,7 @@ export async function ensureBucket(
     }),
   );
   if (b.versioning)
-    await c.s3.send(
-      new PutBucketVersioningCommand({ Bucket: b.name, VersioningConfiguration: { Status: 'Enabled' } }),
-    );
+    await c.s3.send(new PutBucketVersioningCommand({ Bucket: b.name, VersioningConfiguration: { Status: 'Enabled' } }));
   const lc = topology.lifecycle;
   const abortMultipart = {
     ID: 'abort-incomplete-multipart',
@@ -118,9 +101,7 @@ export async function ensureBucket(
   };
   // The write-once audit bucket never expires anything.
   const Rules = b.objectLock ? [abortMultipart] : [expireTrash, abortMultipart];
-  await c.s3.send(
-    new PutBucketLifecycleConfigurationCommand({ Bucket: b.name, LifecycleConfiguration: { Rules } }),
-  );
+  await c.s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: b.name, LifecycleConfiguration: { Rules } }));
   if (b.objectLock) {
     const lock = {
       ObjectLockEnabled: 'Enabled' as const,
@@ -134,26 +115,17 @@ export async function ensureBucket(
       retention?.Mode === b.objectLock.mode &&
       retention?.Days === b.objectLock.days;
     if (!same) {
-      await c.s3.send(
-        new PutObjectLockConfigurationCommand({ Bucket: b.name, ObjectLockConfiguration: lock }),
-      );
+      await c.s3.send(new PutObjectLockConfigurationCommand({ Bucket: b.name, ObjectLockConfiguration: lock }));
       change('object lock', b.name);
     }
   }
 }
 
 async function queueAttributes(c: Clients, url: string): Promise<Record<string, string>> {
-  return (
-    (await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] })))
-      .Attributes ?? {}
-  );
+  return (await c.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes ?? {};
 }
 
-export async function ensureQueue(
-  c: Clients,
-  name: string,
-  desired: Record<string, string>,
-): Promise<string> {
+export async function ensureQueue(c: Clients, name: string, desired: Record<string, string>): Promise<string> {
   const { QueueUrl } = await c.sqs.send(new CreateQueueCommand({ QueueName: name }));
   if (!QueueUrl) throw new Error(`CreateQueue ${name} returned no URL`);
   const current = await queueAttributes(c, QueueUrl);
@@ -178,8 +150,7 @@ export async function ensureSubscription(
   do {
     const page = await c.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
     subArn =
-      page.Subscriptions?.find((s) => s.Protocol === 'sqs' && s.Endpoint === queueArn)?.SubscriptionArn ??
-      subArn;
+      page.Subscriptions?.find((s) => s.Protocol === 'sqs' && s.Endpoint === queueArn)?.SubscriptionArn ?? subArn;
     NextToken = page.NextToken;
   } while (NextToken && !subArn);
   if (!subArn) {
@@ -200,9 +171,7 @@ export async function ensureSubscription(
   );
   for (const [AttributeName, AttributeValue] of Object.entries(want)) {
     if (sameJson(current[AttributeName], AttributeValue)) continue;
-    await c.sns.send(
-      new SetSubscriptionAttributesCommand({ SubscriptionArn: subArn, AttributeName, AttributeValue }),
-    );
+    await c.sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: subArn, AttributeName, AttributeValue }));
     change('subscription', `${queueArn.split(':').pop()} ${AttributeName}`);
   }
 }

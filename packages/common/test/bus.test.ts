@@ -1,5 +1,11 @@
 import { SNSClient } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +55,7 @@ async function queued(q: TempQueue, which: 'url' | 'dlqUrl' = 'url') {
 function consume(
   q: TempQueue,
   handler: (e: Envelope) => Promise<void>,
-  extra: { stopTimeoutMs?: number } = {},
+  extra: { stopTimeoutMs?: number; backoff?: { baseSeconds: number; maxSeconds: number } } = {},
 ): EventConsumer {
   const c = createEventConsumer({
     name: unique('consumer'),
@@ -154,6 +160,34 @@ describe('event bus on the real emulator', () => {
     await eventually('a second, successful attempt', () => attempts >= 2, { timeoutMs: 30_000 });
     await eventually('the message acknowledged', async () => (await queued(q)) === 0);
     expect(attempts).toBe(2);
+  });
+
+  it('acks the rest of a received batch when one message fails, and retries only that one after its backoff', async () => {
+    const q = await tempQueue(sqs, sns, { subscribe: false });
+    cleanup.push(() => q.close());
+    const events = Array.from({ length: 6 }, () => uploaded());
+    const failing = events[2]!.id;
+    const calls = new Map<string, number>();
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: q.url,
+        Entries: events.map((e, i) => ({ Id: String(i), MessageBody: JSON.stringify(e) })),
+      }),
+    );
+    consume(
+      q,
+      async (e) => {
+        calls.set(e.id, (calls.get(e.id) ?? 0) + 1);
+        if (e.id === failing && calls.get(e.id) === 1) throw new Error('transient');
+      },
+      { backoff: { baseSeconds: 4, maxSeconds: 4 } }, // a window in which only the failed one is left
+    );
+    await eventually('every other message handled and acked', async () => (await queued(q)) === 1, {
+      timeoutMs: 30_000,
+    });
+    expect(calls.get(failing)).toBe(1);
+    await eventually('the failed one retried and acked', async () => (await queued(q)) === 0, { timeoutMs: 30_000 });
+    expect(Object.fromEntries(calls)).toEqual(Object.fromEntries(events.map((e) => [e.id, e.id === failing ? 2 : 1])));
   });
 
   it('finishes the in-flight message on stop before resolving, and acknowledges it', async () => {

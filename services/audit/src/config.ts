@@ -1,5 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
 import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the audit service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({

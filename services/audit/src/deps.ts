@@ -1,14 +1,14 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
+import { awsClientConfig, queueUrl, s3ClientConfig } from '@medvault/common/aws';
+import { type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
+import { createMongo, createRedis, readPem } from '@medvault/common/clients';
+import { type DependencyCheck, kmsCheck, mongoCheck, redisCheck, s3Check, sqsCheck } from '@medvault/common/http';
+import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { awsClientConfig, s3ClientConfig, queueUrl } from '@medvault/common/aws';
-import { type RevocationChecker, RedisRevocationStore } from '@medvault/common/auth';
-import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import { type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
-import { type DependencyCheck, mongoCheck, redisCheck, s3Check, kmsCheck, sqsCheck } from '@medvault/common/http';
-import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Config } from './config.js';
 import { type AuditCore, createAuditCore } from './core.js';
 
@@ -44,14 +44,43 @@ export function buildDeps(config: Config): Deps {
   const sqs = new SQSClient(aws);
   const queue = queueUrl(config.QUEUE_URL_BASE, config.AUDIT_QUEUE_NAME);
   const idempotency = new RedisIdempotencyStore(redis);
-  const jwtPublicKey = readPem(config.JWT_PUBLIC_KEY, config.JWT_PUBLIC_KEY_FILE, 'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)');
+  const jwtPublicKey = readPem(
+    config.JWT_PUBLIC_KEY,
+    config.JWT_PUBLIC_KEY_FILE,
+    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
+  );
   const revocation = new RedisRevocationStore(redis);
-  const checks: DependencyCheck[] = [mongoCheck(db), redisCheck(redis), s3Check(s3, config.BUCKET_AUDIT), kmsCheck(kms, config.KMS_AUDIT_SIGNING_KEY_ID), sqsCheck(sqs, queue)];
+  const checks: DependencyCheck[] = [
+    mongoCheck(db),
+    redisCheck(redis),
+    s3Check(s3, config.BUCKET_AUDIT),
+    kmsCheck(kms, config.KMS_AUDIT_SIGNING_KEY_ID),
+    sqsCheck(sqs, queue),
+  ];
   const audit = createAuditCore({ db, redis, s3, kms, config, logger });
   return {
-    config, logger, checks, jwtPublicKey, revocation, mongo, db, redis, s3, kms, sqs, queueUrl: queue, idempotency, audit,
+    config,
+    logger,
+    checks,
+    jwtPublicKey,
+    revocation,
+    mongo,
+    db,
+    redis,
+    s3,
+    kms,
+    sqs,
+    queueUrl: queue,
+    idempotency,
+    audit,
     close: async () => {
-      await Promise.allSettled([mongo.close(), redis.quit().catch(() => redis.disconnect()), Promise.resolve(s3.destroy()), Promise.resolve(kms.destroy()), Promise.resolve(sqs.destroy())]);
+      await Promise.allSettled([
+        mongo.close(),
+        redis.quit().catch(() => redis.disconnect()),
+        Promise.resolve(s3.destroy()),
+        Promise.resolve(kms.destroy()),
+        Promise.resolve(sqs.destroy()),
+      ]);
     },
   };
 }
@@ -71,7 +100,9 @@ export function buildCliDeps(config: Config): CliDeps {
   const kms = new KMSClient(awsClientConfig(config));
   const audit = createAuditCore({ db, s3, kms, config, logger });
   return {
-    config, logger, audit,
+    config,
+    logger,
+    audit,
     close: async () => {
       await Promise.allSettled([mongo.close(), Promise.resolve(s3.destroy()), Promise.resolve(kms.destroy())]);
     },

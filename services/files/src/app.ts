@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import { tokenVerifier } from '@medvault/common/auth';
 import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
+import { emergencyRoutes } from './http/emergency.js';
 import { fileRoutes } from './http/files.js';
 import { linkRoutes } from './http/links.js';
 import { shareRoutes } from './http/shares.js';
@@ -38,5 +39,6 @@ export async function buildApp(deps: Deps) {
   await app.register(fileRoutes, { deps });
   await app.register(shareRoutes, { deps });
   await app.register(linkRoutes, { deps });
+  await app.register(emergencyRoutes, { deps });
   return app;
 }

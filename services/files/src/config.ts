@@ -34,6 +34,8 @@ export const ConfigSchema = Type.Object({
   LINK_SIGNING_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   LINK_DEFAULT_TTL_SECONDS: ConfigFields.seconds(900),
   LINK_MAX_TTL_SECONDS: ConfigFields.seconds(86_400),
+  /** How long a break-glass grant lasts (minutes). */
+  EMERGENCY_ACCESS_MINUTES: Type.Integer({ minimum: 1, maximum: 1440, default: 60 }),
   TRASH_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
   PURGE_INTERVAL_SECONDS: ConfigFields.seconds(3600),
   OUTBOX_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1000 }),

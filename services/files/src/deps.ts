@@ -27,6 +27,7 @@ import type { Db, MongoClient } from 'mongodb';
 import { allowedContentTypes, type Config } from './config.js';
 import { ObjectStore } from './storage/objects.js';
 import { FilesRepo } from './store/files-repo.js';
+import { GrantsRepo } from './store/grants-repo.js';
 import { LinksRepo } from './store/links-repo.js';
 import { KeyedLock } from './store/lock.js';
 import { Projections } from './store/projections.js';
@@ -61,6 +62,7 @@ export interface Deps {
   objects: ObjectStore;
   files: FilesRepo;
   links: LinksRepo;
+  grants: GrantsRepo;
   projections: Projections;
   allowedTypes: Set<string>;
   clock: Clock;
@@ -136,6 +138,7 @@ export function buildDeps(config: Config): Deps {
     }),
     files,
     links: new LinksRepo(db, new KeyedLock(redis, `medvault:files:linklock:${config.MONGO_DB}`)),
+    grants: new GrantsRepo(db),
     projections: new Projections(db),
     allowedTypes: allowedContentTypes(config),
     clock: systemClock,

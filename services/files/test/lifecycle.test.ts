@@ -83,6 +83,33 @@ describe('status lifecycle driven by events', () => {
     }
   });
 
+  it('pulls an available file back to quarantine when a rescan finds it infected, and emits file.infected', async () => {
+    const tap = await openBusTap(['file.infected']);
+    try {
+      const p = user('patient');
+      const f = await uploaded(p, pdf());
+      await makeAvailable(h, f.id, f.sha256);
+      expect(await exists('medvault-clean', `files/${f.id}`)).toBe(true);
+      const admin = user('admin');
+      const r = await h.app.inject({ method: 'POST', url: `/v1/files/${f.id}/rescan`, headers: admin.auth });
+      expect(r.statusCode, r.body).toBe(202);
+      expect(r.json()).toMatchObject({ status: 'quarantined', generation: 2 });
+      // While the rescan runs the file is not served, even through a link handed out before.
+      const l = await h.app.inject({ method: 'POST', url: `/v1/files/${f.id}/links`, headers: p.auth, payload: {} });
+      expect(l.statusCode, l.body).toBe(201);
+      expect((await h.app.inject({ method: 'GET', url: l.json().url, headers: p.auth })).statusCode).toBe(409);
+      await scan(h, f.id, 'infected', 2);
+      expect(await status(f.id)).toBe('infected');
+      expect(await exists('medvault-quarantine', `files/${f.id}`)).toBe(true);
+      expect(await exists('medvault-clean', `files/${f.id}`)).toBe(false);
+      await h.deps.outbox.flush();
+      const e = await tap.waitFor('file.infected', (x) => x.data.fileId === f.id);
+      expect(e.data).toMatchObject({ ownerId: p.id, previousStatus: 'quarantined', foundOnRescan: true });
+    } finally {
+      await tap.close();
+    }
+  });
+
   it('ignores a transient scan error, fails on a final one, and ignores verdicts for an outdated generation', async () => {
     const f = await uploaded(user('patient'), pdf());
     await scan(h, f.id, 'error', 1, { error: 'busy' });

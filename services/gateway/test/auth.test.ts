@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mintTestToken, openBusTap, type BusTap, unique } from '@medvault/common/testing';
+import { type BusTap, mintTestToken, openBusTap, unique } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, expectProblem, type Harness, harness } from './helpers.js';
 

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceEnv, unique } from '@medvault/common/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps } from '../src/deps.js';
@@ -228,6 +227,7 @@ describe('OpenAPI', () => {
       '/v1/files',
       '/v1/links',
       '/v1/admin/rescan',
+      '/v1/emergency-access',
       '/v1/appointments',
       '/v1/clinicians',
       '/v1/notifications',

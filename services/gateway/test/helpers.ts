@@ -1,5 +1,5 @@
-import { serviceEnv, unique } from '@medvault/common/testing';
 import type { Role } from '@medvault/common/auth';
+import { serviceEnv, unique } from '@medvault/common/testing';
 import { buildApp } from '../src/app.js';
 import { bootstrap } from '../src/bootstrap.js';
 import { loadServiceConfig } from '../src/config.js';

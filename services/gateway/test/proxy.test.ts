@@ -1,6 +1,6 @@
 import { get } from 'node:http';
 import { Readable } from 'node:stream';
-import { openBusTap, type BusTap } from '@medvault/common/testing';
+import { type BusTap, openBusTap } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, expectProblem, type Harness, harness, type TestUser } from './helpers.js';
 import { type FakeUpstream, fakeUpstream } from './upstream.js';
@@ -34,6 +34,7 @@ describe('routing to internal services', () => {
     ['/v1/files/fil_01JD0000000000000000000000?x=1', 'files'],
     ['/v1/links/abc/info', 'files'],
     ['/v1/admin/rescan', 'files'],
+    ['/v1/emergency-access', 'files'],
     ['/v1/appointments', 'appointments'],
     ['/v1/clinicians/usr_01JD0000000000000000000000/slots', 'appointments'],
     ['/v1/notifications', 'notify'],

@@ -1,4 +1,4 @@
-import { openBusTap, type BusTap } from '@medvault/common/testing';
+import { type BusTap, openBusTap } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap } from '../src/bootstrap.js';
 import { bearer, expectProblem, type Harness, harness } from './helpers.js';

@@ -16,6 +16,8 @@ startOrExit(async () => {
     handlers: buildHandlers(deps),
     idempotency: deps.idempotency,
     logger: deps.logger,
+    // Scans are CPU- and clamd-bound: a few at a time per instance; scale with instances.
+    batchSize: 5,
   });
   deps.logger.info({ port: config.SCANNER_PORT }, `${SERVICE} starting`);
   await runService({

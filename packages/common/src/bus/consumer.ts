@@ -1,4 +1,4 @@
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from 'pino';
 import { Consumer } from 'sqs-consumer';
 import { AppError } from '../errors/index.js';
@@ -110,10 +110,37 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
     }
   }
 
+  const retryAfter = (m: Message) => {
+    if (m.MessageId && poison.delete(m.MessageId)) return 0;
+    return Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** Math.max(0, receiveCountOf(m) - 1));
+  };
+
+  /**
+   * A received batch is handled concurrently, one message at a time as above; the successes are
+   * acked with one DeleteMessageBatch, and each failure gets its own backoff (poison: 0 s) with
+   * one ChangeMessageVisibilityBatch. Two SQS calls per batch instead of one or two per message.
+   */
+  async function handleMessageBatch(messages: Message[]): Promise<Message[]> {
+    const results = await Promise.allSettled(messages.map((m) => handleMessage(m)));
+    const failed = messages.filter((_, i) => results[i]!.status === 'rejected');
+    if (failed.length > 0) {
+      const entries = failed.map((m, i) => ({
+        Id: String(i),
+        ReceiptHandle: m.ReceiptHandle!,
+        VisibilityTimeout: retryAfter(m),
+      }));
+      // If this fails the messages come back after their visibility timeout instead: still retried.
+      await opts.sqs
+        .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: opts.queueUrl, Entries: entries }))
+        .catch((err: unknown) => log.warn({ err }, 'could not set the retry delay of failed messages'));
+    }
+    return messages.filter((_, i) => results[i]!.status === 'fulfilled');
+  }
+
   const consumer = Consumer.create({
     queueUrl: opts.queueUrl,
     sqs: opts.sqs,
-    batchSize: opts.batchSize ?? 5,
+    batchSize: opts.batchSize ?? 10,
     visibilityTimeout,
     heartbeatInterval: heartbeatSeconds,
     // Short long-polls bound how long stop() waits for the receive in flight.
@@ -122,17 +149,12 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
     attributeNames: ['ApproximateReceiveCount'] as never,
     messageAttributeNames: ['All'],
     pollingCompleteWaitTimeMs: opts.stopTimeoutMs ?? 20_000,
-    handleMessage,
-    terminateVisibilityTimeout: (messages: Message[]) => {
-      const m = messages[0];
-      if (m?.MessageId && poison.delete(m.MessageId)) return 0;
-      const n = m ? receiveCountOf(m) : 1;
-      return Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** Math.max(0, n - 1));
-    },
+    handleMessageBatch,
+    strictReturn: true,
+    // Only reached if the batch handler itself throws (it does not by design): retry them all.
+    terminateVisibilityTimeout: (messages: Message[]) => (messages[0] ? retryAfter(messages[0]) : 0),
   });
   consumer.on('error', (err) => log.warn({ err }, 'consumer error'));
-  consumer.on('processing_error', () => undefined); // already logged by handleMessage
-  consumer.on('timeout_error', (err) => log.warn({ err }, 'handler timed out'));
 
   return {
     start: () => consumer.start(),

@@ -10,17 +10,17 @@ export function activeShares(f: FileRecord, now: Date): string[] {
 
 export async function decide(deps: Deps, p: Principal, action: FileAction, f: FileRecord) {
   const inCare = p.role === 'clinician' ? await deps.projections.inCare(p.userId, f.patientId) : false;
-  return canOnFile(
-    p,
-    action,
-    {
-      ownerId: f.ownerId,
-      uploadedBy: f.uploadedBy,
-      patientId: f.patientId,
-      sharedWith: activeShares(f, deps.clock.now()),
-    },
-    { inCare, emergencyGrant: false },
-  );
+  const facts = {
+    ownerId: f.ownerId,
+    uploadedBy: f.uploadedBy,
+    patientId: f.patientId,
+    sharedWith: activeShares(f, deps.clock.now()),
+  };
+  const d = canOnFile(p, action, facts, { inCare, emergencyGrant: false });
+  if (d.allowed || (p.role !== 'clinician' && p.role !== 'admin')) return d;
+  // Break-glass is looked up only when nothing else allows: it is the exception, not the path.
+  const emergencyGrant = await deps.grants.allows(p.userId, f.patientId, deps.clock.now());
+  return emergencyGrant ? canOnFile(p, action, facts, { inCare, emergencyGrant }) : d;
 }
 
 /**
@@ -36,7 +36,14 @@ export async function authorize(deps: Deps, p: Principal, action: FileAction, f:
 
 export async function authorizeUpload(deps: Deps, p: Principal, patientId: string | undefined): Promise<string> {
   const inCare = p.role === 'clinician' && patientId ? await deps.projections.inCare(p.userId, patientId) : false;
-  const d = canUploadFor(p, patientId, { inCare, emergencyGrant: false });
+  let d = canUploadFor(p, patientId, { inCare, emergencyGrant: false });
+  if (
+    !d.allowed &&
+    p.role === 'clinician' &&
+    patientId &&
+    (await deps.grants.allows(p.userId, patientId, deps.clock.now()))
+  )
+    d = canUploadFor(p, patientId, { inCare, emergencyGrant: true });
   if (!d.allowed)
     throw new AppError('FORBIDDEN', 'You may not upload files for this patient', { details: { reason: d.reason } });
   return patientId ?? p.userId;

@@ -19,10 +19,14 @@ export async function applyScan(deps: Deps, e: Envelope<'file.scanned'>, meta: E
   if (d.verdict === 'error' && !d.final) return 'transient scan error (scanner retries)';
   const t = d.verdict === 'clean' ? 'scan_clean' : d.verdict === 'infected' ? 'scan_infected' : 'scan_error';
   if (!canTransition(f.status, t)) return `ignored in status ${f.status}`;
+  // Clean ciphertext moves to the clean bucket; infected ciphertext found by a rescan of an
+  // available file is pulled back to quarantine, so the clean bucket only ever holds clean files.
+  const target =
+    t === 'scan_clean' ? deps.config.BUCKET_CLEAN : t === 'scan_infected' ? deps.config.BUCKET_QUARANTINE : null;
   let location = f.location;
-  if (t === 'scan_clean' && location.bucket !== deps.config.BUCKET_CLEAN) {
-    // Copy first, record, then delete the quarantine copy: a crash in between leaves a stray copy, never a lost file.
-    location = { bucket: deps.config.BUCKET_CLEAN, key: f.location.key };
+  if (target && location.bucket !== target) {
+    // Copy first, record, then delete the old copy: a crash in between leaves a stray copy, never a lost file.
+    location = { bucket: target, key: f.location.key };
     await deps.objects.copy(f.location, location);
   }
   const next = await deps.files.mutate(f._id, (cur) => {
@@ -51,7 +55,13 @@ export async function applyScan(deps: Deps, e: Envelope<'file.scanned'>, meta: E
               event(
                 deps.clock,
                 'file.infected',
-                { ...facts(cur), uploadedBy: cur.uploadedBy, signatures: d.signatures, previousStatus: cur.status },
+                {
+                  ...facts(cur),
+                  uploadedBy: cur.uploadedBy,
+                  signatures: d.signatures,
+                  previousStatus: cur.status,
+                  foundOnRescan: cur.lastScan?.verdict === 'clean',
+                },
                 meta,
               ),
             ]
@@ -77,7 +87,7 @@ export async function applyScan(deps: Deps, e: Envelope<'file.scanned'>, meta: E
       events,
     };
   });
-  if (next && t === 'scan_clean' && f.location.bucket !== location.bucket && next.location.bucket === location.bucket) {
+  if (next && f.location.bucket !== location.bucket && next.location.bucket === location.bucket) {
     await deps.objects.delete(f.location).catch(() => undefined);
   }
   return next?.status ?? 'unchanged';

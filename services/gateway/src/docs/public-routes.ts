@@ -34,6 +34,15 @@ export interface PublicRoute {
   response: { status: number; schema?: TSchema; type?: string };
 }
 
+const EmergencyGrant = Type.Object({
+  id: Id('grt'),
+  userId: Id('usr'),
+  patientId: Id('usr'),
+  reason: Type.String(),
+  createdAt: Iso,
+  expiresAt: Iso,
+});
+
 export const publicRoutes: PublicRoute[] = [
   {
     method: 'POST',
@@ -132,6 +141,24 @@ export const publicRoutes: PublicRoute[] = [
     summary: 'Rescan or release held files (admin)',
     body: Type.Object({ fileId: Type.Optional(Id('fil')) }),
     response: { status: 202 },
+  },
+  {
+    method: 'POST',
+    path: '/v1/emergency-access',
+    upstream: 'files',
+    tag: 'files',
+    summary:
+      'Break-glass: open a time-boxed emergency grant to one patient’s files (clinician or admin; a reason of 10+ characters; audited, compliance notified)',
+    body: obj({ patientId: Id('usr'), reason: Type.String({ minLength: 10, maxLength: 1000 }) }),
+    response: { status: 201, schema: EmergencyGrant },
+  },
+  {
+    method: 'GET',
+    path: '/v1/emergency-access',
+    upstream: 'files',
+    tag: 'files',
+    summary: 'The caller’s emergency grants still running',
+    response: { status: 200, schema: Type.Object({ items: Type.Array(EmergencyGrant) }) },
   },
 
   {
@@ -274,7 +301,7 @@ export const publicRoutes: PublicRoute[] = [
 
 /** Path prefixes routed to each upstream (path-preserving). */
 export const upstreamPrefixes: Record<Upstream, string[]> = {
-  files: ['/v1/files', '/v1/links', '/v1/admin/rescan'],
+  files: ['/v1/files', '/v1/links', '/v1/admin/rescan', '/v1/emergency-access'],
   appointments: ['/v1/appointments', '/v1/clinicians'],
   notify: ['/v1/notifications'],
   audit: ['/v1/audit'],

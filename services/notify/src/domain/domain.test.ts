@@ -20,6 +20,18 @@ describe('who is notified', () => {
     expect(await recipientsOf(e, dir({ admin: [u(3), u(2)] }))).toEqual([u(2), u(3)]);
   });
 
+  it('sends an infection found on rescan to the owner, uploader, patient and every admin', async () => {
+    const e = ev('file.infected', {
+      fileId: f,
+      ownerId: u(1),
+      uploadedBy: u(2),
+      patientId: u(4),
+      signatures: ['X'],
+      foundOnRescan: true,
+    });
+    expect(await recipientsOf(e, dir({ admin: [u(3)] }))).toEqual([u(1), u(2), u(4), u(3)]);
+  });
+
   it('sends an emergency grant to compliance only and skips inactive users', async () => {
     const e = ev('access.emergency_granted', {
       grantId: 'grt_01JD0000000000000000000000',

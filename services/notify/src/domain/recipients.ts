@@ -24,7 +24,11 @@ export async function recipientsOf(event: Envelope, dir: Directory): Promise<str
       ids = defined([d.uploadedBy ?? d.ownerId]);
       break;
     case 'file.infected':
-      ids = [...defined([d.uploadedBy ?? d.ownerId]), ...(await dir.idsWithRole('admin'))];
+      // A first scan blocks the file before anyone but the uploader knew it; a rescan withdraws a
+      // file its owner and patient may already have opened, so they hear of it too.
+      ids = (event.data as { foundOnRescan?: boolean }).foundOnRescan
+        ? [...defined([d.ownerId, d.uploadedBy, d.patientId]), ...(await dir.idsWithRole('admin'))]
+        : [...defined([d.uploadedBy ?? d.ownerId]), ...(await dir.idsWithRole('admin'))];
       break;
     case 'file.integrity_failed':
       ids = await dir.idsWithRole('admin');

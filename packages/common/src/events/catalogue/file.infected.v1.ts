@@ -10,4 +10,6 @@ export const schema = Type.Object({
   patientId: Type.Optional(Ref),
   signatures: Type.Array(Type.String()),
   previousStatus: Type.Optional(Type.String()),
+  /** True when a rescan found an infection in a file that had been scanned clean (and maybe served). */
+  foundOnRescan: Type.Optional(Type.Boolean()),
 });
