@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '@medvault/common/aws';
@@ -151,12 +151,37 @@ for (const [script, args] of BENCHES) {
 }
 const dir = join(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
+// A filtered run (`npm run bench latency`) replaces its own rows and keeps the others' last figures.
+const previous: Result[] =
+  only.length && existsSync(join(dir, 'latest.json'))
+    ? (JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as { results: Result[] }).results
+    : [];
+/** Rows keyed by script and occurrence (the files benchmark runs twice with different sizes). */
+const keyed = (rs: Result[]) => {
+  const seen = new Map<string, number>();
+  return new Map(
+    rs.map((r) => {
+      const n = seen.get(r.script) ?? 0;
+      seen.set(r.script, n + 1);
+      return [`${r.script}#${n}`, r] as const;
+    }),
+  );
+};
+const fresh = keyed(results);
+const old = keyed(previous);
+const ran = new Set(results.map((r) => r.script));
+const merged = keyed(BENCHES.map(([script]) => ({ script }) as Result));
+const mergedRows = [...merged.keys()].flatMap((k) => {
+  const script = k.slice(0, k.lastIndexOf('#'));
+  const r = ran.has(script) ? fresh.get(k) : old.get(k);
+  return r ? [r] : [];
+});
 const doc = {
   date: new Date().toISOString(),
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-  results,
+  results: mergedRows,
 };
 writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
-writeFileSync(join(dir, 'latest.md'), `# Benchmarks (${doc.date})\n\n${markdown(results)}\n`);
-writeFileSync(join(dir, 'latest.svg'), svg(results));
-console.log(`\n${markdown(results)}\n\nwritten: bench/results/latest.{json,md,svg}`);
+writeFileSync(join(dir, 'latest.md'), `# Benchmarks (${doc.date})\n\n${markdown(mergedRows)}\n`);
+writeFileSync(join(dir, 'latest.svg'), svg(mergedRows));
+console.log(`\n${markdown(mergedRows)}\n\nwritten: bench/results/latest.{json,md,svg}`);

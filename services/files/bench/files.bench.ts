@@ -251,3 +251,8 @@ async function main() {
     },
   ]);
 }
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

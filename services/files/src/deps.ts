@@ -10,7 +10,7 @@ import {
   RedisIdempotencyStore,
   SnsEventPublisher,
 } from '@medvault/common/bus';
-import { createMongo, createRedis, readPem } from '@medvault/common/clients';
+import { createMongo, createRedis, KeyedLock, readPem } from '@medvault/common/clients';
 import { type DataKeyProvider, KmsDataKeyProvider } from '@medvault/common/crypto';
 import {
   type DependencyCheck,
@@ -29,7 +29,6 @@ import { ObjectStore } from './storage/objects.js';
 import { FilesRepo } from './store/files-repo.js';
 import { GrantsRepo } from './store/grants-repo.js';
 import { LinksRepo } from './store/links-repo.js';
-import { KeyedLock } from './store/lock.js';
 import { Projections } from './store/projections.js';
 import { createOutboxRelay, type OutboxRelay } from './workers/outbox-relay.js';
 

@@ -60,6 +60,8 @@ export const ConfigSchema = Type.Object({
   SLOW_BODY_GRACE_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
   /** Bounded in-memory queue of access-audit events awaiting publication. */
   AUDIT_QUEUE_MAX: Type.Integer({ minimum: 10, default: 10_000 }),
+  /** How often the user-event outbox is swept (each user change also triggers a pass at once). */
+  OUTBOX_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1000 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

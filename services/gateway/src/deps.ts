@@ -4,12 +4,14 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { RedisRevocationStore } from '@medvault/common/auth';
 import { awsClientConfig, queueUrl } from '@medvault/common/aws';
 import {
+  createOutboxRelay,
   type EventPublisher,
   type IdempotencyStore,
+  type OutboxRelay,
   RedisIdempotencyStore,
   SnsEventPublisher,
 } from '@medvault/common/bus';
-import { createMongo, createRedis, readPem } from '@medvault/common/clients';
+import { createMongo, createRedis, KeyedLock, readPem } from '@medvault/common/clients';
 import { type DependencyCheck, mongoCheck, redisCheck, snsCheck, sqsCheck } from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
@@ -49,6 +51,8 @@ export interface Deps {
   queueUrl: string;
   idempotency: IdempotencyStore;
   userRepo: MongoUserRepository;
+  /** Publishes the user.* events stored with each user change (started by main). */
+  userEvents: OutboxRelay;
   users: UserService;
   auth: AuthService;
   upstreams: Upstreams;
@@ -85,11 +89,17 @@ export function buildDeps(config: Config): Deps {
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const revocation = new RedisRevocationStore(redis);
-  const userRepo = new MongoUserRepository(db);
+  const userRepo = new MongoUserRepository(db, new KeyedLock(redis, `medvault:gateway:userlock:${config.MONGO_DB}`));
+  const userEvents = createOutboxRelay({
+    source: userRepo,
+    publisher,
+    logger,
+    intervalMs: config.OUTBOX_INTERVAL_MS,
+  });
   const users = new UserService({
     users: userRepo,
     revocation,
-    events,
+    outbox: userEvents,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     source: SERVICE,
   });
@@ -134,6 +144,7 @@ export function buildDeps(config: Config): Deps {
     queueUrl: queue,
     idempotency,
     userRepo,
+    userEvents,
     users,
     auth,
     upstreams: {
@@ -145,6 +156,7 @@ export function buildDeps(config: Config): Deps {
     ...(tls ? { tls } : {}),
     close: async () => {
       await events.stop(8_000); // flush queued access-audit events before the clients close
+      await userEvents.stop();
       await Promise.allSettled([
         mongo.close(),
         redis.quit().catch(() => redis.disconnect()),

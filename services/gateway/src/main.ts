@@ -28,7 +28,7 @@ startOrExit(async () => {
     host: config.HOST,
     port: config.GATEWAY_PORT,
     logger: deps.logger,
-    workers: [consumer, { start() {}, stop: async () => boot.stop() }],
+    workers: [consumer, deps.userEvents, { start() {}, stop: async () => boot.stop() }],
     close: deps.close,
   });
 });

@@ -1,3 +1,4 @@
+import { createEvent, type Envelope } from '@medvault/common/events';
 import { type BusTap, openBusTap } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrap } from '../src/bootstrap.js';
@@ -223,5 +224,30 @@ describe('bad input', () => {
 
   it('answers 404 problem+json for an unknown route', async () => {
     expect(expectProblem(await h.app.inject({ url: '/v1/nope' }), 404).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('user events outbox', () => {
+  it('stores user.updated with the change and publishes it later when the process died before publishing', async () => {
+    const email = `outbox.${Date.now()}@medvault.test`;
+    const res = await create(h.adminToken, valid(email));
+    expect(res.statusCode).toBe(201);
+    const id = res.json().id as string;
+    await h.deps.userEvents.flush(); // the pass woken by the creation is over (no timer in tests)
+    // A write whose process dies before any relay pass: the event is in the user document.
+    const crashed = createEvent(
+      'user.updated',
+      { userId: id, role: 'patient', active: false, changes: ['active'] },
+      { correlationId: 'req_crash', source: 'gateway' },
+    ) as unknown as Envelope;
+    await h.deps.userRepo.update(id, { active: false, updatedAt: new Date() }, [crashed]);
+    const pending = await h.deps.db.collection('users').findOne({ _id: id as never });
+    expect(pending?.outbox?.map((e: Envelope) => e.id)).toEqual([crashed.id]);
+    // The next process's relay finds it and publishes it, exactly this envelope.
+    await h.deps.userEvents.flush();
+    const ev = await tap.waitFor('user.updated', (e) => e.id === crashed.id);
+    expect(ev.data).toMatchObject({ userId: id, active: false });
+    const after = await h.deps.db.collection('users').findOne({ _id: id as never });
+    expect(after?.outbox).toEqual([]);
   });
 });

@@ -38,3 +38,5 @@ export function readPem(inline: string | undefined, file: string | undefined, wh
   if (file) return readFileSync(file, 'utf8');
   throw new Error(`Missing ${what}: set it inline or as a file path`);
 }
+
+export { KeyedLock } from './keyed-lock.js';

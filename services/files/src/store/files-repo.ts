@@ -1,8 +1,8 @@
+import type { KeyedLock } from '@medvault/common/clients';
 import { AppError } from '@medvault/common/errors';
 import type { Envelope } from '@medvault/common/events';
 import type { Collection, Db, Filter } from 'mongodb';
 import type { FileStatus } from '../domain/lifecycle.js';
-import type { KeyedLock } from './lock.js';
 
 export interface ObjectLocation {
   bucket: string;

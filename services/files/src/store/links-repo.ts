@@ -1,5 +1,5 @@
+import type { KeyedLock } from '@medvault/common/clients';
 import type { Collection, Db } from 'mongodb';
-import type { KeyedLock } from './lock.js';
 
 export interface LinkRecord {
   _id: string;

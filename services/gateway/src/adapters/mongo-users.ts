@@ -1,17 +1,29 @@
+import type { OutboxSource } from '@medvault/common/bus';
+import type { KeyedLock } from '@medvault/common/clients';
 import { AppError } from '@medvault/common/errors';
+import type { Envelope } from '@medvault/common/events';
 import type { Collection, Db, Filter } from 'mongodb';
 import type { UserQuery, UserRecord, UserRepository } from '../domain/ports.js';
 import { guard } from './guard.js';
 
-type UserDoc = Omit<UserRecord, 'id'> & { _id: string };
+/** `outbox`: user.* events written with the change they describe, until the relay publishes them. */
+type UserDoc = Omit<UserRecord, 'id'> & { _id: string; outbox?: Envelope[] };
 
-const toRecord = ({ _id, ...rest }: UserDoc): UserRecord => ({ id: _id, ...rest });
+const toRecord = ({ _id, outbox: _, ...rest }: UserDoc): UserRecord => ({ id: _id, ...rest });
 
-/** Users in the gateway's own database; the email index is unique (stored lower-cased). */
-export class MongoUserRepository implements UserRepository {
+/**
+ * Users in the gateway's own database; the email index is unique (stored lower-cased). Also the
+ * transactional outbox of user.* events: each event is stored in the same single-document write
+ * as its change, so a crash can delay it but never lose it (the relay publishes it later).
+ */
+export class MongoUserRepository implements UserRepository, OutboxSource {
   private readonly col: Collection<UserDoc>;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    /** Serialises writes to one user document (FerretDB loses concurrent updates: see KeyedLock). */
+    private readonly lock: KeyedLock,
+  ) {
     this.col = db.collection<UserDoc>('users');
   }
 
@@ -19,11 +31,11 @@ export class MongoUserRepository implements UserRepository {
     await this.col.createIndex({ email: 1 }, { unique: true, name: 'email_unique' });
   }
 
-  async insert(user: UserRecord): Promise<void> {
+  async insert(user: UserRecord, events: Envelope[] = []): Promise<void> {
     const { id, ...rest } = user;
     await guard('mongo', async () => {
       try {
-        await this.col.insertOne({ _id: id, ...rest });
+        await this.col.insertOne({ _id: id, ...rest, outbox: events });
       } catch (err) {
         if ((err as { code?: number }).code === 11000) {
           throw new AppError('CONFLICT', 'A user with this email already exists', { details: { field: 'email' } });
@@ -53,10 +65,32 @@ export class MongoUserRepository implements UserRepository {
     return docs.map(toRecord);
   }
 
-  async update(id: string, patch: Partial<Pick<UserRecord, 'role' | 'active' | 'name'>> & { updatedAt: Date }) {
-    const d = await guard('mongo', () =>
-      this.col.findOneAndUpdate({ _id: id }, { $set: patch }, { returnDocument: 'after' }),
+  async update(
+    id: string,
+    patch: Partial<Pick<UserRecord, 'role' | 'active' | 'name'>> & { updatedAt: Date },
+    events: Envelope[] = [],
+  ) {
+    const d = await this.lock.with(id, () =>
+      guard('mongo', () =>
+        this.col.findOneAndUpdate(
+          { _id: id },
+          { $set: patch, ...(events.length ? { $push: { outbox: { $each: events } } } : {}) },
+          { returnDocument: 'after' },
+        ),
+      ),
     );
     return d ? toRecord(d) : null;
+  }
+
+  async withPendingEvents(limit: number): Promise<{ _id: string; outbox: Envelope[] }[]> {
+    const docs = await this.col
+      .find({ 'outbox.0': { $exists: true } }, { projection: { outbox: 1 } })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => ({ _id: d._id, outbox: d.outbox ?? [] }));
+  }
+
+  async markSent(id: string, events: Envelope[]): Promise<void> {
+    await this.lock.with(id, () => this.col.updateOne({ _id: id }, { $pullAll: { outbox: events } }));
   }
 }

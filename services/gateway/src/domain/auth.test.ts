@@ -14,6 +14,7 @@ let users: MemoryUsers;
 let refresh: MemoryRefresh;
 let revocation: MemoryRevocation;
 let sink: MemorySink;
+let kicks = 0;
 let auth: AuthService;
 let userService: UserService;
 const admin: Principal = { userId: 'usr_admin', role: 'admin', jti: 'j', iat: 0, exp: 1 };
@@ -35,7 +36,14 @@ beforeEach(() => {
     refreshTtlSeconds: 3600,
     source: 'gateway',
   });
-  userService = new UserService({ users, revocation, events: sink, accessTtlSeconds: 900, source: 'gateway' });
+  kicks = 0;
+  userService = new UserService({
+    users,
+    revocation,
+    outbox: { kick: () => void kicks++ },
+    accessTtlSeconds: 900,
+    source: 'gateway',
+  });
 });
 
 async function newUser(email = 'Ann@Example.org') {
@@ -100,13 +108,16 @@ describe('auth service', () => {
 });
 
 describe('user service', () => {
-  it('announces only real changes', async () => {
+  it('announces only real changes, stored with the change itself (outbox), and wakes the relay', async () => {
     const u = await newUser();
+    const stored = () => users.outbox.filter((e) => e.type === 'user.updated');
     await userService.update(admin, u.id, { role: 'patient', name: 'Ann' }, ctx);
-    expect(sink.types().filter((t) => t === 'user.updated')).toHaveLength(0);
+    expect(stored()).toHaveLength(0);
+    const before = kicks;
     await userService.update(admin, u.id, { name: 'Ann B' }, ctx);
-    const ev = sink.events.at(-1)!;
-    expect(ev).toMatchObject({ type: 'user.updated', data: { changes: ['name'] } });
+    expect(stored().at(-1)).toMatchObject({ type: 'user.updated', data: { changes: ['name'], role: 'patient' } });
+    expect(kicks).toBe(before + 1);
+    expect(sink.types()).not.toContain('user.updated'); // never through the lossy in-memory sink
     expect(revocation.notBefores.has(u.id)).toBe(false); // a name change does not log anyone out
   });
 

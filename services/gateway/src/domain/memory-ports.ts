@@ -16,9 +16,12 @@ import type {
 /** In-memory implementations of the gateway's own ports, for unit tests of the domain only. */
 export class MemoryUsers implements UserRepository {
   readonly byId = new Map<string, UserRecord>();
-  async insert(u: UserRecord) {
+  /** Events stored with the changes (the outbox), in write order. */
+  readonly outbox: Envelope[] = [];
+  async insert(u: UserRecord, events: Envelope[] = []) {
     if ([...this.byId.values()].some((x) => x.email === u.email)) throw new AppError('CONFLICT', 'taken');
     this.byId.set(u.id, { ...u });
+    this.outbox.push(...events);
   }
   async findById(id: string) {
     return this.byId.get(id) ?? null;
@@ -37,10 +40,11 @@ export class MemoryUsers implements UserRepository {
       .sort((a, b) => a.id.localeCompare(b.id))
       .slice(0, q.limit);
   }
-  async update(id: string, patch: Partial<UserRecord>) {
+  async update(id: string, patch: Partial<UserRecord>, events: Envelope[] = []) {
     const u = this.byId.get(id);
     if (!u) return null;
     Object.assign(u, patch);
+    this.outbox.push(...events);
     return u;
   }
 }

@@ -22,14 +22,19 @@ export interface UserQuery {
 }
 
 export interface UserRepository {
-  /** Throws AppError CONFLICT when the (lower-cased) email is taken. */
-  insert(user: UserRecord): Promise<void>;
+  /**
+   * Throws AppError CONFLICT when the (lower-cased) email is taken. `events` are stored with the
+   * user in the same write (transactional outbox) and published by the relay.
+   */
+  insert(user: UserRecord, events?: Envelope[]): Promise<void>;
   findById(id: string): Promise<UserRecord | null>;
   findByEmail(email: string): Promise<UserRecord | null>;
   list(q: UserQuery): Promise<UserRecord[]>;
+  /** Applies the patch and stores `events` with it in one write (transactional outbox). */
   update(
     id: string,
     patch: Partial<Pick<UserRecord, 'role' | 'active' | 'name'>> & { updatedAt: Date },
+    events?: Envelope[],
   ): Promise<UserRecord | null>;
 }
 

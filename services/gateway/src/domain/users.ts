@@ -1,10 +1,10 @@
 import type { Principal, RevocationStore, Role } from '@medvault/common/auth';
 import { canManageUsers, canReadUser, enforce } from '@medvault/common/auth';
 import { AppError } from '@medvault/common/errors';
-import { type Actor, createEvent } from '@medvault/common/events';
+import { type Actor, createEvent, type Envelope } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
 import { hashPassword } from './passwords.js';
-import type { EventSink, UserQuery, UserRecord, UserRepository } from './ports.js';
+import type { UserQuery, UserRecord, UserRepository } from './ports.js';
 
 export interface RequestContext {
   requestId: string;
@@ -36,7 +36,8 @@ export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 export interface UserServiceDeps {
   users: UserRepository;
   revocation: RevocationStore;
-  events: EventSink;
+  /** Publishes the user.* events the repository stored with each change (transactional outbox). */
+  outbox: { kick(): void };
   /** Longest an access token lives: how long a revocation mark must be kept. */
   accessTtlSeconds: number;
   source: string;
@@ -72,14 +73,13 @@ export class UserService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.d.users.insert(user);
-    this.d.events.enqueue(
-      createEvent(
-        'user.created',
-        { userId: user.id, role: user.role, email: user.email, active: true },
-        this.meta(ctx),
-      ),
+    const created = createEvent(
+      'user.created',
+      { userId: user.id, role: user.role, email: user.email, active: true },
+      this.meta(ctx),
     );
+    await this.d.users.insert(user, [created as unknown as Envelope]);
+    this.d.outbox.kick();
     return user;
   }
 
@@ -110,20 +110,22 @@ export class UserService {
     );
     if (changes.length === 0) return before;
     const now = this.now();
-    const after = await this.d.users.update(id, { ...pick(patch, changes), updatedAt: now });
+    const next = { ...before, ...pick(patch, changes) };
+    const updated = createEvent(
+      'user.updated',
+      { userId: id, role: next.role, active: next.active, changes: [...changes] },
+      this.meta(ctx),
+    );
+    const after = await this.d.users.update(id, { ...pick(patch, changes), updatedAt: now }, [
+      updated as unknown as Envelope,
+    ]);
     if (!after) throw new AppError('NOT_FOUND', 'User not found');
+    this.d.outbox.kick();
     if (changes.includes('role') || changes.includes('active')) {
       // +1: a token minted earlier in this very second has iat == now and must die too.
       const notBefore = Math.floor(now.getTime() / 1000) + 1;
       await this.d.revocation.revokeUserTokensBefore(id, notBefore, this.d.accessTtlSeconds + 60);
     }
-    this.d.events.enqueue(
-      createEvent(
-        'user.updated',
-        { userId: id, role: after.role, active: after.active, changes: [...changes] },
-        this.meta(ctx),
-      ),
-    );
     return after;
   }
 

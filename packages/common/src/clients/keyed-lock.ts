@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { AppError } from '@medvault/common/errors';
 import type { Redis } from 'ioredis';
+import { AppError } from '../errors/index.js';
 
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -9,9 +9,8 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
  *
  * WHY: FerretDB v1 (sqlite handler) does not apply single-document updates atomically under
  * concurrency: measured here, two concurrent `$inc`s lose one about half the time, and two
- * `findOneAndUpdate`s conditional on the same revision both succeed. Every write to a file
- * document or a link counter therefore runs under this lock; inside it, the revision check
- * of FilesRepo.update is reliable again.
+ * `findOneAndUpdate`s conditional on the same revision both succeed. Writes that must not lose
+ * each other (a file document, a link counter, a user's outbox) therefore run under this lock.
  */
 export class KeyedLock {
   constructor(

@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import type { Envelope } from '../events/index.js';
+import type { EventPublisher } from './publisher.js';
+
+/** Where a transactional outbox lives: documents that carry the events of their own writes. */
+export interface OutboxSource {
+  /** Up to `limit` documents with unpublished events, each with its events in write order. */
+  withPendingEvents(limit: number): Promise<{ _id: string; outbox: Envelope[] }[]>;
+  /** Removes exactly these published envelopes; events appended meanwhile stay. */
+  markSent(id: string, events: Envelope[]): Promise<void>;
+}
+
+export interface OutboxRelay {
+  /** Publishes pending events now (also called right after a write, so events leave promptly). */
+  flush(): Promise<number>;
+  /** Starts a pass in the background (errors are logged; the interval retries). */
+  kick(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Relays events recorded in documents' `outbox` arrays to the bus, in order within a document,
+ * then removes exactly the published envelopes. A crash between publish and removal republishes
+ * (at least once); consumers dedupe on the event id. While the bus is down nothing is removed,
+ * and the interval retries until it is back: an event written with its change is never lost.
+ */
+export function createOutboxRelay(opts: {
+  source: OutboxSource;
+  publisher: EventPublisher;
+  logger: Logger;
+  intervalMs: number;
+}): OutboxRelay {
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  const log = opts.logger.child({ worker: 'outbox-relay' });
+
+  async function once(): Promise<number> {
+    let sent = 0;
+    for (;;) {
+      const docs = await opts.source.withPendingEvents(50);
+      if (docs.length === 0) return sent;
+      for (const doc of docs) {
+        const done: Envelope[] = [];
+        try {
+          for (const e of doc.outbox) {
+            await opts.publisher.publish(e);
+            done.push(e);
+          }
+        } finally {
+          if (done.length) await opts.source.markSent(doc._id, done);
+          sent += done.length;
+        }
+      }
+    }
+  }
+
+  const flush = () => {
+    // One pass at a time: concurrent passes would publish the same envelope twice.
+    running ??= once().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  const tick = () => {
+    flush().catch((err: unknown) => log.warn({ err }, 'outbox relay pass failed; will retry'));
+  };
+
+  return {
+    flush,
+    kick: tick,
+    start() {
+      timer ??= setInterval(tick, opts.intervalMs);
+      tick();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running?.catch(() => undefined);
+    },
+  };
+}
