@@ -28,6 +28,8 @@ const BENCHES: [string, string[]][] = [
 ];
 
 interface Result {
+  /** Position in BENCHES (the files benchmark appears twice, with different sizes). */
+  slot: number;
   name: string;
   script: string;
   ok: boolean;
@@ -36,7 +38,7 @@ interface Result {
   seconds: number;
 }
 
-function run(script: string, args: string[]): Promise<Result> {
+function run(slot: number, script: string, args: string[]): Promise<Result> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script, ...args], {
@@ -53,9 +55,17 @@ function run(script: string, args: string[]): Promise<Result> {
       const line = out.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
       const seconds = (Date.now() - started) / 1000;
       if (!line)
-        return resolve({ name: script, script, ok: false, figures: [], error: `exit ${code}, no result`, seconds });
+        return resolve({
+          slot,
+          name: script,
+          script,
+          ok: false,
+          figures: [],
+          error: `exit ${code}, no result`,
+          seconds,
+        });
       const r = JSON.parse(line.slice('BENCH_RESULT '.length)) as { name: string; figures: Figure[] };
-      resolve({ name: r.name, script, ok: code === 0, figures: r.figures, seconds });
+      resolve({ slot, name: r.name, script, ok: code === 0, figures: r.figures, seconds });
     });
   });
 }
@@ -139,15 +149,15 @@ async function settle(limitMs = 180_000): Promise<void> {
 
 const only = process.argv.slice(2);
 const results: Result[] = [];
-for (const [script, args] of BENCHES) {
+for (const [slot, [script, args]] of BENCHES.entries()) {
   if (only.length && !only.some((o) => script.includes(o))) continue;
   if (!existsSync(join(ROOT, script))) {
-    results.push({ name: script, script, ok: false, figures: [], error: 'missing', seconds: 0 });
+    results.push({ slot, name: script, script, ok: false, figures: [], error: 'missing', seconds: 0 });
     continue;
   }
   await settle();
   console.log(`\n== ${script}`);
-  results.push(await run(script, args));
+  results.push(await run(slot, script, args));
 }
 const dir = join(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
@@ -156,24 +166,8 @@ const previous: Result[] =
   only.length && existsSync(join(dir, 'latest.json'))
     ? (JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as { results: Result[] }).results
     : [];
-/** Rows keyed by script and occurrence (the files benchmark runs twice with different sizes). */
-const keyed = (rs: Result[]) => {
-  const seen = new Map<string, number>();
-  return new Map(
-    rs.map((r) => {
-      const n = seen.get(r.script) ?? 0;
-      seen.set(r.script, n + 1);
-      return [`${r.script}#${n}`, r] as const;
-    }),
-  );
-};
-const fresh = keyed(results);
-const old = keyed(previous);
-const ran = new Set(results.map((r) => r.script));
-const merged = keyed(BENCHES.map(([script]) => ({ script }) as Result));
-const mergedRows = [...merged.keys()].flatMap((k) => {
-  const script = k.slice(0, k.lastIndexOf('#'));
-  const r = ran.has(script) ? fresh.get(k) : old.get(k);
+const mergedRows = BENCHES.flatMap((_, slot) => {
+  const r = results.find((x) => x.slot === slot) ?? previous.find((x) => x.slot === slot);
   return r ? [r] : [];
 });
 const doc = {

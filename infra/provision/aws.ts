@@ -106,7 +106,6 @@ export function sameJson(a: unknown, b: unknown): boolean {
 const MOTO_BATCH_ACTIONS: Record<string, string> = {
   'sqs:DeleteMessage': 'sqs:DeleteMessageBatch',
   'sqs:ChangeMessageVisibility': 'sqs:ChangeMessageVisibilityBatch',
-  'sqs:SendMessage': 'sqs:SendMessageBatch',
 };
 
 /**

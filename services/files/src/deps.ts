@@ -5,8 +5,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
 import { awsClientConfig, queueUrl, s3ClientConfig } from '@medvault/common/aws';
 import {
+  createOutboxRelay,
   type EventPublisher,
   type IdempotencyStore,
+  type OutboxRelay,
   RedisIdempotencyStore,
   SnsEventPublisher,
 } from '@medvault/common/bus';
@@ -30,7 +32,6 @@ import { FilesRepo } from './store/files-repo.js';
 import { GrantsRepo } from './store/grants-repo.js';
 import { LinksRepo } from './store/links-repo.js';
 import { Projections } from './store/projections.js';
-import { createOutboxRelay, type OutboxRelay } from './workers/outbox-relay.js';
 
 /** Injectable clock: tests move it to day 29 / day 31 of the trash retention. */
 export interface Clock {
@@ -141,7 +142,7 @@ export function buildDeps(config: Config): Deps {
     projections: new Projections(db),
     allowedTypes: allowedContentTypes(config),
     clock: systemClock,
-    outbox: createOutboxRelay({ files, publisher, logger, config }),
+    outbox: createOutboxRelay({ source: files, publisher, logger, intervalMs: config.OUTBOX_INTERVAL_MS }),
     close: async () => {
       await deps.outbox.stop();
       await Promise.allSettled([

@@ -59,7 +59,7 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
   const poison = new Set<string>();
   const log = opts.logger.child({ consumer: opts.name });
 
-  async function handleMessage(message: Message): Promise<Message | undefined> {
+  async function handleMessage(message: Message): Promise<void> {
     const receiveCount = receiveCountOf(message);
     let event: Envelope;
     try {
@@ -75,12 +75,12 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
     if (!handler) {
       // The queue's filter policy should not deliver it; ack so it does not cycle forever.
       handled.inc({ consumer: opts.name, type: event.type, outcome: 'ignored' });
-      return message;
+      return;
     }
     if (await opts.idempotency.isDone(opts.name, event.id)) {
       handled.inc({ consumer: opts.name, type: event.type, outcome: 'duplicate' });
       elog.info('duplicate delivery acknowledged without handling');
-      return message;
+      return;
     }
     // The lease lives about one visibility timeout and is refreshed while the handler runs, so a
     // holder killed mid-handling blocks the redelivery for seconds, not minutes.
@@ -98,7 +98,6 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
       await handler(event, { logger: elog, receiveCount });
       await opts.idempotency.markDone(opts.name, event.id);
       handled.inc({ consumer: opts.name, type: event.type, outcome: 'ok' });
-      return message;
     } catch (err) {
       await opts.idempotency.release(opts.name, event.id).catch(() => undefined);
       handled.inc({ consumer: opts.name, type: event.type, outcome: 'error' });

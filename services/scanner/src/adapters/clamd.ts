@@ -68,7 +68,8 @@ export class ClamdClient {
     return p;
   }
 
-  async command(cmd: 'PING' | 'VERSION'): Promise<string> {
+  /** RELOAD: clamd re-reads its signature database (what freshclam's NotifyClamd triggers). */
+  async command(cmd: 'PING' | 'VERSION' | 'RELOAD'): Promise<string> {
     const s = await this.open();
     const reply = this.replyOf(s);
     s.end(`z${cmd}\0`);
