@@ -34,7 +34,7 @@ mailsink_pid() {
 }
 start_mailsink() {
   mailsink_pid >/dev/null && return 0
-  (cd "$ROOT" && exec nohup node scripts/mail-sink.mjs "$ROOT/.local/mail" >>"$LOGS/mailsink.log" 2>&1) &
+  (cd "$ROOT" && SMTP_PORT="$(grep -E '^SMTP_PORT=' "$ROOT/infra/env/local.env" | cut -d= -f2)" exec nohup node scripts/mail-sink.mjs "$ROOT/.local/mail" >>"$LOGS/mailsink.log" 2>&1) &
   echo $! >"$RUN/mailsink.pid"
 }
 stop_mailsink() {
