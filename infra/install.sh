@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything the local stack needs, idempotently and non-interactively:
 #   - Debian packages redis-server, clamav, clamav-daemon (only when a binary is missing)
-#   - a project-local Python venv (.local/venv) with a pinned moto[server]
+#   - LocalStack (the local AWS) in its own venv (.local/localstack/venv): localstack-core 4.14.0 on
+#     Python >= 3.12, every dependency pinned by infra/localstack/constraints.txt
+#   - a project-local Python venv (.local/venv) with a pinned moto[server], used only by the tests
+#     that prove IAM least privilege (moto evaluates IAM policies; LocalStack community does not)
 #   - the FerretDB wrapper binary (.local/bin/ferretdb-local), rebuilt only when its sources change
 #   - root node_modules (npm install, following package-lock.json) when missing or older than the lock
 # Quiet on success; on failure prints the step that failed and the tail of its output.
@@ -40,6 +43,8 @@ command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || need_apt+=(redis-tools)
 command -v clamscan >/dev/null 2>&1 || need_apt+=(clamav)
 { command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ]; } || need_apt+=(clamav-daemon)
+command -v clamdscan >/dev/null 2>&1 || need_apt+=(clamdscan) # the scanner benchmark's baseline
+command -v jq >/dev/null 2>&1 || need_apt+=(jq)               # the README's API walk-through
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "install: need root to apt-get install ${need_apt[*]}" >&2; exit 1; }
@@ -52,6 +57,36 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   step apt-update apt-get update -q
   step apt-install apt-get install -y -q --no-install-recommends "${need_apt[@]}"
+fi
+
+# --- LocalStack in its own venv -----------------------------------------------------------------
+# localstack-core 4.14.0 is the last open-source release (its repository is archived): the
+# constraints file is the list of versions LocalStack itself pinned for that release
+# (requirements-runtime.txt at tag v4.14.0); unpinned, newer cbor2/pyOpenSSL break it.
+# Its services fail to import on Python 3.11 (SyntaxError), so a Python >= 3.12 is needed.
+LS_VERSION="4.14.0"
+LS_VENV="$LOCAL/localstack/venv"
+ls_stamp="$LS_VERSION $(sha256sum "$ROOT/infra/localstack/constraints.txt" | cut -d' ' -f1)"
+find_python312() {
+  local c
+  for c in "${LOCALSTACK_PYTHON:-}" python3.13 python3.12 "$HOME"/.pyenv/versions/3.13*/bin/python3 \
+    "$HOME"/.pyenv/versions/3.12*/bin/python3 /usr/bin/python3 python3; do
+    [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 || continue
+    "$c" -c 'import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1 &&
+      { command -v "$c"; return 0; }
+  done
+  return 1
+}
+if [ "$(cat "$LS_VENV/.stamp" 2>/dev/null || true)" != "$ls_stamp" ]; then
+  ls_python="$(find_python312)" || {
+    echo "install: LocalStack needs Python >= 3.12 with venv (found none: tried python3.13, python3.12, ~/.pyenv/versions/3.1[23]*, python3; set LOCALSTACK_PYTHON=/path/to/python3.12+)" >&2
+    exit 1
+  }
+  rm -rf "$LS_VENV"
+  step localstack-venv "$ls_python" -m venv "$LS_VENV"
+  step localstack-pip "$LS_VENV/bin/pip" install -q --disable-pip-version-check \
+    -c "$ROOT/infra/localstack/constraints.txt" "localstack-core[runtime]==$LS_VERSION"
+  echo "$ls_stamp" >"$LS_VENV/.stamp"
 fi
 
 # --- moto in a project-local venv ---------------------------------------------------------------

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Local stack without Docker: moto (aws), FerretDB (mongo), Redis (redis), clamd (clamd), all as
-# host processes bound to 127.0.0.1. State lives in .local/ (run/ pids, logs/, data/).
+# Local stack without Docker: LocalStack (aws), FerretDB (mongo), Redis (redis), clamd (clamd), all
+# as host processes bound to 127.0.0.1. State lives in .local/ (run/ pids, logs/, data/); `down`
+# removes what LocalStack wrote (its state is in memory: a restarted LocalStack is empty).
 #   stack.sh up | down | status | logs [NAME] | start|stop|restart|pause|resume NAME
 # Ports come from infra/env/local.env; variables already set in the environment win, so
 # AWS_ENDPOINT_URL / MONGO_URL / REDIS_URL / CLAMD_PORT overrides move a component.
@@ -32,8 +33,8 @@ PY="$LOCAL/venv/bin/python"
 
 port_of() { case "$1" in aws) echo "$AWS_PORT" ;; mongo) echo "$MONGO_PORT" ;; redis) echo "$REDIS_PORT" ;; clamd) echo "$CLAMD_PORT" ;; esac; }
 # Substring of /proc/PID/cmdline that proves a pid file still points at our process (pid reuse).
-marker_of() { case "$1" in aws) echo moto_server ;; mongo) echo ferretdb-local ;; redis) echo redis-server ;; clamd) echo clamd ;; esac; }
-probe_of() { case "$1" in aws) echo http ;; *) echo "$1" ;; esac; }
+marker_of() { case "$1" in aws) echo localstack/launch.py ;; mongo) echo ferretdb-local ;; redis) echo redis-server ;; clamd) echo clamd ;; esac; }
+probe_of() { case "$1" in aws) echo localstack ;; *) echo "$1" ;; esac; }
 die() { echo "stack: $*" >&2; exit 1; }
 check_name() { [[ " ${COMPONENTS[*]} " == *" $1 "* ]] || die "unknown component '$1' (one of: ${COMPONENTS[*]})"; }
 
@@ -68,12 +69,19 @@ launch() {
   fi
   case "$name" in
     aws)
-      [ -x "$LOCAL/venv/bin/moto_server" ] || die "aws: moto not installed (run infra/install.sh)"
-      # IAM is enforced from the first request (count 0); provisioning opens a short bootstrap
-      # window through moto's /moto-api/reset-auth to create the admin user (see provision.ts).
-      # The launcher is moto_server plus one performance fix for queues with a backlog (see the file).
-      INITIAL_NO_AUTH_ACTION_COUNT="${MOTO_INITIAL_NO_AUTH_ACTION_COUNT:-0}" \
-        spawn aws "$LOCAL/venv/bin/python" "$ROOT/infra/moto/moto_server_patched.py" -H 127.0.0.1 -p "$port"
+      local ls_py="$LOCAL/localstack/venv/bin/python"
+      [ -x "$ls_py" ] || die "aws: LocalStack not installed (run infra/install.sh)"
+      # Host mode (no Docker). The flags, and why (see docs/infrastructure.md):
+      #  OVERRIDE_IN_DOCKER=0       these machines have a /.dockerenv: LocalStack must not think it is in a container
+      #  SQS_ENDPOINT_STRATEGY=path queue URLs http://127.0.0.1:PORT/queue/REGION/ACCOUNT/NAME, no DNS names needed
+      #  EAGER_SERVICE_LOADING=1    every service loaded before the first request (ready means ready)
+      #  DNS_ADDRESS=0, SKIP_SSL_CERT_DOWNLOAD=1, DISABLE_EVENTS=1: no DNS server, no downloads, no telemetry
+      #  FILESYSTEM_ROOT            everything it writes (S3 object spool included, see launch.py) under .local/
+      rm -rf "$DATA/localstack" && mkdir -p "$DATA/localstack"
+      OVERRIDE_IN_DOCKER=0 SQS_ENDPOINT_STRATEGY=path SERVICES=s3,sqs,sns,kms,iam,sts EAGER_SERVICE_LOADING=1 \
+        SKIP_SSL_CERT_DOWNLOAD=1 DISABLE_EVENTS=1 DNS_ADDRESS=0 FILESYSTEM_ROOT="$DATA/localstack" \
+        LS_LOG="${LOCALSTACK_LOG:-warn}" AWS_DEFAULT_REGION="$AWS_REGION" \
+        spawn aws "$ls_py" "$ROOT/infra/localstack/launch.py" --listen "127.0.0.1:$port"
       ;;
     mongo)
       [ -x "$LOCAL/bin/ferretdb-local" ] || die "mongo: FerretDB not built (run infra/install.sh)"
@@ -149,19 +157,25 @@ stop_one() {
   pid="$(pid_of "$name")" || { rm -f "$RUN/$name.pid"; return 0; }
   signal TERM "$pid"
   signal CONT "$pid" # a paused process only acts on TERM once continued
-  deadline=$((SECONDS + STOP_TIMEOUT))
+  # LocalStack keeps nothing worth flushing (state in memory) and its shutdown sometimes waits
+  # many seconds for open long-poll connections: a short grace, then SIGKILL, silently.
+  local grace="$STOP_TIMEOUT" quiet=
+  if [ "$name" = aws ]; then grace=5 quiet=1; fi
+  deadline=$((SECONDS + grace))
   while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
   if kill -0 "$pid" 2>/dev/null; then
-    echo "stack: $name (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT}s, sending SIGKILL" >&2
+    [ -n "$quiet" ] || echo "stack: $name (pid $pid) ignored SIGTERM for ${grace}s, sending SIGKILL" >&2
     signal KILL "$pid"
     sleep 0.2
   fi
   rm -f "$RUN/$name.pid"
+  # LocalStack's state lives in memory; what it spooled to disk is worthless once it stopped.
+  if [ "$name" = aws ]; then rm -rf "$DATA/localstack"; fi
 }
 
 provision() {
   (cd "$ROOT" && node --conditions=source --import tsx infra/provision/provision.ts) ||
-    die "provisioning failed (moto log: $LOGS/aws.log)"
+    die "provisioning failed (LocalStack log: $LOGS/aws.log)"
 }
 
 status() {
@@ -183,7 +197,7 @@ case "$cmd" in
     bash "$ROOT/infra/install.sh"
     for c in "${COMPONENTS[@]}"; do start_one "$c"; done
     for c in "${COMPONENTS[@]}"; do wait_healthy "$c"; done
-    # moto keeps everything in memory: always (re-)provision; idempotent when already done.
+    # LocalStack keeps everything in memory: always (re-)provision; idempotent when already done.
     provision
     ;;
   down) for c in "${COMPONENTS[@]}"; do stop_one "$c"; done ;;
@@ -198,14 +212,14 @@ case "$cmd" in
     if [ "$cmd" = restart ]; then stop_one "$name"; fi
     start_one "$name"
     wait_healthy "$name"
-    if [ "$name" = aws ]; then provision; fi # a fresh moto is empty
+    if [ "$name" = aws ]; then provision; fi # a fresh LocalStack is empty
     ;;
   stop) [ -n "$name" ] || die "usage: stack.sh stop NAME"; check_name "$name"; stop_one "$name" ;;
   pause | resume)
     [ -n "$name" ] || die "usage: stack.sh $cmd NAME"
     check_name "$name"
     pid="$(pid_of "$name")" || die "$name is not running"
-    # SIGSTOP freezes the process with its memory (moto's state survives), simulating an outage.
+    # SIGSTOP freezes the process with its memory (LocalStack's state survives), simulating an outage.
     if [ "$cmd" = pause ]; then kill -STOP "$pid"; else kill -CONT "$pid"; fi
     ;;
   *) die "usage: stack.sh up|down|status|logs [NAME]|start|stop|restart|pause|resume NAME (NAME: ${COMPONENTS[*]})" ;;

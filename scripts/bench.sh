@@ -4,9 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-bash infra/install.sh
-bash scripts/ensure-keys.sh
-bash infra/stack.sh up
+bash scripts/stack-up.sh
 bash scripts/services.sh start
 set -a
 # shellcheck disable=SC1091

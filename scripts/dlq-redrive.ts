@@ -1,7 +1,9 @@
 // Moves dead-lettered messages of one service back to its queue, so they are handled again
-// once the cause (a bug, an outage) is fixed. Consumers are idempotent on event id, so a
-// message that was in fact handled before is acknowledged without effect.
-//   npm run dlq:redrive -- <service> [--limit N] [--dry-run]
+// once the cause (a bug, an outage) is fixed, with SQS's own StartMessageMoveTask (the same call
+// an operator makes on AWS; LocalStack implements it). Consumers are idempotent on event id, so
+// a message that was in fact handled before is acknowledged without effect.
+//   npm run dlq:redrive -- <service> [--rate N] [--dry-run]
+// --rate: at most N messages per second (SQS's MaxNumberOfMessagesPerSecond, 1..500).
 // Credentials: the environment's AWS credentials (an operator role in production); locally,
 // when none are set, the provisioner's from .local/state/credentials (the services' own users
 // may not send to their queues).
@@ -14,22 +16,23 @@ import { loadEnvFile, parseEnvFile } from '../packages/common/src/config/index.j
 const SERVICES = ['gateway', 'files', 'scanner', 'watermark', 'appointments', 'notify', 'audit'];
 
 function usage(msg: string): never {
-  console.error(`${msg}\nusage: npm run dlq:redrive -- <${SERVICES.join('|')}> [--limit N] [--dry-run]`);
+  console.error(`${msg}\nusage: npm run dlq:redrive -- <${SERVICES.join('|')}> [--rate N] [--dry-run]`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]) {
   const [service, ...rest] = argv;
   if (!service || !SERVICES.includes(service)) usage(`unknown service ${service ?? '(none)'}`);
-  let limit = 1000;
+  let rate: number | undefined;
   let dryRun = false;
   for (let i = 0; i < rest.length; i++) {
     if (rest[i] === '--dry-run') dryRun = true;
-    else if (rest[i] === '--limit') limit = Number(rest[++i]);
+    else if (rest[i] === '--rate') rate = Number(rest[++i]);
     else usage(`unknown option ${rest[i]}`);
   }
-  if (!Number.isInteger(limit) || limit < 1) usage('--limit must be a positive integer');
-  return { service, limit, dryRun };
+  if (rate !== undefined && !(Number.isInteger(rate) && rate >= 1 && rate <= 500))
+    usage('--rate must be a whole number from 1 to 500');
+  return { service, rate, dryRun };
 }
 
 function credentials(root: URL) {
@@ -46,7 +49,7 @@ function credentials(root: URL) {
 }
 
 async function main() {
-  const { service, limit, dryRun } = parseArgs(process.argv.slice(2));
+  const { service, rate, dryRun } = parseArgs(process.argv.slice(2));
   const root = new URL('../', import.meta.url);
   loadEnvFile(new URL('infra/env/local.env', root));
   const base = process.env.QUEUE_URL_BASE;
@@ -69,8 +72,9 @@ async function main() {
       console.log(`${dlq}: ${waiting} message(s) waiting (dry run, nothing moved)`);
       return;
     }
-    const moved = await redriveDeadLetters(sqs, dlq, target, limit);
-    console.log(`moved ${moved} message(s) from ${dlq} to ${target}`);
+    const r = await redriveDeadLetters(sqs, dlq, target, rate ? { maxPerSecond: rate } : {});
+    if (r.status !== 'COMPLETED') throw new Error(`message move task ${r.status}: ${r.failureReason ?? 'no reason given'}`);
+    console.log(`moved ${r.moved} message(s) from ${dlq} to ${target}`);
   } finally {
     sqs.destroy();
   }

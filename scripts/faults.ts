@@ -37,7 +37,7 @@ const faults: [string, () => Promise<void>][] = [
         },
       ] as [string, () => Promise<void>],
   ),
-  // moto keeps its state in memory: an outage is simulated by freezing it (SIGSTOP/SIGCONT).
+  // The AWS emulator keeps its state in memory: an outage is simulated by freezing it (SIGSTOP/SIGCONT).
   [
     'AWS emulator outage',
     async () => {

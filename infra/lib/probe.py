@@ -1,7 +1,8 @@
 """Health probes for the local stack (stdlib only, so it runs before/without the venv).
 
-usage: probe.py http|mongo|redis|clamd PORT [HOST]   -> exit 0 when the service truly answers.
+usage: probe.py localstack|http|mongo|redis|clamd PORT [HOST]   -> exit 0 when the service truly answers.
 """
+import json
 import socket
 import struct
 import sys
@@ -23,6 +24,17 @@ def http(host: str, port: int) -> bool:
             return r.status == 200
     except urllib.error.HTTPError as e:  # LocalStack & co. may answer 403/404: still alive
         return e.code in (403, 404)
+
+
+# The AWS services the stack uses; LocalStack reports each as "available" (loaded lazily) or
+# "running" (loaded: EAGER_SERVICE_LOADING=1 loads them all before the gateway answers).
+LOCALSTACK_SERVICES = ("s3", "sqs", "sns", "kms", "iam", "sts")
+
+
+def localstack(host: str, port: int) -> bool:
+    with urllib.request.urlopen(f"http://{host}:{port}/_localstack/health", timeout=TIMEOUT) as r:
+        states = json.load(r).get("services", {})
+    return all(states.get(name) in ("running", "available") for name in LOCALSTACK_SERVICES)
 
 
 def bson_doc(fields: list[bytes]) -> bytes:
@@ -63,7 +75,7 @@ if __name__ == "__main__":
     kind, port = sys.argv[1], int(sys.argv[2])
     host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
     try:
-        ok = {"http": http, "mongo": mongo, "redis": redis, "clamd": clamd}[kind](host, port)
+        ok = {"localstack": localstack, "http": http, "mongo": mongo, "redis": redis, "clamd": clamd}[kind](host, port)
     except (OSError, ValueError):
         ok = False
     sys.exit(0 if ok else 1)

@@ -13,10 +13,10 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Overridable so containers can keep the state on a shared volume. */
 export const credentialsDir = process.env.MEDVAULT_CREDENTIALS_DIR ?? join(repoRoot, '.local/state/credentials');
 
-export const credentialsFile = (service: string): string => join(credentialsDir, `${service}.env`);
+export const credentialsFile = (service: string, dir = credentialsDir): string => join(dir, `${service}.env`);
 
-export function tryReadServiceCredentials(service: string): ServiceCredentials | undefined {
-  const file = credentialsFile(service);
+export function tryReadServiceCredentials(service: string, dir = credentialsDir): ServiceCredentials | undefined {
+  const file = credentialsFile(service, dir);
   if (!existsSync(file)) return undefined;
   const vars = Object.fromEntries(
     readFileSync(file, 'utf8')
@@ -30,11 +30,11 @@ export function tryReadServiceCredentials(service: string): ServiceCredentials |
 }
 
 /** Credentials of one service's IAM user; throws a hint when the stack was never provisioned. */
-export function readServiceCredentials(service: string): ServiceCredentials {
-  const creds = tryReadServiceCredentials(service);
+export function readServiceCredentials(service: string, dir = credentialsDir): ServiceCredentials {
+  const creds = tryReadServiceCredentials(service, dir);
   if (!creds)
     throw new Error(
-      `no credentials for '${service}' in ${credentialsDir}: run 'bash infra/stack.sh up' (or npm run provision)`,
+      `no credentials for '${service}' in ${dir}: run 'bash infra/stack.sh up' (or npm run provision)`,
     );
   return creds;
 }

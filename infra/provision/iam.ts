@@ -1,5 +1,5 @@
 // IAM side of provisioning: one user per service with its rendered inline policy and a
-// working access key, plus the bootstrap of the admin ('provisioner') user on a fresh moto.
+// working access key, plus the bootstrap of the admin ('provisioner') user on a fresh emulator.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -23,9 +23,14 @@ import {
   topology,
 } from './aws.js';
 import { type ServiceCredentials, tryReadServiceCredentials, writeServiceCredentials } from './credentials.js';
-/** A stored key still works when IAM (asked with that very key) lists it for its user. */
+/**
+ * A stored key still works when IAM (asked with that very key) lists it for its user. An emulator
+ * that does not check signatures (LocalStack community) answers a restarted, empty IAM with
+ * NoSuchEntity instead of an auth error: the key is gone all the same.
+ */
 export async function keyIsLive(iam: IAMClient, user: string, accessKeyId: string): Promise<boolean> {
-  const { AccessKeyMetadata = [] } = await iam.send(new ListAccessKeysCommand({ UserName: user }));
+  const listed = await ignoring(['NoSuchEntity'], () => iam.send(new ListAccessKeysCommand({ UserName: user })));
+  const { AccessKeyMetadata = [] } = listed ?? {};
   return AccessKeyMetadata.some((k) => k.AccessKeyId === accessKeyId && k.Status === 'Active');
 }
 

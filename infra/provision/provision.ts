@@ -1,6 +1,7 @@
-// Applies infra/topology.json to the AWS emulator (moto locally, LocalStack in docker-compose).
+// Applies infra/topology.json to the AWS emulator (LocalStack locally and in docker-compose; moto in
+// the least-privilege tests, which need IAM policies evaluated).
 // Idempotent: existing resources are kept, only differences are applied, access keys are only
-// issued when a service has no working one. moto keeps state in memory, so after a restart this
+// issued when a service has no working one. The emulators keep state in memory, so after a restart this
 // recreates everything (and new credentials, since the old keys died with the old process).
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
 import { account, changes, clients, detectMoto, endpoint, errorName, region, topology } from './aws.js';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     const queueArn = await ensureQueue(c, name, {
       VisibilityTimeout: String(q.visibilityTimeout),
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: q.maxReceiveCount }),
-      // Real SNS needs the queue's permission to deliver (moto/LocalStack do not check it).
+      // Real SNS needs the queue's permission to deliver (the emulators do not check it).
       Policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   }
 
   const counts = `${topology.buckets.length} buckets, 2 KMS keys, 1 topic, ${Object.keys(topology.queues).length} queues (+DLQs), ${Object.keys(topology.users).length} IAM users`;
-  const target = moto ? 'moto' : 'emulator';
+  const target = moto ? 'moto' : 'LocalStack';
   const byKind = new Map<string, number>();
   for (const ch of changes) byKind.set(ch.kind, (byKind.get(ch.kind) ?? 0) + 1);
   const summary = changes.length === 0 ? 'no changes' : [...byKind].map(([kind, n]) => `${n} ${kind}`).join(', ');

@@ -6,11 +6,12 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { readServiceCredentials } from '../provision/credentials.js';
 
-export function clientsFor(service: string) {
+/** Clients of the stack's emulator, or of another one (`target`, e.g. the IAM-evaluating moto). */
+export function clientsFor(service: string, target?: { endpoint: string; credentialsDir: string }) {
   const base = {
     region: process.env.AWS_REGION ?? 'us-east-1',
-    endpoint: process.env.AWS_ENDPOINT_URL,
-    credentials: readServiceCredentials(service),
+    endpoint: target?.endpoint ?? process.env.AWS_ENDPOINT_URL,
+    credentials: readServiceCredentials(service, target?.credentialsDir),
     maxAttempts: 1,
   };
   return {
@@ -21,7 +22,7 @@ export function clientsFor(service: string) {
   };
 }
 
-export const queueUrl = (name: string): string => `${process.env.QUEUE_URL_BASE}/${name}`;
+export const queueUrl = (name: string, base = process.env.QUEUE_URL_BASE): string => `${base}/${name}`;
 export const uniqueId = (): string => randomUUID();
 
 /**

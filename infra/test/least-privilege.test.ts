@@ -1,18 +1,29 @@
-// Proves the per-service IAM policies (infra/iam/*.json) on the live stack: moto enforces IAM
-// for every request after provisioning, so a missing permission surfaces as AccessDenied.
+// Proves the per-service IAM policies (infra/iam/*.json). LocalStack community (the stack's AWS)
+// does not evaluate IAM, so these tests provision a moto of their own, which does: every request
+// after provisioning is checked against the caller's policy, so a permission a service should not
+// have surfaces as AccessDenied, and a widened policy file makes these tests fail.
 import { SignCommand } from '@aws-sdk/client-kms';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { clientsFor, outcomeOf, queueUrl, uniqueId } from './helpers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientsFor as stackClientsFor, outcomeOf, queueUrl as stackQueueUrl, uniqueId } from './helpers.js';
+import { type IamEmulator, startIamEmulator } from './iam-emulator.js';
 
 const key = `test/${uniqueId()}.bin`;
+let iam: IamEmulator;
+const clientsFor = (service: string) => stackClientsFor(service, iam);
+const queueUrl = (name: string) => stackQueueUrl(name, iam.queueUrlBase);
 
 beforeAll(async () => {
+  iam = await startIamEmulator();
   await clientsFor('files').s3.send(
     new PutObjectCommand({ Bucket: process.env.BUCKET_QUARANTINE, Key: key, Body: 'quarantined' }),
   );
+});
+
+afterAll(async () => {
+  await iam?.stop();
 });
 
 describe('scanner credentials', () => {
@@ -57,7 +68,7 @@ describe('audit credentials', () => {
 describe('services without a queue or topic permission', () => {
   it('rejects notify publishing events and appointments touching a queue', async () => {
     const publish = clientsFor('notify').sns.send(
-      new PublishCommand({ TopicArn: process.env.EVENTS_TOPIC_ARN, Message: '{}' }),
+      new PublishCommand({ TopicArn: iam.topicArn, Message: '{}' }),
     );
     expect(await outcomeOf(publish)).toBe('denied');
     const send = clientsFor('appointments').sqs.send(

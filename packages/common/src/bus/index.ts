@@ -9,4 +9,4 @@ export {
 export { type IdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency.js';
 export { createOutboxRelay, type OutboxRelay, type OutboxSource } from './outbox-relay.js';
 export { type EventPublisher, MemoryEventPublisher, SnsEventPublisher } from './publisher.js';
-export { redriveDeadLetters } from './redrive.js';
+export { type RedriveOptions, type RedriveResult, redriveDeadLetters } from './redrive.js';

@@ -19,6 +19,9 @@ async function slowBody(app: FastifyInstance, opts: SlowBodyOptions) {
     const length = Number(req.headers['content-length'] ?? 0);
     if (!(length > 0 || req.headers['transfer-encoding'])) return;
     const socket = req.raw.socket;
+    // Only a network socket counts bytes; requests injected in-process (tests, light-my-request)
+    // have none to measure, and no slow client to defend against.
+    if (typeof socket?.bytesRead !== 'number' || typeof socket.destroySoon !== 'function') return;
     let lastBytes = socket.bytesRead;
     let lastProgress = Date.now();
     const timer = setInterval(() => {
