@@ -73,7 +73,8 @@ async function main() {
       return;
     }
     const r = await redriveDeadLetters(sqs, dlq, target, rate ? { maxPerSecond: rate } : {});
-    if (r.status !== 'COMPLETED') throw new Error(`message move task ${r.status}: ${r.failureReason ?? 'no reason given'}`);
+    if (r.status !== 'COMPLETED')
+      throw new Error(`message move task ${r.status}: ${r.failureReason ?? 'no reason given'}`);
     console.log(`moved ${r.moved} message(s) from ${dlq} to ${target}`);
   } finally {
     sqs.destroy();

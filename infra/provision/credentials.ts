@@ -33,9 +33,7 @@ export function tryReadServiceCredentials(service: string, dir = credentialsDir)
 export function readServiceCredentials(service: string, dir = credentialsDir): ServiceCredentials {
   const creds = tryReadServiceCredentials(service, dir);
   if (!creds)
-    throw new Error(
-      `no credentials for '${service}' in ${dir}: run 'bash infra/stack.sh up' (or npm run provision)`,
-    );
+    throw new Error(`no credentials for '${service}' in ${dir}: run 'bash infra/stack.sh up' (or npm run provision)`);
   return creds;
 }
 

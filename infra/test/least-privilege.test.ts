@@ -7,7 +7,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientsFor as stackClientsFor, outcomeOf, queueUrl as stackQueueUrl, uniqueId } from './helpers.js';
+import { outcomeOf, clientsFor as stackClientsFor, queueUrl as stackQueueUrl, uniqueId } from './helpers.js';
 import { type IamEmulator, startIamEmulator } from './iam-emulator.js';
 
 const key = `test/${uniqueId()}.bin`;
@@ -67,9 +67,7 @@ describe('audit credentials', () => {
 
 describe('services without a queue or topic permission', () => {
   it('rejects notify publishing events and appointments touching a queue', async () => {
-    const publish = clientsFor('notify').sns.send(
-      new PublishCommand({ TopicArn: iam.topicArn, Message: '{}' }),
-    );
+    const publish = clientsFor('notify').sns.send(new PublishCommand({ TopicArn: iam.topicArn, Message: '{}' }));
     expect(await outcomeOf(publish)).toBe('denied');
     const send = clientsFor('appointments').sqs.send(
       new SendMessageCommand({ QueueUrl: queueUrl('medvault-files'), MessageBody: '{}' }),
