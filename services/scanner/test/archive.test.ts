@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps, type Deps } from '../src/deps.js';
 import { buildHandlers } from '../src/messaging/handlers.js';
-import { pdf } from './fixtures.js';
+import { pdf, png } from './fixtures.js';
 import { type Clients, clientsAs, seedFile, uploadedEvent } from './support.js';
 import { malwareDoc, zip } from './zip-writer.js';
 
@@ -89,6 +89,14 @@ describe('ZIP64 and streamed entries (the reported attack)', () => {
     const v = await scan(attack);
     expect(v.verdict).not.toBe('clean');
     expect(v).toMatchObject(refused);
+    expect(v.signatures).toContain('MedVault.Archive.Embedded');
+  });
+
+  it('never passes ZIP data appended to a PDF (polyglot)', async () => {
+    const zipped = zip([{ name: 'r.txt', data: doc, deflate: true, zip64: true }]);
+    const v = await scan(Buffer.concat([pdf(), zipped]));
+    expect(v).toMatchObject(refused);
+    expect(v.signatures).toContain('MedVault.Archive.Embedded');
   });
 
   it('never passes an encrypted streamed ZIP64 entry (cannot be inspected)', async () => {
@@ -121,11 +129,38 @@ describe('archives whose central directory and local headers disagree', () => {
       zip([{ name: 'a.txt', data: Buffer.from('clean text '.repeat(20)), deflate: true, centralSize: 7 }]),
     );
     expect(v).toMatchObject(refused);
+    expect(v.signatures).toContain('MedVault.Archive.Mismatch');
+  });
+
+  it('refuses two central records sharing one local entry (overlapping members)', async () => {
+    const v = await scan(zip([{ name: 'a.txt', data: Buffer.from('clean text'), listedTwice: true }]));
+    expect(v).toMatchObject(refused);
+    expect(v.signatures).toContain('MedVault.Archive.Mismatch');
+  });
+
+  it('refuses a local entry hidden in the archive comment', async () => {
+    const other = zip([{ name: 'p.txt', data: doc, deflate: true, zip64: true }]);
+    const localEntry = other.subarray(0, other.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])));
+    const attack = zip([{ name: 'a.txt', data: Buffer.from('clean') }], { comment: localEntry });
+    expect(await clamdAlone(attack)).toBe('stream: OK');
+    const v = await scan(attack);
+    expect(v).toMatchObject(refused);
+    expect(v.signatures).toContain('MedVault.Archive.Mismatch');
+  });
+
+  it('refuses a member whose data does not match its CRC-32', async () => {
+    const v = await scan(
+      zip([{ name: 'a.txt', data: Buffer.from('clean text '.repeat(9)), deflate: true, badCrc: true }]),
+    );
+    expect(v).toMatchObject(refused);
+    expect(v.signatures).toContain('MedVault.Archive.Broken');
   });
 
   it('refuses a truncated archive', async () => {
     const whole = zip([{ name: 'a.txt', data: Buffer.from('clean text '.repeat(50)), deflate: true }]);
-    expect(await scan(whole.subarray(0, whole.length - 30))).toMatchObject(refused);
+    const v = await scan(whole.subarray(0, whole.length - 30));
+    expect(v).toMatchObject(refused);
+    expect(v.signatures).toContain('MedVault.Archive.Broken');
   });
 });
 
@@ -160,6 +195,15 @@ describe('archive limits', () => {
     const v = await small(zip([1, 2].map((i) => ({ name: `${i}.txt`, data: Buffer.alloc(600, 65 + i) }))));
     expect(v).toMatchObject(refused);
     expect(v.signatures).toContain('MedVault.Archive.Limits.Exceeded.Size');
+  });
+});
+
+describe("clamd's own alerts", () => {
+  it('never passes a truncated image (AlertBrokenMedia): unscannable, final error', async () => {
+    const image = png();
+    const v = await scan(image.subarray(0, image.length - 6));
+    expect(v).toMatchObject(refused);
+    expect(v.signatures.some((s) => s.startsWith('Heuristics.Broken.Media.PNG'))).toBe(true);
   });
 });
 

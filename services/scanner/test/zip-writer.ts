@@ -24,6 +24,10 @@ export interface ZipEntry {
   centralName?: string;
   /** Uncompressed size the central directory claims (differs from the real one). */
   centralSize?: number;
+  /** Listed twice in the central directory (two members sharing one local entry). */
+  listedTwice?: boolean;
+  /** Records a wrong CRC-32 (in both headers), as for corrupted data. */
+  badCrc?: boolean;
 }
 
 const u16 = (n: number) => {
@@ -42,7 +46,7 @@ const u64 = (n: number) => {
   return b;
 };
 
-export function zip(entries: ZipEntry[], opts: { prefix?: Buffer } = {}): Buffer {
+export function zip(entries: ZipEntry[], opts: { prefix?: Buffer; comment?: Buffer } = {}): Buffer {
   const parts: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = opts.prefix?.length ?? 0;
@@ -52,7 +56,7 @@ export function zip(entries: ZipEntry[], opts: { prefix?: Buffer } = {}): Buffer
     const name = Buffer.from(e.name, 'utf8');
     const body = e.encrypted ? randomBytes(12 + e.data.length) : e.deflate ? deflateRawSync(e.data) : e.data;
     const method = e.deflate && !e.encrypted ? 8 : 0;
-    const crc = crc32(e.data);
+    const crc = (crc32(e.data) ^ (e.badCrc ? 1 : 0)) >>> 0;
     const flags = (e.encrypted ? 1 : 0) | (e.descriptor ? 8 : 0);
     const version = e.zip64 ? 45 : 20;
     let localCrc = crc;
@@ -95,7 +99,8 @@ export function zip(entries: ZipEntry[], opts: { prefix?: Buffer } = {}): Buffer
         ? Buffer.concat([u32(0x08074b50), u32(crc), u64(body.length), u64(e.data.length)])
         : Buffer.concat([u32(0x08074b50), u32(crc), u32(body.length), u32(e.data.length)]);
     parts.push(local, body, descriptor);
-    if (!e.hidden) {
+    const copies = e.hidden ? 0 : e.listedTwice ? 2 : 1;
+    for (let k = 0; k < copies; k++) {
       const cname = Buffer.from(e.centralName ?? e.name, 'utf8');
       centrals.push(
         Buffer.concat([
@@ -132,7 +137,8 @@ export function zip(entries: ZipEntry[], opts: { prefix?: Buffer } = {}): Buffer
     u16(listed),
     u32(cd.length),
     u32(offset),
-    u16(0),
+    u16(opts.comment?.length ?? 0),
+    opts.comment ?? Buffer.alloc(0),
   ]);
   return Buffer.concat([...parts, cd, end]);
 }

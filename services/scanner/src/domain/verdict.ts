@@ -16,10 +16,10 @@ export interface Decision {
 }
 
 /*
- * With AlertEncrypted* / AlertExceedsMax, clamd reports what it could NOT inspect as a FOUND
+ * With AlertEncrypted* / AlertExceedsMax / AlertBrokenMedia, clamd reports what it could NOT inspect as a FOUND
  * "signature" under these prefixes. They are not malware findings but unknowns: a policy decides.
  */
-const UNSCANNABLE_PREFIXES = ['Heuristics.Encrypted.', 'Heuristics.Limits.Exceeded'];
+const UNSCANNABLE_PREFIXES = ['Heuristics.Encrypted.', 'Heuristics.Limits.Exceeded', 'Heuristics.Broken.Media.'];
 
 export function isUnscannableSignature(sig: string): boolean {
   return UNSCANNABLE_PREFIXES.some((p) => sig.startsWith(p));
