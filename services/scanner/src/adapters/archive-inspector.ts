@@ -104,6 +104,8 @@ async function scanLayer(w: Walk, source: Readable, maxBytes: number, level: num
     );
     w.bytes += r.bytes;
     w.report.replies.push(r.reply);
+    // clamd answered before the end (its own limit): stop the download/inflation behind it.
+    if (!st.complete) source.destroy();
     const s = sniffer.result();
     if (!s.zipAtStart) {
       // A ZIP inside something else: clamd parses it from the middle, we cannot vouch for it.
