@@ -216,6 +216,7 @@ describe('well-formed archives stay clean', () => {
       zip([{ name: 'a.txt', data: text, deflate: true, zip64: true }]),
       zip([{ name: 'a.txt', data: text, deflate: true, descriptor: true }]),
       zip([{ name: 'a.txt', data: text, deflate: true, zip64: true, descriptor: true }]),
+      zip([{ name: 'a.txt', data: text, deflate: true, zip64: true, descriptor: true }], { zip64End: true }),
       zip([
         { name: 'r.pdf', data: pdf() },
         { name: 'in.zip', data: zip([{ name: 'b.txt', data: text, deflate: true, zip64: true }]) },

@@ -46,7 +46,11 @@ const u64 = (n: number) => {
   return b;
 };
 
-export function zip(entries: ZipEntry[], opts: { prefix?: Buffer; comment?: Buffer } = {}): Buffer {
+/**
+ * `zip64End`: adds a ZIP64 end record and locator before the end record, as streaming writers
+ * (Info-ZIP's `zip -`) do even when the 32-bit fields suffice.
+ */
+export function zip(entries: ZipEntry[], opts: { prefix?: Buffer; comment?: Buffer; zip64End?: boolean } = {}): Buffer {
   const parts: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = opts.prefix?.length ?? 0;
@@ -140,7 +144,22 @@ export function zip(entries: ZipEntry[], opts: { prefix?: Buffer; comment?: Buff
     u16(opts.comment?.length ?? 0),
     opts.comment ?? Buffer.alloc(0),
   ]);
-  return Buffer.concat([...parts, cd, end]);
+  if (!opts.zip64End) return Buffer.concat([...parts, cd, end]);
+  const at = offset + cd.length;
+  const record = Buffer.concat([
+    u32(0x06064b50),
+    u64(44),
+    u16(45),
+    u16(45),
+    u32(0),
+    u32(0),
+    u64(listed),
+    u64(listed),
+    u64(cd.length),
+    u64(offset),
+  ]);
+  const locator = Buffer.concat([u32(0x07064b50), u32(0), u64(at), u32(1)]);
+  return Buffer.concat([...parts, cd, record, locator, end]);
 }
 
 /** The repo's own test signature (infra/clamav/db/test.ndb: Medvault-Test-Malware). */

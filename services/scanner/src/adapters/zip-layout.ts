@@ -84,10 +84,13 @@ export async function centralDirectory(
   let size = end.readUInt32LE(12);
   let offset = end.readUInt32LE(16);
   let cdEnd = eocd;
-  if (offset === 0xffffffff || size === 0xffffffff || end.readUInt16LE(10) === 0xffff) {
-    if (eocd < 20) throw new LayoutProblem('ZIP64 locator missing');
-    const loc = await readAt(spool, eocd - 20, 20);
-    if (loc.readUInt32LE(0) !== 0x07064b50) throw new LayoutProblem('ZIP64 locator missing');
+  const maxed = offset === 0xffffffff || size === 0xffffffff || end.readUInt16LE(10) === 0xffff;
+  // Like yauzl, a ZIP64 locator is honoured whenever present (streaming writers such as
+  // Info-ZIP's `zip -` add one even when the 32-bit fields suffice).
+  const loc = eocd >= 20 ? await readAt(spool, eocd - 20, 20) : null;
+  const hasLocator = loc?.readUInt32LE(0) === 0x07064b50;
+  if (maxed && !hasLocator) throw new LayoutProblem('ZIP64 locator missing');
+  if (loc && hasLocator) {
     const at = Number(loc.readBigUInt64LE(8));
     const rec = await readAt(spool, at, 56);
     if (rec.readUInt32LE(0) !== 0x06064b50) throw new LayoutProblem('ZIP64 end record missing');
