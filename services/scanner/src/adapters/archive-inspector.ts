@@ -229,6 +229,8 @@ async function scanMember(w: Walk, zip: yauzl.ZipFile, e: yauzl.Entry, maxBytes:
     );
   } catch (err) {
     if (isTransient(err)) throw err;
+    if (AppError.is(err) && err.code === 'PAYLOAD_TOO_LARGE')
+      return push(limit('Size', 'member exceeds the scan limit'));
     push(finding('broken', 'Broken', err instanceof LayoutProblem ? err.message : 'member data is corrupt'));
   }
 }
