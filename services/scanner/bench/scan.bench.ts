@@ -49,8 +49,8 @@ async function main() {
 
     let t = performance.now();
     for (const f of seeded) {
-      const reply = await deps.scanner.scan(await deps.opener.open(f), deps.config.SCAN_MAX_BYTES);
-      if (reply !== 'stream: OK') throw new Error(`unexpected reply ${reply}`);
+      const report = await deps.scanner.scan(await deps.opener.open(f), deps.config.SCAN_MAX_BYTES);
+      if (report.replies.join() !== 'stream: OK') throw new Error(`unexpected replies ${report.replies.join()}`);
     }
     const service = performance.now() - t;
 

@@ -27,6 +27,16 @@ export const ConfigSchema = Type.Object({
   SCAN_MAX_BYTES: Type.Integer({ minimum: 1, default: 200 * 1024 * 1024 }),
   /** What to do when clamd cannot inspect a file (encrypted archive, limits exceeded). */
   UNSCANNABLE_POLICY: Type.Union([Type.Literal('block'), Type.Literal('allow')], { default: 'block' }),
+  /** Members of one uploaded file's archives, all nesting levels together (clamd MaxFiles is 10000). */
+  ARCHIVE_MAX_ENTRIES: Type.Integer({ minimum: 1, default: 10_000 }),
+  /** ZIP nesting levels inspected (the upload itself is level 1); deeper is unscannable. */
+  ARCHIVE_MAX_DEPTH: Type.Integer({ minimum: 1, maximum: 16, default: 5 }),
+  /** Largest uncompressed/compressed ratio of an archive member above 1 MiB (zip bombs). */
+  ARCHIVE_MAX_RATIO: Type.Integer({ minimum: 2, default: 200 }),
+  /** Uncompressed bytes of all archive members of one file together. */
+  ARCHIVE_MAX_EXPANDED_BYTES: Type.Integer({ minimum: 1, default: 512 * 1024 * 1024 }),
+  /** Directory for the scanner's temporary (encrypted, per-scan) copies of archives; default: the OS temp dir. */
+  SCAN_TMP_DIR: Type.Optional(Type.String({ minLength: 1 })),
   /** Receive count at which a transient failure becomes a final `error` verdict (<= the queue's maxReceiveCount). */
   SCAN_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   /** Readiness fails when the signature database is older than this (only when clamd reports its date). */

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -121,7 +122,13 @@ export function buildDeps(config: Config): Deps {
     queueUrl: queue,
     idempotency,
     clamd,
-    scanner: new ClamavScanner(clamd),
+    scanner: new ClamavScanner(clamd, {
+      maxEntries: config.ARCHIVE_MAX_ENTRIES,
+      maxDepth: config.ARCHIVE_MAX_DEPTH,
+      maxRatio: config.ARCHIVE_MAX_RATIO,
+      maxExpandedBytes: config.ARCHIVE_MAX_EXPANDED_BYTES,
+      tmpDir: config.SCAN_TMP_DIR ?? tmpdir(),
+    }),
     opener,
     verdicts,
     close: async () => {

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { counter, gauge, histogram } from '@medvault/common/http';
 import type { VirusScanner } from '../domain/ports.js';
-import { databaseAgeSeconds, type EngineVersion, parseVersion } from '../domain/verdict.js';
+import { databaseAgeSeconds, type EngineVersion, parseVersion, type ScanReport } from '../domain/verdict.js';
+import { type ArchiveLimits, scanWithArchives } from './archive-inspector.js';
 import type { ClamdClient } from './clamd.js';
 
 export const dbVersionGauge = gauge(
@@ -25,16 +26,19 @@ export function recordVersion(v: EngineVersion, now = new Date()): void {
   dbAgeGauge.set(databaseAgeSeconds(v, now) ?? -1);
 }
 
-/** VirusScanner port on top of clamd, with metrics. */
+/** VirusScanner port on top of clamd plus the scanner's own ZIP check, with metrics. */
 export class ClamavScanner implements VirusScanner {
-  constructor(private readonly clamd: ClamdClient) {}
+  constructor(
+    private readonly clamd: ClamdClient,
+    private readonly limits: ArchiveLimits,
+  ) {}
 
-  async scan(stream: Readable, maxBytes: number): Promise<string> {
+  async scan(stream: Readable, maxBytes: number): Promise<ScanReport> {
     const end = scanSeconds.startTimer();
     try {
-      const r = await this.clamd.scanStream(stream, maxBytes);
-      scanBytes.inc(r.bytes);
-      return r.reply;
+      const { bytes, ...report } = await scanWithArchives(this.clamd, this.limits, stream, maxBytes);
+      scanBytes.inc(bytes);
+      return report;
     } finally {
       end();
     }

@@ -1,15 +1,18 @@
 import type { Readable } from 'node:stream';
 import type { Envelope } from '@medvault/common/events';
-import type { EngineVersion } from './verdict.js';
+import type { EngineVersion, ScanReport } from './verdict.js';
 
 /** Where the bytes to scan come from: decrypted, authenticated plaintext. */
 export interface ObjectOpener {
   open(ref: { bucket: string; key: string; fileId: string; ownerId?: string }): Promise<Readable>;
 }
 
-/** The antivirus engine: raw INSTREAM reply for a stream, and its engine/database version. */
+/**
+ * The antivirus engine: raw INSTREAM replies for a stream (the whole file, and each archive
+ * member on its own) plus the scanner's archive findings, and its engine/database version.
+ */
 export interface VirusScanner {
-  scan(stream: Readable, maxBytes: number): Promise<string>;
+  scan(stream: Readable, maxBytes: number): Promise<ScanReport>;
   version(): Promise<EngineVersion>;
 }
 

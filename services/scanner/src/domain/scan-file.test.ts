@@ -34,7 +34,7 @@ function setup(reply: () => Promise<string>) {
     scanner: {
       scan: async () => {
         scans++;
-        return reply();
+        return { replies: [await reply()], findings: [] };
       },
       version: async () => ({ engine: 'ClamAV 1.4.6', databaseVersion: '27500' }),
     },

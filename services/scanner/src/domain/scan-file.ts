@@ -1,7 +1,7 @@
 import { AppError } from '@medvault/common/errors';
 import { createEvent, type EventData } from '@medvault/common/events';
 import type { ObjectOpener, VerdictRecord, VerdictStore, VirusScanner } from './ports.js';
-import { type Decision, decide, type EngineVersion, parseScanReply, type UnscannablePolicy } from './verdict.js';
+import { type Decision, decideAll, type EngineVersion, type UnscannablePolicy } from './verdict.js';
 
 export interface ScanRequest {
   fileId: string;
@@ -55,8 +55,7 @@ async function scanOnce(d: ScanDeps, r: ScanRequest): Promise<Decision> {
     return { verdict: 'error', signatures: [], error: `file exceeds the scan limit of ${d.policy.maxBytes} bytes` };
   }
   const stream = await d.opener.open({ bucket: r.bucket, key: r.key, fileId: r.fileId, ownerId: r.ownerId });
-  const reply = await d.scanner.scan(stream, d.policy.maxBytes);
-  return decide(parseScanReply(reply), d.policy.unscannable);
+  return decideAll(await d.scanner.scan(stream, d.policy.maxBytes), d.policy.unscannable);
 }
 
 /**

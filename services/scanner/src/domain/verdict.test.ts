@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { databaseAgeSeconds, decide, parseScanReply, parseVersion } from './verdict.js';
+import { databaseAgeSeconds, decide, decideAll, parseScanReply, parseVersion } from './verdict.js';
 
 describe('clamd reply interpretation', () => {
   it('reads "stream: OK" as clean', () => {
@@ -50,5 +50,41 @@ describe('clamd version', () => {
     const v = parseVersion('ClamAV 1.4.6\0');
     expect(v).toEqual({ engine: 'ClamAV 1.4.6', databaseVersion: '0' });
     expect(databaseAgeSeconds(v, new Date())).toBeUndefined();
+  });
+});
+
+describe('combining replies and archive findings', () => {
+  const ok = 'stream: OK';
+  const broken = { kind: 'broken' as const, code: 'MedVault.Archive.Mismatch', message: 'names differ' };
+  const encrypted = { kind: 'unscannable' as const, code: 'MedVault.Archive.Encrypted', message: 'encrypted' };
+
+  it('is clean only when every reply is OK and nothing was found', () => {
+    expect(decideAll({ replies: [ok, ok], findings: [] }, 'block')).toEqual({ verdict: 'clean', signatures: [] });
+    expect(decideAll({ replies: [], findings: [] }, 'allow').verdict).toBe('error');
+  });
+
+  it('reports malware found in any member as infected, even next to archive findings', () => {
+    const d = decideAll(
+      { replies: [ok, 'stream: Medvault-Test-Malware.UNOFFICIAL FOUND'], findings: [broken] },
+      'block',
+    );
+    expect(d).toEqual({ verdict: 'infected', signatures: ['Medvault-Test-Malware.UNOFFICIAL', broken.code] });
+  });
+
+  it('refuses a broken archive whatever the unscannable policy', () => {
+    const d = decideAll({ replies: [ok], findings: [broken] }, 'allow');
+    expect(d).toMatchObject({ verdict: 'error', signatures: [broken.code] });
+    expect(d.error).toMatch(/archive refused/);
+  });
+
+  it('leaves encrypted members and limits to the unscannable policy', () => {
+    expect(decideAll({ replies: [ok], findings: [encrypted] }, 'block').verdict).toBe('error');
+    expect(decideAll({ replies: [ok], findings: [encrypted] }, 'allow').verdict).toBe('clean');
+  });
+
+  it('turns any clamd error reply into an error', () => {
+    expect(decideAll({ replies: [ok, 'INSTREAM size limit exceeded. ERROR'], findings: [] }, 'allow').verdict).toBe(
+      'error',
+    );
   });
 });

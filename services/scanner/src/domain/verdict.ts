@@ -16,10 +16,10 @@ export interface Decision {
 }
 
 /*
- * With AlertEncrypted* / AlertExceedsMax, clamd reports what it could NOT inspect as a FOUND
+ * With AlertEncrypted* / AlertExceedsMax / AlertBrokenMedia, clamd reports what it could NOT inspect as a FOUND
  * "signature" under these prefixes. They are not malware findings but unknowns: a policy decides.
  */
-const UNSCANNABLE_PREFIXES = ['Heuristics.Encrypted.', 'Heuristics.Limits.Exceeded'];
+const UNSCANNABLE_PREFIXES = ['Heuristics.Encrypted.', 'Heuristics.Limits.Exceeded', 'Heuristics.Broken.Media.'];
 
 export function isUnscannableSignature(sig: string): boolean {
   return UNSCANNABLE_PREFIXES.some((p) => sig.startsWith(p));
@@ -53,6 +53,47 @@ export function decide(reply: ScanReply, policy: UnscannablePolicy): Decision {
   if (malware.length > 0) return { verdict: 'infected', signatures: reply.signatures };
   if (policy === 'allow') return { verdict: 'clean', signatures: [] };
   return { verdict: 'error', signatures: reply.signatures, error: `unscannable: ${reply.signatures.join(', ')}` };
+}
+
+/**
+ * What the scanner's own archive check found (see adapters/archive-inspector.ts). `broken`:
+ * the archive is malformed or shows different members to different readers — always refused;
+ * `unscannable`: it is well formed but cannot be fully inspected (encrypted member, unsupported
+ * compression, limits) — the same policy as clamd's Heuristics.Encrypted/Limits findings.
+ */
+export interface ArchiveFinding {
+  kind: 'broken' | 'unscannable';
+  /** Reported as a signature name, e.g. "MedVault.Archive.Mismatch". Never contains member names. */
+  code: string;
+  message: string;
+}
+
+/** Everything one file produced: clamd's reply for the whole file and each archive member, and our findings. */
+export interface ScanReport {
+  replies: string[];
+  findings: ArchiveFinding[];
+}
+
+/**
+ * Combines every reply and finding, fail closed: a real signature anywhere → infected; any clamd
+ * error → error; a broken archive → error (never subject to the policy); only unknowns →
+ * policy; clean only when every reply is "stream: OK" and nothing was found.
+ */
+export function decideAll(report: ScanReport, policy: UnscannablePolicy): Decision {
+  if (report.replies.length === 0) return { verdict: 'error', signatures: [], error: 'nothing was scanned' };
+  const parsed = report.replies.map(parseScanReply);
+  const found = [...new Set(parsed.flatMap((r) => (r.kind === 'found' ? r.signatures : [])))];
+  const codes = [...new Set(report.findings.map((f) => f.code))];
+  const signatures = [...new Set([...found, ...codes])];
+  if (found.some((s) => !isUnscannableSignature(s))) return { verdict: 'infected', signatures };
+  const failed = parsed.find((r) => r.kind === 'error');
+  if (failed?.kind === 'error') return { verdict: 'error', signatures, error: failed.message };
+  const broken = report.findings.find((f) => f.kind === 'broken');
+  if (broken) return { verdict: 'error', signatures, error: `archive refused: ${broken.message}` };
+  if (signatures.length === 0) return { verdict: 'clean', signatures: [] };
+  if (policy === 'allow') return { verdict: 'clean', signatures: [] };
+  const why = [...found, ...report.findings.map((f) => f.message)].join(', ');
+  return { verdict: 'error', signatures, error: `unscannable: ${why}`.slice(0, 300) };
 }
 
 export interface EngineVersion {
