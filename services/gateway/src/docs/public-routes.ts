@@ -21,7 +21,7 @@ import {
 export type Upstream = 'files' | 'appointments' | 'notify' | 'audit';
 
 export interface PublicRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** OpenAPI path syntax: /v1/files/{id}. */
   path: string;
   upstream: Upstream;
@@ -41,6 +41,15 @@ const EmergencyGrant = Type.Object({
   reason: Type.String(),
   createdAt: Iso,
   expiresAt: Iso,
+});
+
+const Webhook = Type.Object({
+  orgId: Type.String(),
+  url: Type.String(),
+  eventTypes: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  active: Type.Boolean(),
+  consecutiveFailures: Type.Integer(),
+  secret: Type.Optional(Type.String({ description: 'returned once, when generated' })),
 });
 
 export const publicRoutes: PublicRoute[] = [
@@ -247,6 +256,38 @@ export const publicRoutes: PublicRoute[] = [
     tag: 'notifications',
     summary: 'Server-sent events (never buffered, no timeout)',
     response: { status: 200, type: 'text/event-stream', schema: Type.String() },
+  },
+  {
+    method: 'GET',
+    path: '/v1/notifications/webhooks',
+    upstream: 'notify',
+    tag: 'notifications',
+    summary: 'Webhooks, one per organisation (admin; secrets never listed)',
+    response: { status: 200, schema: Type.Object({ items: Type.Array(Webhook) }) },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/notifications/webhooks',
+    upstream: 'notify',
+    tag: 'notifications',
+    summary:
+      'Create or replace an organisation’s webhook (admin). https only; loopback, private, link-local and other internal addresses are refused, in any notation and after DNS resolution (checked again at every delivery)',
+    body: obj({
+      orgId: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' })),
+      url: Type.String({ maxLength: 2048 }),
+      secret: Type.Optional(Type.String({ minLength: 32, maxLength: 256 })),
+      eventTypes: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()])),
+      active: Type.Optional(Type.Boolean()),
+    }),
+    response: { status: 200, schema: Webhook },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/notifications/webhooks/{orgId}',
+    upstream: 'notify',
+    tag: 'notifications',
+    summary: 'Delete an organisation’s webhook (admin); deliveries still queued for it are abandoned',
+    response: { status: 204 },
   },
 
   {
