@@ -43,6 +43,13 @@ const EmergencyGrant = Type.Object({
   expiresAt: Iso,
 });
 
+const CareAssignment = Type.Object({
+  clinicianId: Id('usr'),
+  patientId: Id('usr'),
+  assignedBy: Id('usr'),
+  assignedAt: Iso,
+});
+
 const Webhook = Type.Object({
   orgId: Type.String(),
   url: Type.String(),
@@ -175,7 +182,8 @@ export const publicRoutes: PublicRoute[] = [
     path: '/v1/appointments',
     upstream: 'appointments',
     tag: 'appointments',
-    summary: 'Book (409 when the clinician is taken)',
+    summary:
+      'Book (409 when the clinician is taken). Booked by the patient: confirmed, the patient is in the clinician’s care; booked by the clinician or an admin: a proposal (`confirmed: false`) that confers no care until the patient confirms',
     body: obj({
       clinicianId: Id('usr'),
       patientId: Id('usr'),
@@ -222,6 +230,39 @@ export const publicRoutes: PublicRoute[] = [
     tag: 'appointments',
     summary: 'Cancel',
     response: { status: 200, schema: Appointment },
+  },
+  {
+    method: 'POST',
+    path: '/v1/appointments/{id}/confirm',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary:
+      'The patient confirms an appointment booked for them; from then until the grace period after it ends, the clinician has the patient in care',
+    response: { status: 200, schema: Appointment },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/clinicians/{clinicianId}/patients/{patientId}',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Admin: assign a patient to a clinician’s care (idempotent; until removed)',
+    response: { status: 200, schema: CareAssignment },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/clinicians/{clinicianId}/patients/{patientId}',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Admin: remove a care assignment (care ends unless a confirmed appointment still holds)',
+    response: { status: 204 },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinicians/{clinicianId}/patients',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Care assignments of a clinician (admin, or the clinician)',
+    response: { status: 200, schema: Type.Object({ items: Type.Array(CareAssignment) }) },
   },
   {
     method: 'GET',
