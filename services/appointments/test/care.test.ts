@@ -163,4 +163,20 @@ describe('care relationship sources', () => {
     expect(del.statusCode).toBe(204);
     await tap.waitFor('care.relationship_ended', (e) => pairOf(e, c, p), 5_000);
   });
+
+  it('re-syncs every pair from its legitimate sources, ending care an old clinician-only booking granted', async () => {
+    const c = await seedUser(svc.deps, 'clinician');
+    const victim = await seedUser(svc.deps, 'patient');
+    const p = await seedUser(svc.deps, 'patient');
+    await book([c, 'clinician'], c, victim, 9, 9); // stands for a booking made under the old rule
+    await book([p, 'patient'], c, p, 9, 10);
+    const result = await wire(svc.deps).care.resyncAll();
+    expect(result.pairs).toBeGreaterThanOrEqual(2);
+    await tap.waitFor('care.relationship_ended', (e) => pairOf(e, c, victim));
+    const started = await tap.waitFor(
+      'care.relationship_started',
+      (e) => pairOf(e, c, p) && e.actor?.role === 'system',
+    );
+    expect(started.data).toMatchObject({ basis: 'appointment' });
+  });
 });

@@ -63,6 +63,25 @@ export class CareService {
     return ended;
   }
 
+  /**
+   * Re-publishes the care state of every pair that has an appointment or an assignment, so the
+   * consumers' projections drop care granted by the rule this replaced (issue 14 #2: every booking,
+   * even a clinician's own, used to start care). Idempotent; run once after deploying.
+   */
+  async resyncAll(): Promise<{ pairs: number; inCare: number }> {
+    const done = new Set<string>();
+    let inCare = 0;
+    for (const source of [this.d.appointments.pairs(), this.d.assignments.pairs()]) {
+      for await (const pair of source) {
+        const key = `${pair.clinicianId}:${pair.patientId}`;
+        if (done.has(key)) continue;
+        done.add(key);
+        if ((await this.sync(pair, undefined)).inCare) inCare++;
+      }
+    }
+    return { pairs: done.size, inCare };
+  }
+
   async assign(ctx: RequestContext, pair: PendingCareEnd): Promise<CareAssignment> {
     if (ctx.principal.role !== 'admin') throw new AppError('FORBIDDEN', 'Only an admin assigns care');
     await this.checkPair(pair);

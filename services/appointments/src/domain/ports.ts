@@ -56,6 +56,8 @@ export interface AppointmentStore {
   reschedule(id: string, start: Date, end: Date, at: Date, keepConfirmation: boolean): Promise<Appointment | undefined>;
   /** Ends of the pair's booked, confirmed appointments ending after `after`. */
   confirmedEnds(clinicianId: string, patientId: string, after: Date): Promise<Date[]>;
+  /** Every clinician–patient pair that has an appointment, each once. */
+  pairs(): AsyncIterable<PendingCareEnd>;
   list(q: ListQuery): Promise<Appointment[]>;
 }
 
@@ -89,4 +91,5 @@ export interface AssignmentStore {
   remove(p: PendingCareEnd): Promise<boolean>;
   isAssigned(p: PendingCareEnd): Promise<boolean>;
   listFor(clinicianId: string): Promise<CareAssignment[]>;
+  pairs(): AsyncIterable<PendingCareEnd>;
 }

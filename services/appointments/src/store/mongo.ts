@@ -41,6 +41,7 @@ interface CareEndDoc {
   dueAt: Date;
 }
 
+const pairKey = (p: PendingCareEnd) => `${p.clinicianId}:${p.patientId}`;
 const toAppointment = ({ _id, ...rest }: AppointmentDoc): Appointment => ({ id: _id, ...rest });
 
 export function collections(db: Db) {
@@ -179,6 +180,16 @@ export class MongoAppointmentStore implements AppointmentStore {
     return docs.map((d) => d.end);
   }
 
+  async *pairs() {
+    const seen = new Set<string>();
+    for await (const d of this.c.find({}, { projection: { clinicianId: 1, patientId: 1 } })) {
+      const key = pairKey(d);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield { clinicianId: d.clinicianId, patientId: d.patientId };
+    }
+  }
+
   async list(q: ListQuery) {
     const and: Filter<AppointmentDoc>[] = [];
     if (q.clinicianId) and.push({ clinicianId: q.clinicianId });
@@ -222,8 +233,6 @@ export class MongoUserDirectory implements UserDirectory {
     }
   }
 }
-
-const pairKey = (p: PendingCareEnd) => `${p.clinicianId}:${p.patientId}`;
 
 export class MongoCareEndStore implements CareEndStore {
   constructor(private readonly c: Collection<CareEndDoc>) {}
@@ -275,6 +284,11 @@ export class MongoAssignmentStore implements AssignmentStore {
 
   async isAssigned(p: PendingCareEnd) {
     return (await this.c.countDocuments({ _id: pairKey(p) }, { limit: 1 })) > 0;
+  }
+
+  async *pairs() {
+    for await (const d of this.c.find({}, { projection: { clinicianId: 1, patientId: 1 } }))
+      yield { clinicianId: d.clinicianId, patientId: d.patientId };
   }
 
   async listFor(clinicianId: string) {
