@@ -75,7 +75,8 @@ export function vettedLookup(allow: AllowList, resolve: Resolver = systemResolve
     }
     resolve(hostname).then(
       (all) => {
-        const wanted = options.family ? all.filter((a) => a.family === options.family) : all;
+        const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+        const wanted = family ? all.filter((a) => a.family === family) : all;
         const bad = firstBlocked(
           all.map((a) => a.address),
           allow,
