@@ -1,5 +1,7 @@
+import { lookup } from 'node:dns/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:net';
+import { hostname } from 'node:os';
 import { newId } from '@medvault/common/ids';
 import { unique } from '@medvault/common/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -94,7 +96,12 @@ describe('webhook SSRF', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const port = (server.address() as AddressInfo).port;
     try {
+      // This machine's own name goes through real DNS (/etc/hosts, not modified) to loopback here:
+      // it exercises the resolve-then-vet path, not the name check. Used only where it does resolve to 127/8.
+      const own = await lookup(hostname(), { all: true }).catch(() => []);
+      const ownName = own.length > 0 && own.every((a) => a.address.startsWith('127.')) ? [hostname()] : [];
       const urls = [
+        ...ownName.map((n) => `http://${n}:${port}/hook`),
         `http://localhost:${port}/hook`,
         `http://127.1:${port}/hook`,
         `http://2130706433:${port}/hook`,
