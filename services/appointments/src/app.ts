@@ -2,6 +2,7 @@ import { tokenVerifier } from '@medvault/common/auth';
 import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 import { appointmentRoutes } from './http/appointments.js';
+import { careRoutes } from './http/care.js';
 import { clinicianRoutes } from './http/clinicians.js';
 import { wire } from './wiring.js';
 
@@ -19,5 +20,6 @@ export async function buildApp(deps: Deps) {
   w.ensureIndexes().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried on next start'));
   appointmentRoutes(app, w);
   clinicianRoutes(app, w, () => deps.now());
+  careRoutes(app, w);
   return app;
 }

@@ -31,7 +31,10 @@ export const ConfigSchema = Type.Object({
   SCHEDULE_MIN_MINUTES: Type.Integer({ minimum: 1, default: 10 }),
   SCHEDULE_MAX_MINUTES: Type.Integer({ minimum: 1, default: 120 }),
   SCHEDULE_SLOT_MINUTES: Type.Integer({ minimum: 5, default: 30 }),
-  /** Hours after a cancellation leaving no future appointment before care ends; 0 ends it at once. */
+  /**
+   * Hours after a patient-confirmed appointment ends during which the clinician keeps the patient
+   * in care (CONTRACT.md); 0 ends it with the appointment. A cancellation ends it at once.
+   */
   CARE_GRACE_HOURS: Type.Number({ minimum: 0, default: 24 }),
   CARE_JOB_INTERVAL_SECONDS: ConfigFields.seconds(60),
   /** Compare-and-set attempts on a clinician's schedule before answering 409 "busy". */

@@ -1,10 +1,12 @@
 import type { Deps } from './deps.js';
 import { BookingService } from './domain/booking.js';
+import { CareService } from './domain/care-service.js';
 import type { ScheduleSettings } from './domain/schedule.js';
 import {
   collections,
   ensureIndexes,
   MongoAppointmentStore,
+  MongoAssignmentStore,
   MongoCareEndStore,
   MongoScheduleStore,
   MongoUserDirectory,
@@ -29,22 +31,32 @@ function make(deps: Deps) {
   const c = collections(deps.db);
   const users = new MongoUserDirectory(c.users);
   const schedules = new MongoScheduleStore(c.revisions, c.settings);
+  const appointments = new MongoAppointmentStore(c.appointments);
+  const care = new CareService({
+    appointments,
+    assignments: new MongoAssignmentStore(c.assignments),
+    careEnds: new MongoCareEndStore(c.careEnds),
+    users,
+    publisher: deps.publisher,
+    graceHours: deps.config.CARE_GRACE_HOURS,
+    now: () => deps.now(),
+  });
   const booking = new BookingService({
     schedules,
-    appointments: new MongoAppointmentStore(c.appointments),
+    appointments,
     users,
-    careEnds: new MongoCareEndStore(c.careEnds),
+    care,
     publisher: deps.publisher,
     defaults: defaultSettings(deps.config),
-    careGraceHours: deps.config.CARE_GRACE_HOURS,
     casRetries: deps.config.BOOKING_CAS_RETRIES,
     now: () => deps.now(),
   });
   let indexes: Promise<void> | undefined;
   return {
     booking,
+    care,
     users,
-    appointments: new MongoAppointmentStore(c.appointments),
+    appointments,
     schedules,
     /** Idempotent; failures are retried on the next call instead of being cached. */
     ensureIndexes: () => {

@@ -120,7 +120,12 @@ describe('booking without double booking', () => {
     });
     expect(JSON.stringify(booked)).not.toContain('cough');
     const care = await tap.waitFor('care.relationship_started', (e) => e.data.appointmentId === appt.id);
-    expect(care.data).toEqual({ clinicianId: clinician, patientId: patient, appointmentId: appt.id });
+    expect(care.data).toEqual({
+      clinicianId: clinician,
+      patientId: patient,
+      appointmentId: appt.id,
+      basis: 'appointment',
+    });
   });
 
   it("shows free slots without the booked one, in the caller's time zone", async () => {

@@ -143,6 +143,16 @@ describe('who sees and shares what', () => {
     expect(await h.deps.projections.inCare(doc.id, p.id)).toBe(true);
   });
 
+  it('ignores a care relationship announced by any service but appointments (the only authority on care)', async () => {
+    const p = user('patient');
+    const doc = user('clinician');
+    const f = await uploaded(p);
+    for (const source of ['gateway', 'notify', 'files', 'test'])
+      await deliver(h, 'care.relationship_started', { clinicianId: doc.id, patientId: p.id }, source);
+    expect(await h.deps.projections.inCare(doc.id, p.id)).toBe(false);
+    expect(ids(await list(doc))).not.toContain(f.id);
+  });
+
   it('shows a clinician the files of patients in care until the relationship ends', async () => {
     const p = user('patient');
     const doc = user('clinician');

@@ -1,5 +1,6 @@
-import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { AwsConfigSchema, ConfigError, ConfigFields, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
+import { parseAllowList } from './domain/address-policy.js';
 
 /** Everything the notify service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
@@ -40,9 +41,25 @@ export const ConfigSchema = Type.Object({
   WEBHOOK_MAX_ATTEMPTS: Type.Integer({ minimum: 1, default: 10 }),
   /** Consecutive failed attempts (any delivery) after which a webhook is disabled. */
   WEBHOOK_DISABLE_AFTER: Type.Integer({ minimum: 1, default: 20 }),
+  /**
+   * Development/test only: comma-separated IPs or CIDRs that webhooks may reach although internal
+   * (e.g. a receiver on 127.0.0.1), and the only targets plain http is allowed to. Empty (the
+   * default) in every real deployment. Configuration only: no API can change it.
+   */
+  WEBHOOK_ALLOW_PRIVATE_HOSTS: Type.String({ default: '' }),
 });
 export type Config = Static<typeof ConfigSchema>;
 
 export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig(ConfigSchema, env);
+  const config = loadConfig(ConfigSchema, env);
+  const problems: { key: string; message: string }[] = [];
+  if (config.NODE_ENV === 'production' && config.WEBHOOK_ALLOW_PRIVATE_HOSTS.trim() !== '')
+    problems.push({ key: 'WEBHOOK_ALLOW_PRIVATE_HOSTS', message: 'must be empty in production (SSRF)' });
+  try {
+    parseAllowList(config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
+  } catch (err) {
+    problems.push({ key: 'WEBHOOK_ALLOW_PRIVATE_HOSTS', message: (err as Error).message });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }

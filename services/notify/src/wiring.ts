@@ -1,6 +1,7 @@
 import { LiveHub } from './channels/live.js';
 import { WebhookWorker } from './channels/webhooks.js';
 import type { Deps } from './deps.js';
+import { parseAllowList } from './domain/address-policy.js';
 import { Notifier } from './notifier.js';
 import { collections, ensureIndexes, MongoDirectory, MongoInbox, MongoPreferences } from './store/mongo.js';
 
@@ -11,6 +12,7 @@ function make(deps: Deps) {
   const preferences = new MongoPreferences(c.preferences);
   const hub = new LiveHub(deps.redis, deps.subscriber, deps.config.LIVE_CHANNEL, deps.logger);
   const now = () => deps.now();
+  const allowPrivate = parseAllowList(deps.config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
   const notifier = new Notifier({
     c,
     directory,
@@ -32,6 +34,7 @@ function make(deps: Deps) {
     backoffMaxMs: deps.config.WEBHOOK_BACKOFF_MAX_MS,
     maxAttempts: deps.config.WEBHOOK_MAX_ATTEMPTS,
     disableAfter: deps.config.WEBHOOK_DISABLE_AFTER,
+    allowPrivate,
   });
   let indexes: Promise<void> | undefined;
   return {
@@ -42,6 +45,7 @@ function make(deps: Deps) {
     hub,
     notifier,
     webhooks,
+    allowPrivate,
     /** Unique indexes must exist before the first notification (they are the idempotency). */
     ready: () => {
       indexes ??= ensureIndexes(c).catch((err) => {

@@ -16,6 +16,8 @@ beforeAll(async () => {
     WEBHOOK_BACKOFF_MAX_MS: '200',
     WEBHOOK_DISABLE_AFTER: '3',
     WEBHOOK_MAX_ATTEMPTS: '5',
+    // The receivers below listen on loopback: the only place the dev allow-list is used.
+    WEBHOOK_ALLOW_PRIVATE_HOSTS: '127.0.0.1',
     SMTP_PORT: '1', // no SMTP here: these users have no email address anyway
   });
   admin = await seedUser(svc, 'admin');

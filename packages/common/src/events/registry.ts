@@ -4,34 +4,35 @@ import * as e0 from './catalogue/access.denied.v1.js';
 import * as e1 from './catalogue/access.emergency_granted.v1.js';
 import * as e2 from './catalogue/appointment.booked.v1.js';
 import * as e3 from './catalogue/appointment.cancelled.v1.js';
-import * as e4 from './catalogue/appointment.rescheduled.v1.js';
-import * as e5 from './catalogue/audit.queried.v1.js';
-import * as e6 from './catalogue/auth.logged_out.v1.js';
-import * as e7 from './catalogue/auth.login_failed.v1.js';
-import * as e8 from './catalogue/auth.login_succeeded.v1.js';
-import * as e9 from './catalogue/auth.refresh_reused.v1.js';
-import * as e10 from './catalogue/care.relationship_ended.v1.js';
-import * as e11 from './catalogue/care.relationship_started.v1.js';
-import * as e12 from './catalogue/file.available.v1.js';
-import * as e13 from './catalogue/file.clean.v1.js';
-import * as e14 from './catalogue/file.deleted.v1.js';
-import * as e15 from './catalogue/file.downloaded.v1.js';
-import * as e16 from './catalogue/file.infected.v1.js';
-import * as e17 from './catalogue/file.integrity_failed.v1.js';
-import * as e18 from './catalogue/file.link_created.v1.js';
-import * as e19 from './catalogue/file.processed.v1.js';
-import * as e20 from './catalogue/file.processing_failed.v1.js';
-import * as e21 from './catalogue/file.purged.v1.js';
-import * as e22 from './catalogue/file.rescan_requested.v1.js';
-import * as e23 from './catalogue/file.restored.v1.js';
-import * as e24 from './catalogue/file.scan_failed.v1.js';
-import * as e25 from './catalogue/file.scanned.v1.js';
-import * as e26 from './catalogue/file.shared.v1.js';
-import * as e27 from './catalogue/file.unshared.v1.js';
-import * as e28 from './catalogue/file.uploaded.v1.js';
-import * as e29 from './catalogue/request.completed.v1.js';
-import * as e30 from './catalogue/user.created.v1.js';
-import * as e31 from './catalogue/user.updated.v1.js';
+import * as e4 from './catalogue/appointment.confirmed.v1.js';
+import * as e5 from './catalogue/appointment.rescheduled.v1.js';
+import * as e6 from './catalogue/audit.queried.v1.js';
+import * as e7 from './catalogue/auth.logged_out.v1.js';
+import * as e8 from './catalogue/auth.login_failed.v1.js';
+import * as e9 from './catalogue/auth.login_succeeded.v1.js';
+import * as e10 from './catalogue/auth.refresh_reused.v1.js';
+import * as e11 from './catalogue/care.relationship_ended.v1.js';
+import * as e12 from './catalogue/care.relationship_started.v1.js';
+import * as e13 from './catalogue/file.available.v1.js';
+import * as e14 from './catalogue/file.clean.v1.js';
+import * as e15 from './catalogue/file.deleted.v1.js';
+import * as e16 from './catalogue/file.downloaded.v1.js';
+import * as e17 from './catalogue/file.infected.v1.js';
+import * as e18 from './catalogue/file.integrity_failed.v1.js';
+import * as e19 from './catalogue/file.link_created.v1.js';
+import * as e20 from './catalogue/file.processed.v1.js';
+import * as e21 from './catalogue/file.processing_failed.v1.js';
+import * as e22 from './catalogue/file.purged.v1.js';
+import * as e23 from './catalogue/file.rescan_requested.v1.js';
+import * as e24 from './catalogue/file.restored.v1.js';
+import * as e25 from './catalogue/file.scan_failed.v1.js';
+import * as e26 from './catalogue/file.scanned.v1.js';
+import * as e27 from './catalogue/file.shared.v1.js';
+import * as e28 from './catalogue/file.unshared.v1.js';
+import * as e29 from './catalogue/file.uploaded.v1.js';
+import * as e30 from './catalogue/request.completed.v1.js';
+import * as e31 from './catalogue/user.created.v1.js';
+import * as e32 from './catalogue/user.updated.v1.js';
 
 export const catalogue = [
   e0,
@@ -66,4 +67,5 @@ export const catalogue = [
   e29,
   e30,
   e31,
+  e32,
 ] as const;

@@ -1,9 +1,12 @@
-import { canOnAppointment, type Principal } from '@medvault/common/auth';
+import { canOnAppointment } from '@medvault/common/auth';
 import type { EventPublisher } from '@medvault/common/bus';
 import { AppError } from '@medvault/common/errors';
-import { type Actor, createEvent, type Envelope, type EventData, type EventType } from '@medvault/common/events';
+import type { EventData, EventType } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import type { Appointment, AppointmentStore, CareEndStore, ScheduleStore, UserDirectory } from './ports.js';
+import { confirmsBySelf } from './care.js';
+import type { CareService } from './care-service.js';
+import { emit, type RequestContext } from './emit.js';
+import type { Appointment, AppointmentStore, ScheduleStore, UserDirectory } from './ports.js';
 import {
   type BookedInterval,
   checkInterval,
@@ -18,21 +21,14 @@ export interface BookingDeps {
   schedules: ScheduleStore;
   appointments: AppointmentStore;
   users: UserDirectory;
-  careEnds: CareEndStore;
+  care: CareService;
   publisher: EventPublisher;
   defaults: ScheduleSettings;
-  /** Hours between a cancellation that leaves no future appointment and care.relationship_ended (0: at once). */
-  careGraceHours: number;
   casRetries: number;
   now: () => Date;
 }
 
-export interface RequestContext {
-  principal: Principal;
-  correlationId: string;
-  ip?: string;
-  userAgent?: string;
-}
+export type { RequestContext };
 
 const invalid = (errors: FieldError[]) =>
   new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field} ${e.message}`).join('; '), { details: { errors } });
@@ -89,6 +85,8 @@ export class BookingService {
       ...(input.reason ? { reason: input.reason } : {}),
       status: 'booked',
       createdBy: ctx.principal.userId,
+      // Booked by the patient: confirmed from the start. By anyone else: a proposal the patient confirms.
+      ...(confirmsBySelf(ctx.principal.userId, input) ? { confirmedAt: now } : {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -102,10 +100,31 @@ export class BookingService {
       throw err;
     }
     const pair = { clinicianId: appt.clinicianId, patientId: appt.patientId };
-    await this.d.careEnds.cancel(pair);
     await this.emit(ctx, 'appointment.booked', { appointmentId: id, ...pair, start: iso(iv.start), end: iso(iv.end) });
-    await this.emit(ctx, 'care.relationship_started', { ...pair, appointmentId: id });
+    if (appt.confirmedAt) await this.d.care.sync(pair, ctx, id);
     return appt;
+  }
+
+  /** The patient accepts an appointment someone else booked for them: from now on it confers care. */
+  async confirm(ctx: RequestContext, id: string): Promise<Appointment> {
+    const appt = await this.get(ctx, id);
+    if (!confirmsBySelf(ctx.principal.userId, appt))
+      throw new AppError('FORBIDDEN', 'Only the patient may confirm an appointment');
+    if (appt.status !== 'booked') throw new AppError('CONFLICT', 'A cancelled appointment cannot be confirmed');
+    if (appt.confirmedAt) return appt; // idempotent: no second event
+    const now = this.d.now();
+    if (appt.end <= now) throw new AppError('CONFLICT', 'An appointment that has ended cannot be confirmed');
+    const confirmed = await this.d.appointments.confirm(id, now);
+    if (!confirmed) return this.get(ctx, id); // cancelled or confirmed meanwhile
+    const pair = { clinicianId: appt.clinicianId, patientId: appt.patientId };
+    await this.emit(ctx, 'appointment.confirmed', {
+      appointmentId: id,
+      ...pair,
+      start: iso(confirmed.start),
+      end: iso(confirmed.end),
+    });
+    await this.d.care.sync(pair, ctx, id);
+    return confirmed;
   }
 
   async get(ctx: RequestContext, id: string): Promise<Appointment> {
@@ -141,7 +160,10 @@ export class BookingService {
       if (others.some((b) => overlaps(b, iv))) return undefined;
       return [...others, { appointmentId: id, ...iv }];
     });
-    const updated = await this.d.appointments.reschedule(id, iv.start, iv.end, now);
+    // Only the patient's own move keeps their confirmation: otherwise the clinician could stretch
+    // the care a confirmation gives to any date they like.
+    const keep = confirmsBySelf(ctx.principal.userId, appt);
+    const updated = await this.d.appointments.reschedule(id, iv.start, iv.end, now, keep);
     if (!updated) throw new AppError('CONFLICT', 'The appointment was cancelled meanwhile');
     await this.emit(ctx, 'appointment.rescheduled', {
       appointmentId: id,
@@ -152,6 +174,7 @@ export class BookingService {
       previousStart: iso(appt.start),
       previousEnd: iso(appt.end),
     });
+    if (appt.confirmedAt) await this.d.care.sync({ clinicianId: appt.clinicianId, patientId: appt.patientId }, ctx, id);
     return updated;
   }
 
@@ -175,30 +198,14 @@ export class BookingService {
       start: iso(appt.start),
       end: iso(appt.end),
     });
-    if ((await this.d.appointments.countFutureBooked(pair.clinicianId, pair.patientId, now)) === 0) {
-      if (this.d.careGraceHours === 0) await this.emit(ctx, 'care.relationship_ended', pair);
-      else await this.d.careEnds.schedule(pair, new Date(now.getTime() + this.d.careGraceHours * 3600_000));
-    }
+    // A cancelled appointment confers nothing (CONTRACT.md): care ends now unless another source holds.
+    if (appt.confirmedAt) await this.d.care.sync(pair, ctx);
     return cancelled;
   }
 
-  /** One pass of the grace-period job: ends relationships whose grace expired with no new booking. */
-  async endDueRelationships(limit = 50): Promise<number> {
-    const now = this.d.now();
-    let ended = 0;
-    for (const pair of await this.d.careEnds.claimDue(now, 60_000, limit)) {
-      if ((await this.d.appointments.countFutureBooked(pair.clinicianId, pair.patientId, now)) === 0) {
-        const event = createEvent('care.relationship_ended', pair, {
-          correlationId: newId('request'),
-          source: 'appointments',
-          actor: { userId: 'system', role: 'system' },
-        });
-        await this.d.publisher.publish(event as unknown as Envelope);
-        ended++;
-      }
-      await this.d.careEnds.done(pair);
-    }
-    return ended;
+  /** One pass of the care job: ends relationships whose appointment (plus grace) is over. */
+  endDueRelationships(limit = 50): Promise<number> {
+    return this.d.care.endDue(limit);
   }
 
   private async checkParties(clinicianId: string, patientId: string) {
@@ -247,17 +254,8 @@ export class BookingService {
     throw new AppError('CONFLICT', 'The schedule is busy, please retry', { retryable: true });
   }
 
-  private async emit<T extends EventType>(ctx: RequestContext, type: T, data: EventData<T>) {
-    const actor: Actor = { userId: ctx.principal.userId, role: ctx.principal.role };
-    if (ctx.ip) actor.ip = ctx.ip;
-    if (ctx.userAgent) actor.userAgent = ctx.userAgent.slice(0, 512);
-    // Envelope<T> is not assignable to the union envelope for a generic T; the value is validated anyway.
-    const event = createEvent(type as EventType, data as never, {
-      correlationId: ctx.correlationId,
-      source: 'appointments',
-      actor,
-    });
-    await this.d.publisher.publish(event as unknown as Envelope);
+  private emit<T extends EventType>(ctx: RequestContext, type: T, data: EventData<T>) {
+    return emit(this.d.publisher, ctx, type, data);
   }
 }
 

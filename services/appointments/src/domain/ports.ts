@@ -13,6 +13,8 @@ export interface Appointment {
   reason?: string;
   status: AppointmentStatus;
   createdBy: string;
+  /** Set when the patient booked it or confirmed it: only then does it confer care. */
+  confirmedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
   cancelledAt?: Date;
@@ -48,8 +50,14 @@ export interface AppointmentStore {
   get(id: string): Promise<Appointment | undefined>;
   /** Conditional: only a booked appointment becomes cancelled (undefined when it was not booked). */
   cancel(id: string, at: Date): Promise<Appointment | undefined>;
-  reschedule(id: string, start: Date, end: Date, at: Date): Promise<Appointment | undefined>;
-  countFutureBooked(clinicianId: string, patientId: string, now: Date): Promise<number>;
+  /** Conditional: only a booked, unconfirmed appointment becomes confirmed. */
+  confirm(id: string, at: Date): Promise<Appointment | undefined>;
+  /** `keepConfirmation` false: the change was not the patient's, so their confirmation no longer holds. */
+  reschedule(id: string, start: Date, end: Date, at: Date, keepConfirmation: boolean): Promise<Appointment | undefined>;
+  /** Ends of the pair's booked, confirmed appointments ending after `after`. */
+  confirmedEnds(clinicianId: string, patientId: string, after: Date): Promise<Date[]>;
+  /** Every clinician–patient pair that has an appointment, each once. */
+  pairs(): AsyncIterable<PendingCareEnd>;
   list(q: ListQuery): Promise<Appointment[]>;
 }
 
@@ -67,5 +75,21 @@ export interface CareEndStore {
   cancel(p: PendingCareEnd): Promise<void>;
   /** Claims due entries (pushing their due time forward by leaseMs so other instances skip them). */
   claimDue(now: Date, leaseMs: number, limit: number): Promise<PendingCareEnd[]>;
-  done(p: PendingCareEnd): Promise<void>;
+}
+
+export interface CareAssignment {
+  clinicianId: string;
+  patientId: string;
+  assignedBy: string;
+  assignedAt: Date;
+}
+
+/** Admin-made care assignments, one per pair. */
+export interface AssignmentStore {
+  /** Idempotent: an existing assignment of the pair is returned unchanged. */
+  put(a: CareAssignment): Promise<CareAssignment>;
+  remove(p: PendingCareEnd): Promise<boolean>;
+  isAssigned(p: PendingCareEnd): Promise<boolean>;
+  listFor(clinicianId: string): Promise<CareAssignment[]>;
+  pairs(): AsyncIterable<PendingCareEnd>;
 }

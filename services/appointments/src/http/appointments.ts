@@ -107,6 +107,18 @@ export function appointmentRoutes(app: BaseApp, w: Wired) {
     },
   );
 
+  // Only the patient: their confirmation is what turns a proposal into care (CONTRACT.md).
+  app.post(
+    '/v1/appointments/:id/confirm',
+    { ...auth, schema: { params: IdParams, response: { 200: AppointmentView } } },
+    async (req) => {
+      const ctx = contextOf(req);
+      const appt = await w.booking.confirm(ctx, req.params.id);
+      req.log.info({ appointmentId: appt.id }, 'appointment confirmed');
+      return view(appt, ctx);
+    },
+  );
+
   app.post(
     '/v1/appointments/:id/cancel',
     { ...auth, schema: { params: IdParams, response: { 200: AppointmentView } } },

@@ -1,6 +1,6 @@
 import { principalOf } from '@medvault/common/auth';
 import type { FastifyRequest } from 'fastify';
-import type { RequestContext } from '../domain/booking.js';
+import type { RequestContext } from '../domain/emit.js';
 import type { Appointment } from '../domain/ports.js';
 
 export function contextOf(req: FastifyRequest): RequestContext {
@@ -20,6 +20,9 @@ export function view(a: Appointment, ctx: RequestContext) {
     start: a.start.toISOString(),
     end: a.end.toISOString(),
     status: a.status,
+    // Confirmed by the patient (booked by them, or accepted): only then does it confer care.
+    confirmed: a.confirmedAt !== undefined,
+    ...(a.confirmedAt ? { confirmedAt: a.confirmedAt.toISOString() } : {}),
     ...(party && a.reason ? { reason: a.reason } : {}),
     createdAt: a.createdAt.toISOString(),
     updatedAt: a.updatedAt.toISOString(),

@@ -40,6 +40,8 @@ export const AppointmentView = Type.Object({
   start: Type.String(),
   end: Type.String(),
   status: Type.String(),
+  confirmed: Type.Boolean(),
+  confirmedAt: Type.Optional(Type.String()),
   reason: Type.Optional(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -77,3 +79,13 @@ export const ScheduleFields = {
 };
 export const ScheduleBody = Type.Partial(Type.Object(ScheduleFields), { additionalProperties: false });
 export const ScheduleView = Type.Object({ clinicianId: Type.String(), ...ScheduleFields });
+
+export const PairParams = Type.Object({ clinicianId: UserId, patientId: UserId }, { additionalProperties: false });
+export const ClinicianIdParams = Type.Object({ clinicianId: UserId }, { additionalProperties: false });
+export const AssignmentView = Type.Object({
+  clinicianId: Type.String(),
+  patientId: Type.String(),
+  assignedBy: Type.String(),
+  assignedAt: Type.String(),
+});
+export const AssignmentList = Type.Object({ items: Type.Array(AssignmentView) });

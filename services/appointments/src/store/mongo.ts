@@ -3,6 +3,8 @@ import type { Collection, Db, Filter } from 'mongodb';
 import type {
   Appointment,
   AppointmentStore,
+  AssignmentStore,
+  CareAssignment,
   CareEndStore,
   ListQuery,
   PendingCareEnd,
@@ -31,6 +33,7 @@ export interface UserDoc {
   active?: boolean;
   updatedAt: Date;
 }
+type AssignmentDoc = CareAssignment & { _id: string };
 interface CareEndDoc {
   _id: string;
   clinicianId: string;
@@ -38,6 +41,7 @@ interface CareEndDoc {
   dueAt: Date;
 }
 
+const pairKey = (p: PendingCareEnd) => `${p.clinicianId}:${p.patientId}`;
 const toAppointment = ({ _id, ...rest }: AppointmentDoc): Appointment => ({ id: _id, ...rest });
 
 export function collections(db: Db) {
@@ -47,6 +51,7 @@ export function collections(db: Db) {
     settings: db.collection<SettingsDoc>('schedule_settings'),
     users: db.collection<UserDoc>('users'),
     careEnds: db.collection<CareEndDoc>('care_ends'),
+    assignments: db.collection<AssignmentDoc>('care_assignments'),
   };
 }
 export type Collections = ReturnType<typeof collections>;
@@ -57,6 +62,7 @@ export async function ensureIndexes(c: Collections): Promise<void> {
   await c.appointments.createIndex({ start: 1, _id: 1 });
   await c.careEnds.createIndex({ dueAt: 1 });
   await c.revisions.createIndex({ clinicianId: 1, version: -1 });
+  await c.assignments.createIndex({ clinicianId: 1 });
 }
 
 /**
@@ -144,17 +150,44 @@ export class MongoAppointmentStore implements AppointmentStore {
     return doc ? toAppointment(doc) : undefined;
   }
 
-  async reschedule(id: string, start: Date, end: Date, at: Date) {
+  async confirm(id: string, at: Date) {
     const doc = await this.c.findOneAndUpdate(
-      { _id: id, status: 'booked' },
-      { $set: { start, end, updatedAt: at } },
+      { _id: id, status: 'booked', confirmedAt: { $exists: false } },
+      { $set: { confirmedAt: at, updatedAt: at } },
       { returnDocument: 'after' },
     );
     return doc ? toAppointment(doc) : undefined;
   }
 
-  async countFutureBooked(clinicianId: string, patientId: string, now: Date) {
-    return this.c.countDocuments({ clinicianId, patientId, status: 'booked', end: { $gt: now } });
+  async reschedule(id: string, start: Date, end: Date, at: Date, keepConfirmation: boolean) {
+    const doc = await this.c.findOneAndUpdate(
+      { _id: id, status: 'booked' },
+      keepConfirmation
+        ? { $set: { start, end, updatedAt: at } }
+        : { $set: { start, end, updatedAt: at }, $unset: { confirmedAt: '' } },
+      { returnDocument: 'after' },
+    );
+    return doc ? toAppointment(doc) : undefined;
+  }
+
+  async confirmedEnds(clinicianId: string, patientId: string, after: Date) {
+    const docs = await this.c
+      .find(
+        { clinicianId, patientId, status: 'booked', confirmedAt: { $exists: true }, end: { $gt: after } },
+        { projection: { end: 1 } },
+      )
+      .toArray();
+    return docs.map((d) => d.end);
+  }
+
+  async *pairs() {
+    const seen = new Set<string>();
+    for await (const d of this.c.find({}, { projection: { clinicianId: 1, patientId: 1 } })) {
+      const key = pairKey(d);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield { clinicianId: d.clinicianId, patientId: d.patientId };
+    }
   }
 
   async list(q: ListQuery) {
@@ -201,8 +234,6 @@ export class MongoUserDirectory implements UserDirectory {
   }
 }
 
-const pairKey = (p: PendingCareEnd) => `${p.clinicianId}:${p.patientId}`;
-
 export class MongoCareEndStore implements CareEndStore {
   constructor(private readonly c: Collection<CareEndDoc>) {}
 
@@ -229,8 +260,39 @@ export class MongoCareEndStore implements CareEndStore {
     }
     return claimed;
   }
+}
 
-  async done(p: PendingCareEnd) {
-    await this.c.deleteOne({ _id: pairKey(p) });
+/** One admin assignment per pair, keyed by the pair: re-assigning is idempotent. */
+export class MongoAssignmentStore implements AssignmentStore {
+  constructor(private readonly c: Collection<AssignmentDoc>) {}
+
+  async put(a: CareAssignment): Promise<CareAssignment> {
+    const _id = pairKey(a);
+    try {
+      await this.c.insertOne({ _id, ...a });
+      return a;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      const { _id: _, ...existing } = (await this.c.findOne({ _id }))!;
+      return existing;
+    }
+  }
+
+  async remove(p: PendingCareEnd) {
+    return (await this.c.deleteOne({ _id: pairKey(p) })).deletedCount === 1;
+  }
+
+  async isAssigned(p: PendingCareEnd) {
+    return (await this.c.countDocuments({ _id: pairKey(p) }, { limit: 1 })) > 0;
+  }
+
+  async *pairs() {
+    for await (const d of this.c.find({}, { projection: { clinicianId: 1, patientId: 1 } }))
+      yield { clinicianId: d.clinicianId, patientId: d.patientId };
+  }
+
+  async listFor(clinicianId: string) {
+    const docs = await this.c.find({ clinicianId }).sort({ assignedAt: 1 }).toArray();
+    return docs.map(({ _id, ...a }) => a);
   }
 }

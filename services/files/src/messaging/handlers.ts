@@ -3,6 +3,10 @@ import { systemMeta } from '../core/events.js';
 import { applyProcessed, applyProcessingFailed, applyScan, blockForIntegrity } from '../core/transitions.js';
 import type { Deps } from '../deps.js';
 
+const CARE_AUTHORITY = 'appointments';
+const ignoreCare = (source: string, logger: { warn: (o: object, m: string) => void }) =>
+  logger.warn({ source }, 'care event from a service that is not the care authority ignored');
+
 /**
  * The events the files service reacts to (its queue's filter policy delivers only these).
  * Every handler is safe to re-run: transitions are conditional on the current status and
@@ -44,10 +48,14 @@ export function buildHandlers(deps: Deps): EventHandlers {
         logger.warn({ fileId: e.data.fileId, stage: e.data.stage }, 'file blocked after integrity failure');
       }
     },
-    'care.relationship_started': async (e) => {
+    // Care grants file access: only the appointments service (which derives it from patient
+    // confirmations and admin assignments) may announce it; anything else on the bus is ignored.
+    'care.relationship_started': async (e, { logger }) => {
+      if (e.source !== CARE_AUTHORITY) return ignoreCare(e.source, logger);
       await deps.projections.setCare(e.data.clinicianId, e.data.patientId, true, new Date(e.occurredAt));
     },
-    'care.relationship_ended': async (e) => {
+    'care.relationship_ended': async (e, { logger }) => {
+      if (e.source !== CARE_AUTHORITY) return ignoreCare(e.source, logger);
       await deps.projections.setCare(e.data.clinicianId, e.data.patientId, false, new Date(e.occurredAt));
     },
     'user.created': async (e) => {

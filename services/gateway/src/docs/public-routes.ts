@@ -21,7 +21,7 @@ import {
 export type Upstream = 'files' | 'appointments' | 'notify' | 'audit';
 
 export interface PublicRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** OpenAPI path syntax: /v1/files/{id}. */
   path: string;
   upstream: Upstream;
@@ -41,6 +41,22 @@ const EmergencyGrant = Type.Object({
   reason: Type.String(),
   createdAt: Iso,
   expiresAt: Iso,
+});
+
+const CareAssignment = Type.Object({
+  clinicianId: Id('usr'),
+  patientId: Id('usr'),
+  assignedBy: Id('usr'),
+  assignedAt: Iso,
+});
+
+const Webhook = Type.Object({
+  orgId: Type.String(),
+  url: Type.String(),
+  eventTypes: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  active: Type.Boolean(),
+  consecutiveFailures: Type.Integer(),
+  secret: Type.Optional(Type.String({ description: 'returned once, when generated' })),
 });
 
 export const publicRoutes: PublicRoute[] = [
@@ -166,7 +182,8 @@ export const publicRoutes: PublicRoute[] = [
     path: '/v1/appointments',
     upstream: 'appointments',
     tag: 'appointments',
-    summary: 'Book (409 when the clinician is taken)',
+    summary:
+      'Book (409 when the clinician is taken). Booked by the patient: confirmed, the patient is in the clinician’s care; booked by the clinician or an admin: a proposal (`confirmed: false`) that confers no care until the patient confirms',
     body: obj({
       clinicianId: Id('usr'),
       patientId: Id('usr'),
@@ -215,6 +232,39 @@ export const publicRoutes: PublicRoute[] = [
     response: { status: 200, schema: Appointment },
   },
   {
+    method: 'POST',
+    path: '/v1/appointments/{id}/confirm',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary:
+      'The patient confirms an appointment booked for them; from then until the grace period after it ends, the clinician has the patient in care',
+    response: { status: 200, schema: Appointment },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/clinicians/{clinicianId}/patients/{patientId}',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Admin: assign a patient to a clinician’s care (idempotent; until removed)',
+    response: { status: 200, schema: CareAssignment },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/clinicians/{clinicianId}/patients/{patientId}',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Admin: remove a care assignment (care ends unless a confirmed appointment still holds)',
+    response: { status: 204 },
+  },
+  {
+    method: 'GET',
+    path: '/v1/clinicians/{clinicianId}/patients',
+    upstream: 'appointments',
+    tag: 'appointments',
+    summary: 'Care assignments of a clinician (admin, or the clinician)',
+    response: { status: 200, schema: Type.Object({ items: Type.Array(CareAssignment) }) },
+  },
+  {
     method: 'GET',
     path: '/v1/clinicians',
     upstream: 'appointments',
@@ -247,6 +297,38 @@ export const publicRoutes: PublicRoute[] = [
     tag: 'notifications',
     summary: 'Server-sent events (never buffered, no timeout)',
     response: { status: 200, type: 'text/event-stream', schema: Type.String() },
+  },
+  {
+    method: 'GET',
+    path: '/v1/notifications/webhooks',
+    upstream: 'notify',
+    tag: 'notifications',
+    summary: 'Webhooks, one per organisation (admin; secrets never listed)',
+    response: { status: 200, schema: Type.Object({ items: Type.Array(Webhook) }) },
+  },
+  {
+    method: 'PUT',
+    path: '/v1/notifications/webhooks',
+    upstream: 'notify',
+    tag: 'notifications',
+    summary:
+      'Create or replace an organisation’s webhook (admin). https only; loopback, private, link-local and other internal addresses are refused, in any notation and after DNS resolution (checked again at every delivery)',
+    body: obj({
+      orgId: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' })),
+      url: Type.String({ maxLength: 2048 }),
+      secret: Type.Optional(Type.String({ minLength: 32, maxLength: 256 })),
+      eventTypes: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()])),
+      active: Type.Optional(Type.Boolean()),
+    }),
+    response: { status: 200, schema: Webhook },
+  },
+  {
+    method: 'DELETE',
+    path: '/v1/notifications/webhooks/{orgId}',
+    upstream: 'notify',
+    tag: 'notifications',
+    summary: 'Delete an organisation’s webhook (admin); deliveries still queued for it are abandoned',
+    response: { status: 204 },
   },
 
   {

@@ -30,6 +30,10 @@ export const Appointment = Type.Object({
   start: Iso,
   end: Iso,
   status: Type.String(),
+  confirmed: Type.Boolean({
+    description: 'booked or confirmed by the patient: only a confirmed appointment puts the patient in care',
+  }),
+  confirmedAt: Type.Optional(Iso),
   reason: Type.Optional(Type.String()),
 });
 export const Notification = Type.Object({ id: Id('ntf'), type: Type.String(), createdAt: Iso, read: Type.Boolean() });

@@ -1,8 +1,10 @@
 import type { Startable } from '@medvault/common/http';
 import type { Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
+import type { AllowList } from '../domain/address-policy.js';
 import { backoffMs, sign } from '../domain/signature.js';
 import type { Collections, DeliveryDoc, WebhookDoc } from '../store/mongo.js';
+import { BlockedTargetError, postToWebhook } from './webhook-target.js';
 
 export interface WebhookWorkerOptions {
   c: Collections;
@@ -15,6 +17,8 @@ export interface WebhookWorkerOptions {
   backoffMaxMs: number;
   maxAttempts: number;
   disableAfter: number;
+  /** Development-only internal targets (WEBHOOK_ALLOW_PRIVATE_HOSTS); empty in production. */
+  allowPrivate: AllowList;
 }
 
 /**
@@ -121,10 +125,9 @@ export class WebhookWorker implements Startable {
     const body = d.payload ?? '{}';
     const ts = Math.floor(this.o.now().getTime() / 1000);
     try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.o.timeoutMs),
+      const status = await postToWebhook(hook.url, body, {
+        timeoutMs: this.o.timeoutMs,
+        allow: this.o.allowPrivate,
         headers: {
           'content-type': 'application/json',
           'user-agent': 'MedVault-Webhooks/1',
@@ -132,12 +135,11 @@ export class WebhookWorker implements Startable {
           'x-medvault-event-id': d.eventId,
           'x-medvault-delivery-id': d._id,
         },
-        body,
       });
-      await res.body?.cancel().catch(() => undefined);
-      return res.ok ? undefined : `HTTP ${res.status}`;
+      return status >= 200 && status < 300 ? undefined : `HTTP ${status}`;
     } catch (err) {
-      return (err as Error).name === 'TimeoutError' ? 'timeout' : 'connection failed';
+      if (err instanceof BlockedTargetError) return 'blocked address';
+      return (err as Error).name === 'AbortError' ? 'timeout' : 'connection failed';
     }
   }
 }

@@ -46,9 +46,12 @@ export const PreferencesBody = Type.Object(
   { additionalProperties: false },
 );
 
+const OrgId = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' });
+export const WebhookParams = Type.Object({ orgId: OrgId }, { additionalProperties: false });
 export const WebhookBody = Type.Object(
   {
     orgId: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', default: 'default' }),
+    /** https only (internal addresses refused, after DNS resolution too); see README "Webhooks". */
     url: Type.String({ pattern: '^https?://', maxLength: 2048 }),
     /** Omitted: a new secret is generated and returned once. */
     secret: Type.Optional(Type.String({ minLength: 32, maxLength: 256 })),

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { requireRole } from '@medvault/common/auth';
+import { AppError } from '@medvault/common/errors';
 import type { BaseApp } from '@medvault/common/http';
 import { Type } from '@sinclair/typebox';
+import { checkWebhookUrl } from '../channels/webhook-target.js';
 import type { WebhookDoc } from '../store/mongo.js';
 import type { wire } from '../wiring.js';
-import { WebhookBody, WebhookView } from './schemas.js';
+import { WebhookBody, WebhookParams, WebhookView } from './schemas.js';
 
 type Wired = ReturnType<typeof wire>;
 
@@ -33,6 +35,13 @@ export function webhookRoutes(app: BaseApp, w: Wired, now: () => Date) {
     { ...admin, schema: { body: WebhookBody, response: { 200: WebhookView } } },
     async (req) => {
       const b = req.body;
+      const problem = await checkWebhookUrl(b.url, w.allowPrivate);
+      if (problem) {
+        // The message names the rule, never what the host resolved to (no network reconnaissance).
+        throw new AppError('VALIDATION_FAILED', `url ${problem}`, {
+          details: { errors: [{ field: 'url', message: problem }] },
+        });
+      }
       const existing = await w.c.webhooks.findOne({ _id: b.orgId });
       const generated = !b.secret && !existing ? randomBytes(32).toString('hex') : undefined;
       const at = now();
@@ -49,6 +58,23 @@ export function webhookRoutes(app: BaseApp, w: Wired, now: () => Date) {
       await w.c.webhooks.replaceOne({ _id: b.orgId }, doc, { upsert: true });
       req.log.info({ orgId: b.orgId, active: b.active }, 'webhook configured');
       return { ...view(doc), ...(generated ? { secret: generated } : {}) };
+    },
+  );
+
+  // Deleting abandons what is still queued for it: nothing is sent to a removed URL afterwards.
+  app.delete(
+    '/v1/notifications/webhooks/:orgId',
+    { ...admin, schema: { params: WebhookParams, response: { 204: Type.Null() } } },
+    async (req, reply) => {
+      const { orgId } = req.params;
+      const { deletedCount } = await w.c.webhooks.deleteOne({ _id: orgId });
+      if (deletedCount === 0) throw new AppError('NOT_FOUND', 'Webhook not found');
+      await w.c.deliveries.updateMany(
+        { recipientId: orgId, channel: 'webhook', status: 'pending' },
+        { $set: { status: 'abandoned', updatedAt: now() } },
+      );
+      req.log.info({ orgId }, 'webhook deleted');
+      return reply.status(204).send(null);
     },
   );
 }

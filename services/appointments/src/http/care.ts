@@ -1,0 +1,45 @@
+import type { BaseApp } from '@medvault/common/http';
+import type { CareAssignment } from '../domain/ports.js';
+import type { wire } from '../wiring.js';
+import { contextOf } from './context.js';
+import { AssignmentList, AssignmentView, ClinicianIdParams, PairParams } from './schemas.js';
+
+type Wired = ReturnType<typeof wire>;
+
+const view = (a: CareAssignment) => ({
+  clinicianId: a.clinicianId,
+  patientId: a.patientId,
+  assignedBy: a.assignedBy,
+  assignedAt: a.assignedAt.toISOString(),
+});
+
+/** Admin care assignments: the one way to put a patient in a clinician's care without an appointment. */
+export function careRoutes(app: BaseApp, w: Wired) {
+  const auth = { onRequest: app.authenticate };
+
+  app.put(
+    '/v1/clinicians/:clinicianId/patients/:patientId',
+    { ...auth, schema: { params: PairParams, response: { 200: AssignmentView } } },
+    async (req) => {
+      const a = await w.care.assign(contextOf(req), req.params);
+      req.log.info({ clinicianId: a.clinicianId }, 'care assigned');
+      return view(a);
+    },
+  );
+
+  app.delete(
+    '/v1/clinicians/:clinicianId/patients/:patientId',
+    { ...auth, schema: { params: PairParams } },
+    async (req, reply) => {
+      await w.care.unassign(contextOf(req), req.params);
+      req.log.info({ clinicianId: req.params.clinicianId }, 'care assignment removed');
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/v1/clinicians/:clinicianId/patients',
+    { ...auth, schema: { params: ClinicianIdParams, response: { 200: AssignmentList } } },
+    async (req) => ({ items: (await w.care.list(contextOf(req), req.params.clinicianId)).map(view) }),
+  );
+}
