@@ -42,6 +42,8 @@ export const ConfigSchema = Type.Object({
   /** S3 multipart part size (MiB) and parts in flight: bound the memory of one upload. */
   UPLOAD_PART_SIZE_MIB: Type.Integer({ minimum: 5, maximum: 64, default: 8 }),
   UPLOAD_QUEUE_SIZE: Type.Integer({ minimum: 1, maximum: 8, default: 2 }),
+  /** An upload whose client sends nothing for this long is ended with 408 and nothing kept. */
+  UPLOAD_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

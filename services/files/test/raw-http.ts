@@ -29,7 +29,11 @@ export function rawRequest(
       clearTimeout(giveUp);
       const m = /^HTTP\/1\.1 (\d{3})/.exec(got);
       const split = got.indexOf('\r\n\r\n');
-      resolve({ status: m ? Number(m[1]) : 0, body: split >= 0 ? got.slice(split + 4) : '', elapsedMs: Date.now() - started });
+      resolve({
+        status: m ? Number(m[1]) : 0,
+        body: split >= 0 ? got.slice(split + 4) : '',
+        elapsedMs: Date.now() - started,
+      });
       sock.destroy();
     };
     const sock = connect(Number(url.port), url.hostname, () => {

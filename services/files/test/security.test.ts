@@ -132,7 +132,11 @@ describe('finding 9: identical uploads racing each other', () => {
     const all = await Promise.all(
       Array.from({ length: 20 }, () => {
         const m = multipart(data, { filename: 'same.pdf' });
-        return httpStream(`${base}/v1/files`, { method: 'POST', headers: { ...p.auth, ...m.headers }, body: m.payload });
+        return httpStream(`${base}/v1/files`, {
+          method: 'POST',
+          headers: { ...p.auth, ...m.headers },
+          body: m.payload,
+        });
       }),
     );
     aligned.mockRestore();
@@ -154,7 +158,9 @@ describe('finding 9: identical uploads racing each other', () => {
     const all = await Promise.all(Array.from({ length: 10 }, () => upload(p, pdf(300), { filename: 'chart.pdf' })));
     aligned.mockRestore();
     for (const r of all) expect(r.statusCode, r.body).toBe(202);
-    const versions = (await h.deps.files.col.find({ ownerId: p.id, name: 'chart.pdf' }).toArray()).map((f) => f.version);
+    const versions = (await h.deps.files.col.find({ ownerId: p.id, name: 'chart.pdf' }).toArray()).map(
+      (f) => f.version,
+    );
     expect(versions.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
@@ -266,7 +272,12 @@ describe('finding 16: who may receive shares and grants', () => {
       }
       targets.unknown = user('clinician').id;
       const gone = user('clinician');
-      await deliver(h, 'user.created', { userId: gone.id, role: 'clinician', email: 'g@x.test', active: true }, 'gateway');
+      await deliver(
+        h,
+        'user.created',
+        { userId: gone.id, role: 'clinician', email: 'g@x.test', active: true },
+        'gateway',
+      );
       await deliver(h, 'user.updated', { userId: gone.id, active: false, changes: ['active'] }, 'gateway');
       targets.deactivated = gone.id;
       for (const [what, userId] of Object.entries(targets)) {
@@ -281,13 +292,25 @@ describe('finding 16: who may receive shares and grants', () => {
       }
       expect((await h.deps.files.get(f.id))?.shares).toEqual([]);
       const ok = user('clinician');
-      await deliver(h, 'user.created', { userId: ok.id, role: 'clinician', email: 'ok@x.test', active: true }, 'gateway');
-      const s = await h.app.inject({ method: 'POST', url: `/v1/files/${f.id}/shares`, headers: p.auth, payload: { userId: ok.id } });
+      await deliver(
+        h,
+        'user.created',
+        { userId: ok.id, role: 'clinician', email: 'ok@x.test', active: true },
+        'gateway',
+      );
+      const s = await h.app.inject({
+        method: 'POST',
+        url: `/v1/files/${f.id}/shares`,
+        headers: p.auth,
+        payload: { userId: ok.id },
+      });
       expect(s.statusCode, s.body).toBe(201);
       await h.deps.outbox.flush();
       await tap.waitFor('file.shared', (e) => e.data.fileId === f.id && e.data.sharedWith === ok.id);
-      const shared = (await tap.events()).filter((e) => e.type === 'file.shared' && e.data.fileId === f.id);
-      expect(shared.map((e) => e.data.sharedWith)).toEqual([ok.id]);
+      const shared = (await tap.events())
+        .map((e) => e.data as { fileId?: string; sharedWith?: string })
+        .filter((d) => d.fileId === f.id);
+      expect(shared.map((d) => d.sharedWith)).toEqual([ok.id]);
     } finally {
       await tap.close();
     }
