@@ -9,14 +9,14 @@ export interface RawOutcome {
 
 /**
  * Sends a request byte for byte on a raw socket (what a hostile or broken client does, which
- * an HTTP client library would refuse to do) and waits for the first answer. `then`: after the
+ * an HTTP client library would refuse to do) and waits for the first answer. `after`: after the
  * bytes, stay connected and idle, or leave (destroy the socket) after `leaveAfterMs`.
  */
 export function rawRequest(
   base: string,
   head: string,
   body: Buffer | string,
-  opts: { then: 'idle' | 'leave'; leaveAfterMs?: number; giveUpMs?: number },
+  opts: { after: 'idle' | 'leave'; leaveAfterMs?: number; giveUpMs?: number },
 ): Promise<RawOutcome> {
   const url = new URL(base);
   const started = Date.now();
@@ -39,7 +39,7 @@ export function rawRequest(
     const sock = connect(Number(url.port), url.hostname, () => {
       sock.write(head);
       sock.write(body);
-      if (opts.then === 'leave') setTimeout(done, opts.leaveAfterMs ?? 300);
+      if (opts.after === 'leave') setTimeout(done, opts.leaveAfterMs ?? 300);
     });
     const giveUp = setTimeout(done, opts.giveUpMs ?? 30_000);
     sock.on('data', (c: Buffer) => {

@@ -82,7 +82,7 @@ describe('finding 6: a multipart body that never completes', () => {
     const p = user('patient');
     const keysBefore = await listKeys(adminS3(), 'medvault-quarantine', 'files/');
     const req = unterminatedUpload('/v1/files', p.auth.authorization, 'half a report', 100_000);
-    const r = await rawRequest(base, req.head, req.body, { then: 'idle', giveUpMs: 15_000 });
+    const r = await rawRequest(base, req.head, req.body, { after: 'idle', giveUpMs: 15_000 });
     expect(r.status, r.body).toBe(408);
     expect(JSON.parse(r.body).code).toBe('REQUEST_TIMEOUT');
     expect(r.elapsedMs).toBeLessThan(IDLE_MS + 4000);
@@ -95,7 +95,7 @@ describe('finding 6: a multipart body that never completes', () => {
   it('answers 400 MALFORMED_MULTIPART at once when the body ends without its closing boundary', async () => {
     const p = user('patient');
     const req = unterminatedUpload('/v1/files', p.auth.authorization, 'a report cut short');
-    const r = await rawRequest(base, req.head, req.body, { then: 'idle', giveUpMs: 15_000 });
+    const r = await rawRequest(base, req.head, req.body, { after: 'idle', giveUpMs: 15_000 });
     expect(r.status, r.body).toBe(400);
     expect(JSON.parse(r.body).code).toBe('MALFORMED_MULTIPART');
     expect(r.elapsedMs).toBeLessThan(3000);
@@ -107,7 +107,7 @@ describe('finding 6: a multipart body that never completes', () => {
     const cleaned = vi.spyOn(h.deps.objects, 'delete');
     try {
       const req = unterminatedUpload('/v1/files', p.auth.authorization, 'a report', 100_000);
-      await rawRequest(base, req.head, req.body, { then: 'leave', leaveAfterMs: 200 });
+      await rawRequest(base, req.head, req.body, { after: 'leave', leaveAfterMs: 200 });
       const left = Date.now();
       // The handler's clean-up ran (it deletes whatever may have been written) well before any idle timeout.
       await expect
