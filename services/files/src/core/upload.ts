@@ -10,7 +10,7 @@ import { sanitizeFileName } from '../domain/filename.js';
 import { createInspector, type Inspection } from '../domain/inspect.js';
 import { chain } from '../storage/chain.js';
 import { objectKey } from '../storage/objects.js';
-import type { FileRecord, ObjectLocation } from '../store/files-repo.js';
+import { contentKey, type FileRecord, isDuplicateKey, type ObjectLocation } from '../store/files-repo.js';
 import { authorizeUpload } from './access.js';
 import { watchBody } from './body-watchdog.js';
 import { event, metaOf } from './events.js';
@@ -231,12 +231,14 @@ async function record(
   description: string | undefined,
   s: Stored,
 ): Promise<UploadOutcome> {
-  const dup = await deps.files.findDuplicate(ownerId, p.userId, s.inspection.sha256);
-  if (dup) {
-    // Same bytes again: keep the first copy only. The hash is known only at the end of the stream.
+  const liveKey = contentKey(ownerId, p.userId, s.inspection.sha256);
+  // Same bytes again: keep the first copy only. The hash is known only at the end of the stream.
+  const keepFirst = async (dup: FileRecord): Promise<UploadOutcome> => {
     await deps.objects.delete(s.location);
     return { file: dup, duplicate: true };
-  }
+  };
+  const dup = await deps.files.findDuplicate(ownerId, p.userId, s.inspection.sha256);
+  if (dup) return keepFirst(dup);
   const now = deps.clock.now();
   const rec: Omit<FileRecord, 'rev' | 'outbox'> = {
     _id: fileId,
@@ -250,7 +252,7 @@ async function record(
     sha256: s.inspection.sha256,
     status: 'quarantined',
     generation: 1,
-    version: await deps.files.nextVersion(ownerId, name),
+    version: 0, // set by the insert loop below
     keyId: s.keyId,
     wrappedKey: s.wrappedKey,
     headerLength: s.headerLength,
@@ -262,6 +264,7 @@ async function record(
     updatedAt: now,
     deletedAt: null,
     purgeAfter: null,
+    liveKey,
   };
   const uploaded = event(
     deps.clock,
@@ -280,6 +283,19 @@ async function record(
     },
     metaOf(req, p),
   );
-  await deps.files.insert(rec, [uploaded]);
-  return { file: { ...rec, outbox: [], rev: 1 }, duplicate: false };
+  // Check-then-insert is racy; the unique indexes decide. A racer that stored the same bytes
+  // first wins (we answer its record as the duplicate); one that took our version number
+  // makes us take the next one.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    rec.version = await deps.files.nextVersion(ownerId, name);
+    try {
+      await deps.files.insert(rec, [uploaded]);
+      return { file: { ...rec, outbox: [], rev: 1 }, duplicate: false };
+    } catch (e) {
+      if (!isDuplicateKey(e)) throw e;
+      const winner = await deps.files.findDuplicate(ownerId, p.userId, s.inspection.sha256);
+      if (winner) return keepFirst(winner);
+    }
+  }
+  throw new AppError('CONFLICT', 'Too many concurrent uploads under this name, retry', { retryable: true });
 }
