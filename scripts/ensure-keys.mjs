@@ -1,7 +1,8 @@
-// Creates the access-token signing key pair (Ed25519, PEM) once, in the given folder
-// (default .local/state/jwt). Used by the host stack and by docker-compose's provision step.
-// Never committed: production mounts its own keys.
-import { generateKeyPairSync } from 'node:crypto';
+// Creates the local stack's signing keys once, in the given folder (default .local/state/jwt):
+// the access-token key pair (Ed25519, PEM) and the files service's download-link HMAC key
+// (link-signing.secret, named by LINK_SIGNING_SECRET_FILE). Used by the host stack and by
+// docker-compose's provision step. Never committed: production mounts its own keys.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,4 +14,9 @@ if (!existsSync(priv) || !existsSync(pub)) {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   writeFileSync(priv, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
   writeFileSync(pub, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
+}
+const linkSecret = join(dir, 'link-signing.secret');
+if (!existsSync(linkSecret)) {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeFileSync(linkSecret, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
 }

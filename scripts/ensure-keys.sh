@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the local stack's access-token key pair once (see ensure-keys.mjs).
+# Creates the local stack's signing keys once: access tokens, download links (see ensure-keys.mjs).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 node "$ROOT/scripts/ensure-keys.mjs" "$ROOT/.local/state/jwt"

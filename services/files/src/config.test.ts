@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadServiceConfig } from './config.js';
 
@@ -23,19 +26,33 @@ describe('files link signing configuration', () => {
     KMS_DATA_KEY_ID: 'alias/k',
   };
 
-  it('refuses to start in production without LINK_SIGNING_SECRET', () => {
-    expect(() => loadServiceConfig({ ...base, NODE_ENV: 'production' })).toThrow(/LINK_SIGNING_SECRET/);
+  it('refuses to start without a link signing secret in every environment: no built-in fallback', () => {
+    for (const NODE_ENV of ['production', 'development', 'test'])
+      expect(() => loadServiceConfig({ ...base, NODE_ENV })).toThrow(/LINK_SIGNING_SECRET/);
   });
 
-  it('uses a development-only secret outside production and the configured one when given', () => {
-    expect(loadServiceConfig(base).LINK_SIGNING_SECRET).toMatch(/dev-only/);
+  it('uses the configured secret, inline or from LINK_SIGNING_SECRET_FILE', () => {
     const secret = 's'.repeat(40);
     expect(
       loadServiceConfig({ ...base, NODE_ENV: 'production', LINK_SIGNING_SECRET: secret }).LINK_SIGNING_SECRET,
     ).toBe(secret);
+    const dir = mkdtempSync(join(tmpdir(), 'files-config-'));
+    const file = join(dir, 'link-signing.secret');
+    writeFileSync(file, `${'f'.repeat(43)}\n`);
+    expect(loadServiceConfig({ ...base, LINK_SIGNING_SECRET_FILE: file }).LINK_SIGNING_SECRET).toBe('f'.repeat(43));
   });
 
-  it('refuses a short signing secret', () => {
+  it('refuses a short signing secret, inline or in its file', () => {
     expect(() => loadServiceConfig({ ...base, LINK_SIGNING_SECRET: 'short' })).toThrow(/LINK_SIGNING_SECRET/);
+    const dir = mkdtempSync(join(tmpdir(), 'files-config-'));
+    const file = join(dir, 'short.secret');
+    writeFileSync(file, 'short');
+    expect(() => loadServiceConfig({ ...base, LINK_SIGNING_SECRET_FILE: file })).toThrow(/LINK_SIGNING_SECRET/);
+  });
+
+  it('refuses the development key that used to be built in', () => {
+    expect(() =>
+      loadServiceConfig({ ...base, LINK_SIGNING_SECRET: 'medvault-dev-only-link-signing-secret-do-not-use' }),
+    ).toThrow(/LINK_SIGNING_SECRET/);
   });
 });

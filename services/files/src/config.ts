@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
@@ -30,8 +31,9 @@ export const ConfigSchema = Type.Object({
     minLength: 1,
     default: 'application/dicom,image/jpeg,image/png,image/tiff,image/webp,application/pdf,text/plain,application/zip',
   }),
-  /** HMAC key of download-link tokens; required in production (see loadServiceConfig). */
-  LINK_SIGNING_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** HMAC key of download-link tokens (≥ 32 characters), inline or in a file; one is required. */
+  LINK_SIGNING_SECRET: Type.Optional(Type.String({ minLength: 1 })),
+  LINK_SIGNING_SECRET_FILE: Type.Optional(Type.String({ minLength: 1 })),
   LINK_DEFAULT_TTL_SECONDS: ConfigFields.seconds(900),
   LINK_MAX_TTL_SECONDS: ConfigFields.seconds(86_400),
   /** How long a break-glass grant lasts (minutes). */
@@ -42,19 +44,34 @@ export const ConfigSchema = Type.Object({
   /** S3 multipart part size (MiB) and parts in flight: bound the memory of one upload. */
   UPLOAD_PART_SIZE_MIB: Type.Integer({ minimum: 5, maximum: 64, default: 8 }),
   UPLOAD_QUEUE_SIZE: Type.Integer({ minimum: 1, maximum: 8, default: 2 }),
+  /** An upload whose client sends nothing for this long is ended with 408 and nothing kept. */
+  UPLOAD_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
 });
-export type Config = Static<typeof ConfigSchema>;
+export type Config = Static<typeof ConfigSchema> & { LINK_SIGNING_SECRET: string };
 
-/** Dev-only link key: a deployment without LINK_SIGNING_SECRET must not start in production. */
-const DEV_LINK_SECRET = 'medvault-dev-only-link-signing-secret-do-not-use';
+/** The key once built into the source (public in the history): refused wherever it is configured. */
+const LEAKED_LINK_SECRETS = new Set(['medvault-dev-only-link-signing-secret-do-not-use']);
 
+/**
+ * No built-in link key, in any environment: a key in the source is a key every reader of the
+ * repository can sign links with. The local stack's key is generated once by
+ * scripts/ensure-keys.mjs and named by LINK_SIGNING_SECRET_FILE in infra/env/local.env.
+ */
 export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cfg = loadConfig(ConfigSchema, env);
-  if (cfg.LINK_SIGNING_SECRET) return cfg;
-  if (cfg.NODE_ENV === 'production') {
-    throw new Error('Invalid configuration: LINK_SIGNING_SECRET (missing; required in production)');
+  const invalid = (why: string) => new Error(`Invalid configuration: LINK_SIGNING_SECRET (${why})`);
+  let secret = cfg.LINK_SIGNING_SECRET;
+  if (!secret && cfg.LINK_SIGNING_SECRET_FILE) {
+    try {
+      secret = readFileSync(cfg.LINK_SIGNING_SECRET_FILE, 'utf8').trim();
+    } catch (e) {
+      throw invalid(`LINK_SIGNING_SECRET_FILE unreadable: ${(e as Error).message}`);
+    }
   }
-  return Object.freeze({ ...cfg, LINK_SIGNING_SECRET: DEV_LINK_SECRET });
+  if (!secret) throw invalid('missing: set it or LINK_SIGNING_SECRET_FILE');
+  if (secret.length < 32) throw invalid('must be at least 32 characters');
+  if (LEAKED_LINK_SECRETS.has(secret)) throw invalid('this key is public; generate a new one');
+  return Object.freeze({ ...cfg, LINK_SIGNING_SECRET: secret });
 }
 
 export function allowedContentTypes(cfg: Config): Set<string> {

@@ -6,6 +6,7 @@ import {
   deliver,
   type Harness,
   harness,
+  knownUser,
   makeAvailable,
   multipart,
   scan,
@@ -67,7 +68,7 @@ describe('who sees and shares what', () => {
     const tap = await openBusTap(['file.shared', 'file.unshared']);
     try {
       const p = user('patient');
-      const doc = user('clinician');
+      const doc = await knownUser(h, 'clinician');
       const f = await uploaded(p);
       await makeAvailable(h, f.id, f.sha256);
       expect((await h.app.inject({ method: 'GET', url: `/v1/files/${f.id}`, headers: doc.auth })).statusCode).toBe(403);
@@ -114,7 +115,7 @@ describe('who sees and shares what', () => {
     }
   });
 
-  it('refuses sharing with a deactivated user', async () => {
+  it('refuses sharing with a deactivated clinician (422)', async () => {
     const p = user('patient');
     const doc = user('clinician');
     await deliver(h, 'user.created', { userId: doc.id, role: 'clinician' }, 'gateway');
@@ -129,7 +130,7 @@ describe('who sees and shares what', () => {
           payload: { userId: doc.id },
         })
       ).statusCode,
-    ).toBe(409);
+    ).toBe(422);
   });
 
   it('handles concurrent deliveries of the same care relationship (upserts race on FerretDB)', async () => {

@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { openBusTap } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../src/deps.js';
-import { closeAll, deliver, type Harness, harness, makeAvailable, multipart, type User, user } from './helpers.js';
+import {
+  closeAll,
+  deliver,
+  type Harness,
+  harness,
+  knownUser,
+  makeAvailable,
+  multipart,
+  type User,
+  user,
+} from './helpers.js';
 
 let h: Harness;
 let now = new Date();
@@ -40,7 +50,7 @@ describe('break-glass emergency access', () => {
   it('lets a clinician outside the care team read a patient’s files once a grant with a reason is open, and emits access.emergency_granted', async () => {
     const tap = await openBusTap(['access.emergency_granted']);
     try {
-      const patient = user('patient');
+      const patient = await knownUser(h, 'patient');
       const doctor = user('clinician');
       const id = await availableFileOf(patient);
       expect((await read(doctor, id)).statusCode).toBe(403);
@@ -67,7 +77,7 @@ describe('break-glass emergency access', () => {
   });
 
   it('closes the grant when it expires', async () => {
-    const patient = user('patient');
+    const patient = await knownUser(h, 'patient');
     const doctor = user('clinician');
     const id = await availableFileOf(patient);
     const g = await open(doctor, { patientId: patient.id, reason: 'Cardiac arrest, need prior ECG now' });
@@ -85,8 +95,8 @@ describe('break-glass emergency access', () => {
   });
 
   it('gives an admin content access only through a grant, and only to that patient', async () => {
-    const patient = user('patient');
-    const other = user('patient');
+    const patient = await knownUser(h, 'patient');
+    const other = await knownUser(h, 'patient');
     const admin = user('admin');
     const id = await availableFileOf(patient);
     const otherId = await availableFileOf(other);
@@ -101,7 +111,7 @@ describe('break-glass emergency access', () => {
 
 describe('break-glass refusals', () => {
   it('refuses patients and compliance officers, a grant to oneself, and a missing or short reason', async () => {
-    const patient = user('patient');
+    const patient = await knownUser(h, 'patient');
     const doctor = user('clinician');
     expect(
       (await open(user('patient'), { patientId: patient.id, reason: 'I want to see their files' })).statusCode,
@@ -126,7 +136,7 @@ describe('break-glass refusals', () => {
       'gateway',
     );
     const r = await open(user('clinician'), { patientId: colleague.id, reason: 'Unconscious patient in ER' });
-    expect(r.statusCode, r.body).toBe(400);
+    expect(r.statusCode, r.body).toBe(422);
     const anon = await h.app.inject({
       method: 'POST',
       url: '/v1/emergency-access',

@@ -52,6 +52,13 @@ export function user(role: Role): User {
   return { id, role, auth: { authorization: `Bearer ${mintTestToken({ sub: id, role })}` } };
 }
 
+/** A user the files service knows of: its user.created event has reached the user projection. */
+export async function knownUser(h: Harness, role: Role, active = true): Promise<User> {
+  const u = user(role);
+  await deliver(h, 'user.created', { userId: u.id, role, email: `${u.id}@test.medvault`, active }, 'gateway');
+  return u;
+}
+
 /** multipart/form-data body as a stream: fields first, then the file part. */
 export function multipart(
   file: Buffer | Readable,

@@ -197,7 +197,7 @@ describe('uploading a file', () => {
     expect(await h.deps.files.col.countDocuments({})).toBe(1);
   });
 
-  it('keeps nothing when the client disconnects in the middle of an upload', async () => {
+  it('aborts the S3 multipart upload it had started and keeps no object or record when the client disconnects mid-upload', async () => {
     const h = await harness({ UPLOAD_PART_SIZE_MIB: '5' });
     const base = await listen(h);
     const patient = user('patient');
@@ -211,16 +211,25 @@ describe('uploading a file', () => {
     req.on('error', () => undefined);
     req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7\n`);
     for (let i = 0; i < 8; i++) req.write(Buffer.alloc(1024 * 1024, i));
-    await new Promise((r) => setTimeout(r, 500));
+    // Proof that there is something to abort: the first 5 MiB part started a multipart upload.
+    let started: string[] = [];
+    await eventually(
+      'the upload to reach S3 as a multipart upload',
+      async () => {
+        started = (await pendingUploads()).filter((id) => !pendingBefore.includes(id));
+        return started.length === 1;
+      },
+      { timeoutMs: 20_000 },
+    );
     req.destroy();
     await eventually(
       'the aborted upload to be cleaned up',
       async () => {
         const keys = (await listKeys(adminS3(), 'medvault-quarantine', 'files/')).filter((k) => !before.includes(k));
-        const pending = (await pendingUploads()).filter((id) => !pendingBefore.includes(id));
-        return keys.length === 0 && pending.length === 0 && (await h.deps.files.col.countDocuments({})) === 0;
+        const pending = await pendingUploads();
+        return keys.length === 0 && !pending.includes(started[0]!) && (await h.deps.files.col.countDocuments({})) === 0;
       },
-      { timeoutMs: 20_000 },
+      { timeoutMs: 10_000 },
     );
   });
 

@@ -130,6 +130,16 @@ describe('streaming', () => {
     expectProblem(streamed, 413);
   });
 
+  it('holds JSON bodies to BODY_LIMIT_BYTES: only multipart uploads get the upload limit', async () => {
+    const res = await h.app.inject({
+      method: 'POST',
+      url: '/v1/files/x/links',
+      headers: { ...bearer(patient.accessToken), 'content-type': 'application/json' },
+      payload: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }),
+    });
+    expect(expectProblem(res, 413).code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('passes Range requests and partial content through', async () => {
     const res = await h.app.inject({
       url: '/v1/links/tok',

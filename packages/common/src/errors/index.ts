@@ -5,6 +5,8 @@
 export const ErrorCodes = {
   BAD_REQUEST: { status: 400, retryable: false },
   VALIDATION_FAILED: { status: 400, retryable: false },
+  /** A multipart body that cannot be parsed: no boundary, or ended before its closing boundary. */
+  MALFORMED_MULTIPART: { status: 400, retryable: false },
   UNAUTHENTICATED: { status: 401, retryable: false },
   TOKEN_INVALID: { status: 401, retryable: false },
   TOKEN_EXPIRED: { status: 401, retryable: false },
@@ -12,6 +14,8 @@ export const ErrorCodes = {
   FORBIDDEN: { status: 403, retryable: false },
   LINK_INVALID: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
+  /** The client stopped sending a request body it had announced. */
+  REQUEST_TIMEOUT: { status: 408, retryable: true },
   CONFLICT: { status: 409, retryable: false },
   SLOT_TAKEN: { status: 409, retryable: false },
   GONE: { status: 410, retryable: false },

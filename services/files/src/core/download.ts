@@ -12,7 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { createHashVerifier } from '../domain/inspect.js';
 import { isServable } from '../domain/lifecycle.js';
-import { verifyLink } from '../domain/links.js';
+import { verifyLink, withinBudget } from '../domain/links.js';
 import { parseRange } from '../domain/range.js';
 import { chain } from '../storage/chain.js';
 import type { FileRecord, ObjectLocation } from '../store/files-repo.js';
@@ -43,10 +43,14 @@ const integrity = (msg: string) => new AppError('INTEGRITY_FAILED', msg);
 /** GET /v1/links/:token: checks, then streams decrypted, verified content (whole or a range). */
 export async function serveLink(deps: Deps, req: FastifyRequest, reply: FastifyReply, p: Principal, token: string) {
   const now = deps.clock.now();
-  const claims = verifyLink(deps.config.LINK_SIGNING_SECRET!, token, Math.floor(now.getTime() / 1000));
-  if (claims.userId !== p.userId) throw new AppError('LINK_INVALID', 'This link belongs to another user');
+  const claims = verifyLink(deps.config.LINK_SIGNING_SECRET, token, Math.floor(now.getTime() / 1000));
+  // The stored link decides, whatever a (validly signed) token claims: a token re-signed with a
+  // later expiry or another user changes nothing.
   const link = await deps.links.get(claims.linkId);
   if (!link || link.fileId !== claims.fileId) throw new AppError('LINK_INVALID', 'Download link is invalid');
+  if (link.userId !== p.userId || claims.userId !== p.userId)
+    throw new AppError('LINK_INVALID', 'This link belongs to another user');
+  if (new Date(link.expiresAt) <= now) throw new AppError('LINK_EXPIRED', 'Download link has expired');
   const f = await deps.files.get(claims.fileId);
   if (!f || f.status === 'purged') throw new AppError('GONE', 'The file no longer exists');
   await authorize(deps, p, 'file:read_content', f);
@@ -60,10 +64,9 @@ export async function serveLink(deps: Deps, req: FastifyRequest, reply: FastifyR
     throw new AppError('FILE_NOT_AVAILABLE', 'The watermarked rendition of this image is missing');
   }
   const range = parseRange(req.headers.range, rep.size);
-  if (link.maxDownloads !== null && link.downloads >= link.maxDownloads)
-    throw new AppError('LINK_EXPIRED', 'Download link is exhausted');
-  // A download is counted when it starts at byte 0; later ranges of the same download are not.
-  if ((!range || range.start === 0) && !(await deps.links.consume(link)))
+  // Counted by what is served (see withinBudget): a range at any offset takes its bytes.
+  const cost = range ? range.end - range.start + 1 : rep.size;
+  if (!withinBudget(link, rep.size, cost) || !(await deps.links.consume(link, rep.size, cost)))
     throw new AppError('LINK_EXPIRED', 'Download link is exhausted');
 
   const meta = metaOf(req, p);

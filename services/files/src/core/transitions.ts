@@ -5,7 +5,7 @@ import type { Envelope } from '@medvault/common/events';
 import type { Deps } from '../deps.js';
 import { canTransition, nextStatus } from '../domain/lifecycle.js';
 import { trashKey, untrashKey } from '../storage/objects.js';
-import type { Derivative, FileRecord } from '../store/files-repo.js';
+import { contentKey, type Derivative, type FileRecord, isDuplicateKey, retiredKey } from '../store/files-repo.js';
 import { type EventMeta, event } from './events.js';
 
 const facts = (f: FileRecord) => ({ fileId: f._id, ownerId: f.ownerId, patientId: f.patientId });
@@ -186,7 +186,15 @@ export async function softDelete(deps: Deps, f: FileRecord, meta: EventMeta): Pr
   await deps.objects.move(f.location, trashed);
   const next = await deps.files.update(
     f,
-    { status: 'deleted', previousStatus: f.status, location: trashed, deletedAt: now, purgeAfter },
+    // Retired key: the same bytes may be uploaded again as a new file while this one is in the trash.
+    {
+      status: 'deleted',
+      previousStatus: f.status,
+      location: trashed,
+      deletedAt: now,
+      purgeAfter,
+      liveKey: retiredKey(f._id),
+    },
     [event(deps.clock, 'file.deleted', { ...facts(f), purgeAfter: purgeAfter.toISOString() }, meta)],
   );
   if (!next) {
@@ -218,11 +226,15 @@ export async function restore(deps: Deps, f: FileRecord, meta: EventMeta): Promi
       ),
     );
   }
-  const next = await deps.files.update(
-    f,
-    { status, generation, location: back, deletedAt: null, purgeAfter: null },
-    events,
-  );
+  const set = { status, generation, location: back, deletedAt: null, purgeAfter: null };
+  // Back in the live set under its content key, unless the same bytes were uploaded again
+  // meanwhile: then both stay (the restored one keeps its retired key and is no dedupe target).
+  const next = await deps.files
+    .update(f, { ...set, liveKey: contentKey(f.ownerId, f.uploadedBy, f.sha256) }, events)
+    .catch((e: unknown) => {
+      if (isDuplicateKey(e)) return deps.files.update(f, set, events);
+      throw e;
+    });
   if (!next) throw new AppError('CONFLICT', 'File changed concurrently, retry', { retryable: true });
   return next;
 }

@@ -52,3 +52,19 @@ export function verifyLink(secret: string, token: string, nowSeconds: number): L
   if (claims.exp <= nowSeconds) throw new AppError('LINK_EXPIRED', 'Download link has expired');
   return claims;
 }
+
+/**
+ * What one request may take from a link. `maxDownloads` bounds the bytes served, not the
+ * requests that start at byte 0: a link for N downloads serves at most N × the size of the
+ * representation, however the ranges are cut (one download fetched in pieces still works; a
+ * range at any offset counts what it serves). An empty file counts each request as one download.
+ */
+export function withinBudget(
+  l: { maxDownloads: number | null; bytesServed?: number },
+  size: number,
+  cost: number,
+): boolean {
+  if (l.maxDownloads === null) return true;
+  const unit = Math.max(size, 1);
+  return (l.bytesServed ?? 0) + Math.max(cost, 1) <= l.maxDownloads * unit;
+}

@@ -46,10 +46,14 @@ export async function emergencyRoutes(root: FastifyInstance, { deps }: { deps: D
     const { patientId } = req.body;
     const reason = req.body.reason.trim();
     enforce(canOpenEmergencyGrant(p, { patientId, reason }), 'Break-glass is not allowed');
-    // The projection may lag behind the gateway: unknown ids are allowed, known non-patients are not.
+    // Only a patient the user projection knows: a grant to an unknown id would be an audited,
+    // compliance-notified incident about nobody (and a way to pre-arm access to a future id).
     const target = await deps.projections.getUser(patientId);
-    if (target && target.role !== 'patient')
-      throw new AppError('BAD_REQUEST', 'Emergency access is granted to a patient’s files only');
+    if (!target || target.role !== 'patient')
+      throw new AppError('UNPROCESSABLE', 'Emergency access is granted to an existing patient’s files only', {
+        retryable: !target,
+        details: { field: 'patientId', reason: target ? 'not_a_patient' : 'unknown_user' },
+      });
     const now = deps.clock.now();
     const grant: GrantRecord = {
       _id: newId('grant'),

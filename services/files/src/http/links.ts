@@ -50,7 +50,7 @@ export async function linkRoutes(root: FastifyInstance, { deps }: { deps: Deps }
         downloads: 0,
         createdAt: now,
       });
-      const token = signLink(cfg.LINK_SIGNING_SECRET!, { linkId, fileId: f._id, userId: p.userId, exp });
+      const token = signLink(cfg.LINK_SIGNING_SECRET, { linkId, fileId: f._id, userId: p.userId, exp });
       await deps.files.append(f._id, [
         event(
           deps.clock,

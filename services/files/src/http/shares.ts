@@ -14,6 +14,22 @@ const ShareParams = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * CONTRACT: a file is shared "to an active clinician". The user projection (fed by the
+ * gateway's user.created/user.updated) is the only source of who exists here, so an id it does
+ * not know is refused too, never trusted: a share to a patient, an admin or a made-up id would
+ * be stored and notified. Refusals are 422 with `reason`; the projection catching up with a
+ * just-created clinician is a matter of a second, so `unknown_user` is marked retryable.
+ */
+async function assertShareTarget(deps: Deps, userId: string): Promise<void> {
+  const target = await deps.projections.getUser(userId);
+  const refuse = (reason: string, message: string, retryable = false) =>
+    new AppError('UNPROCESSABLE', message, { retryable, details: { field: 'userId', reason } });
+  if (!target) throw refuse('unknown_user', 'No such user', true);
+  if (target.role !== 'clinician') throw refuse('not_a_clinician', 'Files are shared with clinicians only');
+  if (!target.active) throw refuse('inactive', 'That clinician is deactivated');
+}
+
 /** Sharing a file with another user (optionally until a date). */
 export async function shareRoutes(root: FastifyInstance, { deps }: { deps: Deps }) {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -32,11 +48,7 @@ export async function shareRoutes(root: FastifyInstance, { deps }: { deps: Deps 
       await authorize(deps, p, 'file:share', f);
       if (userId === f.ownerId || userId === p.userId)
         throw new AppError('BAD_REQUEST', 'A file cannot be shared with its owner or yourself');
-      // The projection may lag behind the gateway: an unknown user is allowed, a known inactive one is not.
-      const target = await deps.projections.getUser(userId);
-      if (target && !target.active) throw new AppError('CONFLICT', 'That user is deactivated');
-      if (target?.role === 'compliance')
-        throw new AppError('BAD_REQUEST', 'Files cannot be shared with compliance users');
+      await assertShareTarget(deps, userId);
       const meta = metaOf(req, p);
       await deps.files.mutate(f._id, (cur) => ({
         set: { shares: [...cur.shares.filter((s) => s.userId !== userId), { userId, expiresAt }] },

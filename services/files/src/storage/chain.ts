@@ -22,6 +22,14 @@ export function chain(
     onError(err);
     for (const s of all) if (!s.destroyed) s.destroy(err);
   };
+  // A stream destroyed before it was handed to us (busboy destroys a part whose body ended or
+  // whose client left while the handler was still authorising) never emits again: neither
+  // pipe() nor finished() would ever report it, and the consumer would wait for ever.
+  const dead = all.find((s) => s.destroyed && !s.readableEnded);
+  if (dead) {
+    const err = dead.errored ?? Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+    process.nextTick(() => fail(err));
+  }
   for (let i = 0; i < all.length - 1; i++) all[i]!.pipe(all[i + 1] as Transform);
   // finished() also reports a stream closed before its end without an error (busboy destroys
   // the part stream silently when the client disconnects) as ERR_STREAM_PREMATURE_CLOSE.

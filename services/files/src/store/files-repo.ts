@@ -64,7 +64,22 @@ export interface FileRecord {
   outbox: Envelope[];
   /** Optimistic-concurrency revision: every update is conditional on it. */
   rev: number;
+  /**
+   * Unique (index): `contentKey(...)` while the file is live, `retiredKey(_id)` once deleted.
+   * This makes "one live record per owner, uploader and bytes" a database guarantee: FerretDB v1
+   * has no partial unique indexes, so the key itself changes when a file leaves the live set.
+   */
+  liveKey: string;
 }
+
+/** The duplicate key of a live file (CONTRACT: same bytes, same uploader, same patient). */
+export const contentKey = (ownerId: string, uploadedBy: string, sha256: string) =>
+  `live:${ownerId}:${uploadedBy}:${sha256}`;
+/** A deleted or purged file's key: unique per file, so it never blocks a new upload. */
+export const retiredKey = (fileId: string) => `file:${fileId}`;
+
+/** Mongo's (and FerretDB's) duplicate-key error. */
+export const isDuplicateKey = (e: unknown) => (e as { code?: number }).code === 11000;
 
 export type FileUpdate = Partial<Omit<FileRecord, '_id' | 'outbox' | 'rev'>>;
 
@@ -79,9 +94,24 @@ export class FilesRepo {
   }
 
   async ensureIndexes(): Promise<void> {
+    await this.backfillLiveKeys();
     await this.col.createIndex({ ownerId: 1, sha256: 1 });
-    await this.col.createIndex({ ownerId: 1, name: 1 });
     await this.col.createIndex({ status: 1, purgeAfter: 1 });
+    // The two race-free guarantees of an upload: one live record per content key, and one
+    // record per (owner, name, version). Racing inserts lose with E11000 instead of both landing.
+    await this.col.createIndex({ liveKey: 1 }, { unique: true, name: 'live_content_unique' });
+    await this.col.createIndex({ ownerId: 1, name: 1, version: 1 }, { unique: true, name: 'name_version_unique' });
+  }
+
+  /** Records written before `liveKey` existed get one (a second live copy of the same bytes is retired). */
+  private async backfillLiveKeys(): Promise<void> {
+    const old = this.col.find({ liveKey: { $exists: false } }, { projection: { outbox: 0 } });
+    for await (const f of old) {
+      const live = f.status !== 'deleted' && f.status !== 'purged';
+      const key = live ? contentKey(f.ownerId, f.uploadedBy, f.sha256) : retiredKey(f._id);
+      const taken = live && (await this.col.countDocuments({ liveKey: key }, { limit: 1 })) > 0;
+      await this.col.updateOne({ _id: f._id }, { $set: { liveKey: taken ? retiredKey(f._id) : key } });
+    }
   }
 
   get(id: string): Promise<FileRecord | null> {
@@ -94,14 +124,18 @@ export class FilesRepo {
     return f;
   }
 
-  /** Inserts the record and its first outbox event in one write: both exist or neither. */
+  /**
+   * Inserts the record and its first outbox event in one write: both exist or neither. Throws
+   * E11000 (`isDuplicateKey`) when a live record with the same content key, or the same
+   * (owner, name, version), exists already.
+   */
   async insert(rec: Omit<FileRecord, 'rev' | 'outbox'>, events: Envelope[]): Promise<void> {
-    await this.col.insertOne({ ...rec, outbox: events, rev: 1 } as FileRecord);
+    await this.col.insertOne({ ...rec, outbox: events, rev: 1 });
   }
 
   /** A live (not deleted/purged) file of this owner and uploader with these bytes. */
   findDuplicate(ownerId: string, uploadedBy: string, sha256: string): Promise<FileRecord | null> {
-    return this.col.findOne({ ownerId, uploadedBy, sha256, status: { $nin: ['deleted', 'purged'] } });
+    return this.col.findOne({ liveKey: contentKey(ownerId, uploadedBy, sha256) });
   }
 
   async nextVersion(ownerId: string, name: string): Promise<number> {

@@ -1,5 +1,6 @@
 import type { KeyedLock } from '@medvault/common/clients';
 import type { Collection, Db } from 'mongodb';
+import { withinBudget } from '../domain/links.js';
 
 export interface LinkRecord {
   _id: string;
@@ -7,11 +8,17 @@ export interface LinkRecord {
   userId: string;
   expiresAt: Date;
   maxDownloads: number | null;
+  /** Requests served (any range). */
   downloads: number;
+  /** Plaintext bytes served, all requests together: what `maxDownloads` bounds (absent on old links: 0). */
+  bytesServed?: number;
   createdAt: Date;
 }
 
-/** Link state (download counter): the token carries identity and expiry, Mongo the counter. */
+/**
+ * Link state. The stored link is the authority on owner, file, expiry and counters; the token
+ * only names it (its MAC stops forgery of ids, never extends what the record allows).
+ */
 export class LinksRepo {
   readonly col: Collection<LinkRecord>;
   constructor(
@@ -29,13 +36,19 @@ export class LinksRepo {
     return this.col.findOne({ _id: id });
   }
 
-  /** Counts one download atomically; false once the link is exhausted. */
-  async consume(l: LinkRecord): Promise<boolean> {
+  /**
+   * Takes `cost` bytes of a representation of `size` bytes from the link's budget, before they
+   * are served; false (nothing taken) when they do not fit.
+   */
+  async consume(l: LinkRecord, size: number, cost: number): Promise<boolean> {
     // Under the lock: concurrent requests must not both take the last download (see KeyedLock).
     return this.lock.with(l._id, async () => {
       const cur = await this.col.findOne({ _id: l._id });
-      if (!cur || (cur.maxDownloads !== null && cur.downloads >= cur.maxDownloads)) return false;
-      await this.col.updateOne({ _id: l._id }, { $set: { downloads: cur.downloads + 1 } });
+      if (!cur || !withinBudget(cur, size, cost)) return false;
+      await this.col.updateOne(
+        { _id: l._id },
+        { $set: { downloads: cur.downloads + 1, bytesServed: (cur.bytesServed ?? 0) + Math.max(cost, 1) } },
+      );
       return true;
     });
   }

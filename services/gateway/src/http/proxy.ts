@@ -107,11 +107,14 @@ function forwardedFor(req: FastifyRequest, trustProxy: boolean): string {
  */
 function upstreamPlugin(name: Upstream, deps: Deps) {
   const c = deps.config;
+  // Only multipart uploads may stream large bodies. Anything else (JSON) gets the gateway's
+  // small limit here: forwarded, an oversized JSON body met the upstream's own limit, which
+  // answers 413 before reading and closes the socket under our still-running send (EPIPE → 502).
+  const limitOf = (req: FastifyRequest) =>
+    /^multipart\//i.test(req.headers['content-type'] ?? '') ? c.UPLOAD_BODY_LIMIT_BYTES : c.BODY_LIMIT_BYTES;
   return async (scope: FastifyInstance) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_req, payload, done) =>
-      done(null, limitedBody(payload, c.UPLOAD_BODY_LIMIT_BYTES)),
-    );
+    scope.addContentTypeParser('*', (req, payload, done) => done(null, limitedBody(payload, limitOf(req))));
     await scope.register(replyFrom, {
       base: deps.upstreams[name],
       undici: {
@@ -125,8 +128,7 @@ function upstreamPlugin(name: Upstream, deps: Deps) {
     scope.addHook('onRequest', scope.authenticate);
     scope.addHook('onRequest', async (req) => {
       const len = Number(req.headers['content-length'] ?? 0);
-      if (len > c.UPLOAD_BODY_LIMIT_BYTES)
-        throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${c.UPLOAD_BODY_LIMIT_BYTES} bytes`);
+      if (len > limitOf(req)) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${limitOf(req)} bytes`);
     });
     const failed = new WeakSet<object>();
     const handler = (req: FastifyRequest, reply: FastifyReply): FastifyReply =>
