@@ -1,3 +1,4 @@
+import { RevocationWatcher } from '@medvault/common/auth';
 import { LiveHub } from './channels/live.js';
 import { WebhookWorker } from './channels/webhooks.js';
 import type { Deps } from './deps.js';
@@ -10,6 +11,10 @@ function make(deps: Deps) {
   const inbox = new MongoInbox(c.notifications);
   const preferences = new MongoPreferences(c.preferences);
   const hub = new LiveHub(deps.redis, deps.subscriber, deps.config.LIVE_CHANNEL, deps.logger);
+  // Same subscriber connection as the hub: each listens to its own channel on it.
+  const revocations = new RevocationWatcher(deps.subscriber, deps.revocation, {
+    onError: (err, msg) => deps.logger.warn({ err }, msg),
+  });
   const now = () => deps.now();
   const notifier = new Notifier({
     c,
@@ -40,6 +45,7 @@ function make(deps: Deps) {
     inbox,
     preferences,
     hub,
+    revocations,
     notifier,
     webhooks,
     /** Unique indexes must exist before the first notification (they are the idempotency). */
