@@ -30,13 +30,18 @@ function relay(
 ) {
   if (!req.principal) throw new AppError('UNAUTHENTICATED', 'Authentication required');
   const out = new PassThrough();
+  let ending = false;
   const unwatch = watch.watch(req.principal, (reason) => {
     req.log.info({ reason }, 'notification stream ended by the gateway');
+    // A clean end for the client (last chunk sent), whatever aborting the upstream reports.
+    ending = true;
     upstream.unpipe(out);
     upstream.destroy();
     out.end();
   });
-  upstream.on('error', (err) => out.destroy(err));
+  upstream.on('error', (err) => {
+    if (!ending) out.destroy(err);
+  });
   // The client went away (or the stream ended): stop watching, free the upstream connection.
   out.on('close', () => {
     unwatch();
