@@ -38,6 +38,10 @@ export const ConfigSchema = Type.Object({
   UPSTREAM_TIMEOUT_MS: ms(30_000),
   /** Idle time allowed between two body chunks of a proxied download/upload. */
   UPSTREAM_BODY_TIMEOUT_MS: ms(120_000),
+  /** Pooled keep-alive connections per internal service for ordinary requests (event streams have their own). */
+  UPSTREAM_CONNECTIONS: Type.Integer({ minimum: 1, default: 128 }),
+  /** Concurrent notification streams one user may hold on one gateway instance (more: 429 TOO_MANY_STREAMS). */
+  SSE_MAX_STREAMS_PER_USER: Type.Integer({ minimum: 1, default: 5 }),
   RATE_LIMIT_ENABLED: bool(true),
   /** Requests per window per user (authenticated) or per IP (anonymous). */
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { RedisRevocationStore } from '@medvault/common/auth';
+import { RedisRevocationStore, RevocationWatcher } from '@medvault/common/auth';
 import { awsClientConfig, queueUrl } from '@medvault/common/aws';
 import {
   createOutboxRelay,
@@ -19,6 +19,7 @@ import type { Db, MongoClient } from 'mongodb';
 import { MongoUserRepository } from './adapters/mongo-users.js';
 import { BackgroundPublisher } from './adapters/outbox.js';
 import { RedisLoginThrottle, RedisNotBeforeReader, RedisRefreshTokenStore } from './adapters/redis-auth.js';
+import { buildUpstreamAgents, type UpstreamAgents } from './adapters/upstream-agents.js';
 import type { Config } from './config.js';
 import { AuthService } from './domain/auth.js';
 import { AccessTokenSigner } from './domain/tokens.js';
@@ -40,6 +41,8 @@ export interface Deps {
   checks: DependencyCheck[];
   jwtPublicKey: string;
   revocation: RedisRevocationStore;
+  /** Ends proxied event streams when their token is revoked or expires (pushed over Redis pub/sub). */
+  revocationWatcher: RevocationWatcher;
   mongo: MongoClient;
   db: Db;
   redis: Redis;
@@ -56,6 +59,8 @@ export interface Deps {
   users: UserService;
   auth: AuthService;
   upstreams: Upstreams;
+  /** HTTP connections to the internal services: pooled for ordinary requests, apart for streams. */
+  upstreamAgents: UpstreamAgents;
   /** PEM cert + key when TLS_CERT_FILE / TLS_KEY_FILE are configured. */
   tls?: { cert: string; key: string };
   close(): Promise<void>;
@@ -66,6 +71,9 @@ export function buildDeps(config: Config): Deps {
   const aws = awsClientConfig(config);
   const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-gateway', config.MONGO_DB);
   const redis = createRedis(config.REDIS_URL, 'medvault-gateway');
+  // A subscribed connection can do nothing else; ioredis reconnects it, the watcher re-checks then.
+  const subscriber = createRedis(config.REDIS_URL, 'medvault-gateway-sub');
+  subscriber.on('error', () => undefined);
   const sns = new SNSClient(aws);
   const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);
   const events = new BackgroundPublisher(publisher, logger, { maxQueue: config.AUDIT_QUEUE_MAX });
@@ -89,6 +97,14 @@ export function buildDeps(config: Config): Deps {
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const revocation = new RedisRevocationStore(redis);
+  const revocationWatcher = new RevocationWatcher(subscriber, revocation, {
+    onError: (err, msg) => logger.warn({ err }, msg),
+  });
+  const upstreamAgents = buildUpstreamAgents({
+    connections: config.UPSTREAM_CONNECTIONS,
+    headersTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    bodyTimeoutMs: config.UPSTREAM_BODY_TIMEOUT_MS,
+  });
   const userRepo = new MongoUserRepository(db, new KeyedLock(redis, `medvault:gateway:userlock:${config.MONGO_DB}`));
   const userEvents = createOutboxRelay({
     source: userRepo,
@@ -134,6 +150,7 @@ export function buildDeps(config: Config): Deps {
     checks,
     jwtPublicKey,
     revocation,
+    revocationWatcher,
     mongo,
     db,
     redis,
@@ -153,13 +170,16 @@ export function buildDeps(config: Config): Deps {
       notify: config.NOTIFY_URL,
       audit: config.AUDIT_URL,
     },
+    upstreamAgents,
     ...(tls ? { tls } : {}),
     close: async () => {
       await events.stop(8_000); // flush queued access-audit events before the clients close
       await userEvents.stop();
       await Promise.allSettled([
+        upstreamAgents.close(),
         mongo.close(),
         redis.quit().catch(() => redis.disconnect()),
+        subscriber.quit().catch(() => subscriber.disconnect()),
         Promise.resolve(sns.destroy()),
         Promise.resolve(sqs.destroy()),
       ]);

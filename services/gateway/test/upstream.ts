@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 
 export interface Seen {
@@ -12,6 +14,10 @@ export interface FakeUpstream {
   url: string;
   seen: Seen[];
   app: FastifyInstance;
+  /** Held SSE streams (`/v1/notifications/stream?hold=1`) currently open upstream. */
+  held: Set<ServerResponse>;
+  /** Writes one event to every held stream. */
+  emit(data: string): void;
   close(): Promise<void>;
 }
 
@@ -21,7 +27,10 @@ export interface FakeUpstream {
  */
 export async function fakeUpstream(name: string): Promise<FakeUpstream> {
   const seen: Seen[] = [];
-  const app = Fastify();
+  const held = new Set<ServerResponse>();
+  let eventId = 0;
+  // The reject route leaves connections mid-request on purpose: do not wait for them on close.
+  const app = Fastify({ forceCloseConnections: true });
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
   app.addHook('onRequest', async (req) => {
     seen.push({ method: req.method, url: req.url, headers: { ...req.headers } });
@@ -53,8 +62,41 @@ export async function fakeUpstream(name: string): Promise<FakeUpstream> {
   app.get('/v1/files/broken', async (req) => {
     req.raw.socket.destroy();
   });
+  // A service that answers before reading the whole body (files: 415 after sniffing the first
+  // bytes, 413 past its own limit) and neither drains nor closes: the connection keeps unread bytes.
+  app.post('/v1/files/reject', async (req, reply) => {
+    const body = req.body as Readable;
+    await new Promise((r) => body.once('data', r));
+    body.pause();
+    const status = Number((req.query as { status?: string }).status ?? 415);
+    return reply
+      .status(status)
+      .type('application/problem+json')
+      .send({ code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'UNSUPPORTED_MEDIA_TYPE', upstream: name });
+  });
+  app.get('/v1/files/big', (req, reply) => {
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    reply.raw.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': 128 * chunk.length });
+    let n = 0;
+    const pump = () => {
+      while (n < 128 && !reply.raw.destroyed) {
+        n++;
+        if (!reply.raw.write(chunk)) return void reply.raw.once('drain', pump);
+      }
+      reply.raw.end();
+    };
+    pump();
+    req.raw.on('close', () => reply.raw.destroy());
+  });
   app.get('/v1/notifications/stream', (req, reply) => {
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    if ((req.query as { hold?: string }).hold) {
+      // Held open until the client (the gateway) goes away; events come from emit().
+      reply.raw.write(': open\n\n');
+      held.add(reply.raw);
+      reply.raw.on('close', () => held.delete(reply.raw));
+      return;
+    }
     let n = 0;
     const t = setInterval(() => {
       reply.raw.write(`id: ${++n}\ndata: {"n":${n}}\n\n`);
@@ -72,5 +114,13 @@ export async function fakeUpstream(name: string): Promise<FakeUpstream> {
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address() as { port: number };
-  return { name, url: `http://127.0.0.1:${addr.port}`, seen, app, close: () => app.close() };
+  const emit = (data: string) => {
+    eventId++;
+    for (const res of held) res.write(`id: ${eventId}\ndata: ${data}\n\n`);
+  };
+  const close = async () => {
+    for (const res of held) res.destroy();
+    await app.close();
+  };
+  return { name, url: `http://127.0.0.1:${addr.port}`, seen, app, held, emit, close };
 }

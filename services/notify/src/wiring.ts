@@ -1,3 +1,4 @@
+import { RevocationWatcher } from '@medvault/common/auth';
 import { LiveHub } from './channels/live.js';
 import { WebhookWorker } from './channels/webhooks.js';
 import type { Deps } from './deps.js';
@@ -11,6 +12,10 @@ function make(deps: Deps) {
   const inbox = new MongoInbox(c.notifications);
   const preferences = new MongoPreferences(c.preferences);
   const hub = new LiveHub(deps.redis, deps.subscriber, deps.config.LIVE_CHANNEL, deps.logger);
+  // Same subscriber connection as the hub: each listens to its own channel on it.
+  const revocations = new RevocationWatcher(deps.subscriber, deps.revocation, {
+    onError: (err, msg) => deps.logger.warn({ err }, msg),
+  });
   const now = () => deps.now();
   const allowPrivate = parseAllowList(deps.config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
   const notifier = new Notifier({
@@ -43,6 +48,7 @@ function make(deps: Deps) {
     inbox,
     preferences,
     hub,
+    revocations,
     notifier,
     webhooks,
     allowPrivate,

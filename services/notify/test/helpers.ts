@@ -78,7 +78,8 @@ export async function sseClient(url: string, headers: Record<string, string>) {
   const events: SseEvent[] = [];
   const waiters: (() => void)[] = [];
   let comments = 0;
-  (async () => {
+  let endedAt = 0;
+  const ended = (async () => {
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buf = '';
     try {
@@ -102,10 +103,17 @@ export async function sseClient(url: string, headers: Record<string, string>) {
     } catch {
       // aborted
     }
+    endedAt = Date.now();
+    return endedAt;
   })();
   return {
     status: res.status,
     events,
+    /** Resolves with the time the server ended the stream. */
+    ended,
+    get endedAt() {
+      return endedAt;
+    },
     get comments() {
       return comments;
     },

@@ -15,13 +15,41 @@ export interface RevocationStore extends RevocationChecker {
   revokeUserTokensBefore(userId: string, epochSeconds: number, ttlSeconds: number): Promise<void>;
 }
 
+/** What a revocation push says; RevocationWatcher ends the long-lived connections it matches. */
+export type RevocationNotice =
+  | { kind: 'token'; jti: string }
+  | { kind: 'session'; sessionId: string }
+  | { kind: 'user'; userId: string; notBefore: number };
+
+type Revocable = { jti: string; userId: string; iat: number; sessionId?: string };
+
+/** Redis pub/sub channel RedisRevocationStore pushes every revocation on. */
+export const revocationChannel = (prefix = 'auth') => `${prefix}:revocations`;
+
+/** Same rules as RedisRevocationStore.isRevoked, applied to one pushed notice. */
+export function noticeRevokes(n: RevocationNotice, p: Revocable): boolean {
+  if (n.kind === 'token') return n.jti === p.jti;
+  if (n.kind === 'session') return p.sessionId !== undefined && n.sessionId === p.sessionId;
+  return n.userId === p.userId && p.iat < n.notBefore;
+}
+
+/**
+ * Revocation marks in Redis, checked on every request. Each mark is also pushed on
+ * `revocationChannel` so that connections outliving their request check (SSE streams) end at
+ * once instead of at the token's expiry. The mark is written before the push: whoever re-checks
+ * on receiving the push sees it.
+ */
 export class RedisRevocationStore implements RevocationStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'auth',
   ) {}
 
-  async isRevoked(p: { jti: string; userId: string; iat: number; sessionId?: string }) {
+  private async push(notice: RevocationNotice) {
+    await this.redis.publish(revocationChannel(this.prefix), JSON.stringify(notice));
+  }
+
+  async isRevoked(p: Revocable) {
     const keys = [`${this.prefix}:revoked:jti:${p.jti}`, `${this.prefix}:user:${p.userId}:not-before`];
     if (p.sessionId) keys.push(`${this.prefix}:revoked:session:${p.sessionId}`);
     const values = await this.redis.mget(...keys);
@@ -32,10 +60,12 @@ export class RedisRevocationStore implements RevocationStore {
 
   async revokeToken(jti: string, ttlSeconds: number) {
     await this.redis.set(`${this.prefix}:revoked:jti:${jti}`, '1', 'EX', Math.max(1, ttlSeconds));
+    await this.push({ kind: 'token', jti });
   }
 
   async revokeSession(sessionId: string, ttlSeconds: number) {
     await this.redis.set(`${this.prefix}:revoked:session:${sessionId}`, '1', 'EX', Math.max(1, ttlSeconds));
+    await this.push({ kind: 'session', sessionId });
   }
 
   async revokeUserTokensBefore(userId: string, epochSeconds: number, ttlSeconds: number) {
@@ -45,6 +75,7 @@ export class RedisRevocationStore implements RevocationStore {
       'EX',
       Math.max(1, ttlSeconds),
     );
+    await this.push({ kind: 'user', userId, notBefore: epochSeconds });
   }
 }
 

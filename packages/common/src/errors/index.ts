@@ -26,6 +26,8 @@ export const ErrorCodes = {
   UNPROCESSABLE: { status: 422, retryable: false },
   FILE_NOT_AVAILABLE: { status: 409, retryable: false },
   RATE_LIMITED: { status: 429, retryable: true },
+  /** The caller already holds the most concurrent event streams allowed (close one first). */
+  TOO_MANY_STREAMS: { status: 429, retryable: true },
   INTERNAL: { status: 500, retryable: true },
   INTEGRITY_FAILED: { status: 500, retryable: false },
   UPSTREAM_FAILED: { status: 502, retryable: true },

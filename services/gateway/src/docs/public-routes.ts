@@ -295,7 +295,8 @@ export const publicRoutes: PublicRoute[] = [
     path: '/v1/notifications/stream',
     upstream: 'notify',
     tag: 'notifications',
-    summary: 'Server-sent events (never buffered, no timeout)',
+    summary:
+      'Server-sent events (never buffered, no timeout); ends when the token is revoked or expires; 429 TOO_MANY_STREAMS past the per-user limit',
     response: { status: 200, type: 'text/event-stream', schema: Type.String() },
   },
   {

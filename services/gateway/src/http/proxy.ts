@@ -4,6 +4,7 @@ import { AppError } from '@medvault/common/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { type Upstream, upstreamPrefixes } from '../docs/public-routes.js';
+import { streamRoutes } from './proxy-stream.js';
 
 /** Request headers an upstream needs; everything else (cookies, spoofed internal headers) is dropped. */
 const FORWARDED = [
@@ -101,54 +102,83 @@ function forwardedFor(req: FastifyRequest, trustProxy: boolean): string {
 }
 
 /**
- * Path-preserving pass-through to one internal service. Bodies are never parsed or buffered: the
- * raw request stream goes up and the upstream's response stream comes back. The caller's token
- * is authenticated here first and forwarded as is; the upstream verifies it again itself.
+ * Hop-by-hop headers describe one connection, not the message (RFC 9110 §7.6.1): the upstream's
+ * `connection: keep-alive` copied onto the client's response would override the client's own
+ * `Connection: close`. Node sets the client connection's headers itself from the client's request.
  */
-function upstreamPlugin(name: Upstream, deps: Deps) {
-  const c = deps.config;
-  // Only multipart uploads may stream large bodies. Anything else (JSON) gets the gateway's
-  // small limit here: forwarded, an oversized JSON body met the upstream's own limit, which
-  // answers 413 before reading and closes the socket under our still-running send (EPIPE → 502).
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'];
+
+export function endToEndHeaders(headers: Record<string, string | string[] | undefined>) {
+  const out = { ...headers };
+  const listed = String(headers.connection ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const h of [...HOP_BY_HOP, ...listed]) delete out[h];
+  return out;
+}
+
+type OnResponse = NonNullable<Parameters<FastifyReply['from']>[1]>['onResponse'];
+
+/**
+ * The route handler forwarding a request to one internal service through the scope's reply-from.
+ * Bodies are never parsed or buffered: the raw request stream goes up and the upstream's response
+ * stream comes back. The caller's token is authenticated here first and forwarded as is; the
+ * upstream verifies it again itself.
+ */
+export function forwarder(name: Upstream, c: Deps['config'], onResponse?: OnResponse) {
+  const failed = new WeakSet<object>();
+  return (req: FastifyRequest, reply: FastifyReply): FastifyReply =>
+    reply.from(req.url, {
+      retryDelay: () => null, // never replay a request upstream: not every call is idempotent
+      rewriteRequestHeaders: (r, headers) => {
+        const out: Record<string, string | string[] | undefined> = { host: headers.host as string };
+        for (const h of FORWARDED) if (headers[h] !== undefined) out[h] = headers[h];
+        out['x-request-id'] = r.id;
+        out['x-forwarded-for'] = forwardedFor(r as FastifyRequest, c.TRUST_PROXY);
+        out['x-forwarded-proto'] = r.protocol;
+        return out as Record<string, string>;
+      },
+      rewriteHeaders: (headers) => endToEndHeaders(headers),
+      onError: (rep, { error }) => {
+        // reply-from may report one failure twice (request and body stream): answer once.
+        if (rep.sent || failed.has(rep.request)) return;
+        failed.add(rep.request);
+        rep.send(upstreamError(name, error));
+      },
+      ...(onResponse ? { onResponse } : {}),
+    });
+}
+
+/**
+ * Body parsing off (bodies stream through, counted against their limit) and auth on. Only
+ * multipart uploads may stream large bodies. Anything else (JSON) gets the gateway's small limit
+ * here: forwarded, an oversized JSON body met the upstream's own limit, which answers 413 before
+ * reading and closes the socket under our still-running send (EPIPE → 502).
+ */
+export function proxyScope(scope: FastifyInstance, c: Deps['config']) {
   const limitOf = (req: FastifyRequest) =>
     /^multipart\//i.test(req.headers['content-type'] ?? '') ? c.UPLOAD_BODY_LIMIT_BYTES : c.BODY_LIMIT_BYTES;
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (req, payload, done) => done(null, limitedBody(payload, limitOf(req))));
+  scope.addHook('onRequest', scope.authenticate);
+  scope.addHook('onRequest', async (req) => {
+    const len = Number(req.headers['content-length'] ?? 0);
+    if (len > limitOf(req)) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${limitOf(req)} bytes`);
+  });
+}
+
+/** Path-preserving pass-through to one internal service, over the pooled ordinary connections. */
+function upstreamPlugin(name: Upstream, deps: Deps) {
+  const c = deps.config;
   return async (scope: FastifyInstance) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (req, payload, done) => done(null, limitedBody(payload, limitOf(req))));
+    proxyScope(scope, c);
     await scope.register(replyFrom, {
       base: deps.upstreams[name],
-      undici: {
-        connections: 128,
-        headersTimeout: c.UPSTREAM_TIMEOUT_MS,
-        // Server-sent events idle for long stretches: no body timeout on the notify stream.
-        bodyTimeout: name === 'notify' ? 0 : c.UPSTREAM_BODY_TIMEOUT_MS,
-      },
+      undici: deps.upstreamAgents.ordinary,
       disableRequestLogging: true,
     });
-    scope.addHook('onRequest', scope.authenticate);
-    scope.addHook('onRequest', async (req) => {
-      const len = Number(req.headers['content-length'] ?? 0);
-      if (len > limitOf(req)) throw new AppError('PAYLOAD_TOO_LARGE', `Request body exceeds ${limitOf(req)} bytes`);
-    });
-    const failed = new WeakSet<object>();
-    const handler = (req: FastifyRequest, reply: FastifyReply): FastifyReply =>
-      reply.from(req.url, {
-        retryDelay: () => null, // never replay a request upstream: not every call is idempotent
-        rewriteRequestHeaders: (r, headers) => {
-          const out: Record<string, string | string[] | undefined> = { host: headers.host as string };
-          for (const h of FORWARDED) if (headers[h] !== undefined) out[h] = headers[h];
-          out['x-request-id'] = r.id;
-          out['x-forwarded-for'] = forwardedFor(r as FastifyRequest, c.TRUST_PROXY);
-          out['x-forwarded-proto'] = r.protocol;
-          return out as Record<string, string>;
-        },
-        onError: (rep, { error }) => {
-          // reply-from may report one failure twice (request and body stream): answer once.
-          if (rep.sent || failed.has(rep.request)) return;
-          failed.add(rep.request);
-          rep.send(upstreamError(name, error));
-        },
-      });
+    const handler = forwarder(name, c);
     for (const prefix of upstreamPrefixes[name]) {
       for (const url of [prefix, `${prefix}/*`]) {
         scope.route({
@@ -169,4 +199,5 @@ export async function proxyRoutes(app: FastifyInstance, { deps }: { deps: Deps }
   for (const name of Object.keys(upstreamPrefixes) as Upstream[]) {
     await app.register(upstreamPlugin(name, deps));
   }
+  await app.register(streamRoutes, { deps });
 }

@@ -19,7 +19,9 @@ const frame = (n: LiveNotification) => {
  * Resumable: `Last-Event-ID` (or ?lastEventId) replays what was missed from the inbox, since
  * notification ids are ULIDs that sort by time. Live messages arriving during the replay are
  * buffered, then sent in order without duplicates. Heartbeat comments keep proxies from timing
- * out; the stream ends when the access token expires (the client reconnects with a fresh one).
+ * out. The token is checked once, when the stream opens: the stream then ends at once when that
+ * token is revoked (logout, session revoked, user deactivated: pushed over Redis) and when it
+ * expires (the client reconnects with a fresh one).
  */
 export function streamRoutes(app: BaseApp, w: Wired, o: { heartbeatSeconds: number; replayLimit: number }) {
   app.get(
@@ -34,8 +36,9 @@ export function streamRoutes(app: BaseApp, w: Wired, o: { heartbeatSeconds: numb
           details: { errors: [{ field: 'Last-Event-ID', message: 'invalid' }] },
         });
       }
-      // Without the live channel the stream would silently never deliver: say so instead.
-      await w.hub.start().catch((cause) => {
+      // Without the live channel the stream would silently never deliver, without the revocation
+      // channel a logged-out stream would run on until its token expires: say so instead.
+      await Promise.all([w.hub.start(), w.revocations.start()]).catch((cause) => {
         throw dependencyUnavailable('redis', cause);
       });
 
@@ -59,12 +62,15 @@ export function streamRoutes(app: BaseApp, w: Wired, o: { heartbeatSeconds: numb
         res.write(frame(n));
       };
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), o.heartbeatSeconds * 1000);
-      const expiry = setTimeout(() => res.end(), Math.max(0, p.exp * 1000 - Date.now()));
       const end = () => res.end();
+      const unwatch = w.revocations.watch(p, (reason) => {
+        req.log.info({ reason }, 'notification stream ended: token no longer valid');
+        end();
+      });
       const unlisten = w.hub.listen(p.userId, (n) => (replaying ? buffered.push(n) : send(n)), end);
       res.on('close', () => {
         clearInterval(heartbeat);
-        clearTimeout(expiry);
+        unwatch();
         unlisten();
       });
 
