@@ -52,4 +52,14 @@ describe('gateway configuration: auth, routing and edge keys', () => {
   it('refuses a malformed bootstrap admin email', () => {
     expect(() => loadServiceConfig({ ...base, BOOTSTRAP_ADMIN_EMAIL: 'admin' })).toThrow(/BOOTSTRAP_ADMIN_EMAIL/);
   });
+
+  it('refuses a weak bootstrap admin password, saying why', () => {
+    expect(() =>
+      loadServiceConfig({
+        ...base,
+        BOOTSTRAP_ADMIN_EMAIL: 'admin@medvault.local',
+        BOOTSTRAP_ADMIN_PASSWORD: 'password1234',
+      }),
+    ).toThrow(/BOOTSTRAP_ADMIN_PASSWORD is a commonly used/);
+  });
 });

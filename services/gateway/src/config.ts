@@ -1,5 +1,6 @@
 import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
+import { passwordProblem } from './domain/password-policy.js';
 
 const bool = (def: boolean) => Type.Boolean({ default: def });
 const bytes = (def: number) => Type.Integer({ minimum: 1024, default: def });
@@ -69,6 +70,11 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config 
   const config = loadConfig(ConfigSchema, env);
   if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
     throw new Error('Invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  // The first admin obeys the same password policy as everyone (bootstrap would otherwise retry for ever).
+  if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
+    const problem = passwordProblem(config.BOOTSTRAP_ADMIN_PASSWORD, { email: config.BOOTSTRAP_ADMIN_EMAIL });
+    if (problem) throw new Error(`Invalid configuration: BOOTSTRAP_ADMIN_PASSWORD ${problem}`);
   }
   return config;
 }
