@@ -44,9 +44,15 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   RATE_LIMIT_ANON_MAX: Type.Integer({ minimum: 1, default: 120 }),
   RATE_LIMIT_WINDOW_SECONDS: ConfigFields.seconds(60),
-  /** Failed logins tolerated per account, and distinct accounts failing from one IP (LOGIN_MAX_FAILURES_PER_IP), per window. */
+  /** Failed logins of one source on one account before that pair backs off (exponentially). */
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  /** First back-off of a (account, source) pair; doubles per further failure, capped at LOGIN_WINDOW_SECONDS. */
+  LOGIN_BACKOFF_BASE_SECONDS: Type.Integer({ minimum: 1, default: 30 }),
+  /** Distinct accounts failing from one source (IP, IPv6 /64) before the source is refused (spraying). */
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 50 }),
+  /** Failures on one account from all sources before every attempt on it waits LOGIN_SLOWDOWN_MS (never a lock). */
+  LOGIN_ACCOUNT_SLOW_AFTER: Type.Integer({ minimum: 1, default: 20 }),
+  LOGIN_SLOWDOWN_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 1000 }),
   LOGIN_WINDOW_SECONDS: ConfigFields.seconds(900),
   /** Comma-separated allowed browser origins; empty = no cross-origin access. */
   CORS_ORIGINS: Type.String({ default: '' }),
