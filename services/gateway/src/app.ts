@@ -17,6 +17,8 @@ export async function buildApp(deps: Deps) {
     service: SERVICE,
     logger: deps.logger,
     checks: deps.checks,
+    // The public entry point says up or down only; details are on the admin listener (admin.ts).
+    readinessDetails: false,
     bodyLimit: c.BODY_LIMIT_BYTES,
     fastify: {
       ...edgeRequestIds,

@@ -62,4 +62,11 @@ describe('gateway configuration: auth, routing and edge keys', () => {
       }),
     ).toThrow(/BOOTSTRAP_ADMIN_PASSWORD is a commonly used/);
   });
+
+  it('puts the operators listener on 127.0.0.1:9080 by default and refuses it on the public port', () => {
+    expect(loadServiceConfig(base)).toMatchObject({ GATEWAY_ADMIN_PORT: 9080, GATEWAY_ADMIN_HOST: '127.0.0.1' });
+    expect(() => loadServiceConfig({ ...base, GATEWAY_PORT: '9090', GATEWAY_ADMIN_PORT: '9090' })).toThrow(
+      /GATEWAY_ADMIN_PORT must differ/,
+    );
+  });
 });

@@ -11,6 +11,9 @@ export const ConfigSchema = Type.Object({
   ...AwsConfigSchema.properties,
   GATEWAY_PORT: ConfigFields.port(8080),
   HOST: Type.String({ default: '127.0.0.1' }),
+  /** Operators' listener (detailed readiness, metrics); never the public address. */
+  GATEWAY_ADMIN_PORT: ConfigFields.port(9080),
+  GATEWAY_ADMIN_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   NODE_ENV: ConfigFields.nodeEnv,
   LOG_LEVEL: ConfigFields.logLevel,
   MONGO_URL: ConfigFields.url(),
@@ -77,9 +80,12 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config 
   if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
     throw new Error('Invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }
+  if (config.GATEWAY_ADMIN_PORT === config.GATEWAY_PORT) {
+    throw new Error('Invalid configuration: GATEWAY_ADMIN_PORT must differ from GATEWAY_PORT');
+  }
   // The first admin obeys the same password policy as everyone (bootstrap would otherwise retry for ever).
   if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
-    const problem = passwordProblem(config.BOOTSTRAP_ADMIN_PASSWORD, { email: config.BOOTSTRAP_ADMIN_EMAIL });
+    const problem = passwordProblem(config.BOOTSTRAP_ADMIN_PASSWORD, { name: 'Bootstrap admin' });
     if (problem) throw new Error(`Invalid configuration: BOOTSTRAP_ADMIN_PASSWORD ${problem}`);
   }
   return config;

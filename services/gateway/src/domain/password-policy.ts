@@ -21,7 +21,8 @@ const CONTEXT_MIN = 4;
 const blocklist = new Set(zxcvbnCommon.dictionary['passwords-common']);
 
 export interface PasswordContext {
-  email: string;
+  /** Omitted for the bootstrap admin, whose conventional address (admin@...) names its role. */
+  email?: string;
   name?: string;
 }
 
@@ -71,7 +72,7 @@ export function passwordProblem(password: string, ctx: PasswordContext): string 
   if (common(pw)) return 'is a commonly used or breached password; choose a less predictable one';
   const flat = letters(pw);
   if (SERVICE_WORDS.some((w) => flat.includes(w))) return 'must not contain the name of the service (MedVault)';
-  const local = letters(ctx.email.split('@')[0] ?? '');
+  const local = letters(ctx.email?.split('@')[0] ?? '');
   if (local.length >= CONTEXT_MIN && flat.includes(local)) return 'must not contain your email address';
   const name = letters(ctx.name ?? '');
   if (name.length >= CONTEXT_MIN && flat.includes(name)) return 'must not contain your name';

@@ -63,8 +63,9 @@ export class UserService {
     ctx: RequestContext,
   ) {
     if (p !== 'system') this.authorise(p);
-    // Any future password change must pass through checkPassword too.
-    checkPassword(input.password, { email: input.email, name: input.name });
+    // Any future password change must pass through checkPassword too. The bootstrap admin
+    // ('system') is checked without its email: its conventional address admin@... names its role.
+    checkPassword(input.password, p === 'system' ? { name: input.name } : { email: input.email, name: input.name });
     const now = this.now();
     const user: UserRecord = {
       id: newId('user'),
