@@ -1,5 +1,5 @@
 import { registerErrorHandling, registerHealth, registry } from '@medvault/common/http';
-import Fastify from 'fastify';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Deps } from './deps.js';
 
 /**
@@ -9,7 +9,8 @@ import type { Deps } from './deps.js';
  */
 export async function buildAdminApp(deps: Deps) {
   const state = { shuttingDown: false };
-  const app = Fastify({ loggerInstance: deps.logger.child({ listener: 'admin' }), return503OnClosing: true });
+  const logger: FastifyBaseLogger = deps.logger.child({ listener: 'admin' });
+  const app = Fastify({ loggerInstance: logger, return503OnClosing: true });
   registerErrorHandling(app);
   registerHealth(app, deps.checks, state);
   app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) =>

@@ -27,7 +27,8 @@ startOrExit(async () => {
   const boot = bootstrapWithRetry(deps);
   deps.logger.info(
     { port: config.GATEWAY_PORT, adminPort: config.GATEWAY_ADMIN_PORT, tls: Boolean(deps.tls) },
-   , `${SERVICE} starting`);
+    `${SERVICE} starting`,
+  );
   await runService({
     app,
     host: config.HOST,

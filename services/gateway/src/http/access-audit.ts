@@ -47,6 +47,8 @@ async function accessAudit(app: FastifyInstance, { deps }: { deps: Deps }) {
   });
   app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
     if (QUIET.test(req.url)) return;
+    // A refused anonymous flood is audited once per source and window (anonymous-limit.ts).
+    if (req.anonymousLimited) return;
     try {
       const { route, params } = routeOf(req);
       const meta = { correlationId: req.id, source: 'gateway', actor: actorOf(req) };

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { newId } from '@medvault/common/ids';
-import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import type { FastifyServerOptions } from 'fastify';
 
 /**
  * Request ids at the edge (pentest finding 17). The gateway mints its own id for every request:
@@ -17,16 +17,13 @@ export function clientRequestIdOf(raw: Pick<IncomingMessage, 'headers'>): string
   return typeof h === 'string' && CLIENT_HINT.test(h) ? h : undefined;
 }
 
+const childLoggerFactory: NonNullable<FastifyServerOptions['childLoggerFactory']> = (logger, bindings, opts, raw) => {
+  const hint = clientRequestIdOf(raw);
+  return logger.child(hint ? { ...bindings, clientRequestId: hint } : bindings, opts);
+};
+
 /** Fastify options of the gateway's edge: own ids, the client's hint bound to every log line. */
 export const edgeRequestIds = {
   genReqId: () => newId('request'),
-  childLoggerFactory(
-    logger: FastifyBaseLogger,
-    bindings: Record<string, unknown>,
-    opts: Record<string, unknown>,
-    raw: IncomingMessage,
-  ) {
-    const hint = clientRequestIdOf(raw);
-    return logger.child(hint ? { ...bindings, clientRequestId: hint } : bindings, opts);
-  },
+  childLoggerFactory,
 } satisfies Partial<FastifyServerOptions>;
