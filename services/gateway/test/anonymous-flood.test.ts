@@ -25,10 +25,10 @@ afterAll(async () => {
   await files?.close();
 });
 
-async function flood(ip: string, n: number, headers: Record<string, string> = {}) {
+async function flood(ip: string, n: number, headers: Record<string, string> = {}, url = '/v1/files') {
   const statuses: number[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await h.app.inject({ url: '/v1/files', headers, remoteAddress: ip });
+    const r = await h.app.inject({ url, headers, remoteAddress: ip });
     statuses.push(r.statusCode);
     if (r.statusCode === 429) {
       expect(expectProblem(r, 429).code).toBe('RATE_LIMITED');
@@ -47,6 +47,11 @@ describe('anonymous requests (finding 13)', () => {
   it('limits requests with a garbage bearer token like anonymous ones', async () => {
     const statuses = await flood(randomIp(), 8, { authorization: 'Bearer not.a.token' });
     expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429]);
+  });
+
+  it('limits unknown routes hit with a garbage bearer token too (they never authenticate)', async () => {
+    const statuses = await flood(randomIp(), 6, { authorization: 'Bearer not.a.token' }, '/v1/no-such-route');
+    expect(statuses).toEqual([404, 404, 404, 429, 429, 429]);
   });
 
   it('audits a flood once, aggregated, instead of once per refused request', async () => {

@@ -14,7 +14,7 @@ const hasBearer = (req: FastifyRequest) => req.headers.authorization?.startsWith
  * to come before the limiter, so anonymous floods were never limited and each one became an
  * audit record). Every request that ends without a principal spends the source's budget
  * (RATE_LIMIT_ANON_MAX per RATE_LIMIT_WINDOW_SECONDS, source = IP or IPv6 /64): counted at once
- * when it carries no bearer token, after the 401 when its token was refused. Over budget, a
+ * when it carries no bearer token, at its end when its token was refused (or never checked). Over budget, a
  * request without a valid token is refused with 429 before any other work; a valid token still
  * passes (one user behind a busy NAT is not punished for anonymous noise from the same address).
  *
@@ -91,8 +91,10 @@ async function anonymousLimit(app: FastifyInstance, { deps }: { deps: Deps }) {
     }
   });
 
-  app.addHook('onResponse', async (req, reply) => {
-    if (req.anonymousLimited || !hasBearer(req) || req.principal || reply.statusCode !== 401) return;
+  app.addHook('onResponse', async (req) => {
+    // Whatever the outcome (401, or a 404 on an unknown route that never authenticates), a
+    // token-bearing request that ended without a principal was anonymous.
+    if (req.anonymousLimited || !hasBearer(req) || req.principal) return;
     await spend(key(req)).catch((err: unknown) => req.log.warn({ err }, 'anonymous rate limit not counted'));
   });
 }
