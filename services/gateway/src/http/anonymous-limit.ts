@@ -17,6 +17,9 @@ const hasBearer = (req: FastifyRequest) => req.headers.authorization?.startsWith
  * when it carries no bearer token, at its end when its token was refused (or never checked). Over budget, a
  * request without a valid token is refused with 429 before any other work; a valid token still
  * passes (one user behind a busy NAT is not punished for anonymous noise from the same address).
+ * Token-bearing requests learn that a source is over budget from this instance's own counting
+ * (no Redis read on the authenticated path); with several instances each one learns it within
+ * a few refused tokens.
  *
  * Audit: requests within the budget are audited one by one as before (probing is worth a record
  * with its ip and user agent); refused ones are not (a flood must not grow the audit chain by one
@@ -38,12 +41,18 @@ async function anonymousLimit(app: FastifyInstance, { deps }: { deps: Deps }) {
     ];
     return { n, ttl };
   };
-  const peek = async (k: string) => {
-    const [[, n], [, ttl]] = (await deps.redis.multi().get(k).pttl(k).exec()) as [
-      [null, string | null],
-      [null, number],
-    ];
-    return { n: Number(n ?? 0), ttl };
+  // Sources known (from this instance's own counting) to have spent their budget, until when.
+  // Token-bearing requests consult only this: valid-token traffic costs no Redis round trip.
+  const spent = new Map<string, number>();
+  const note = (k: string, r: { n: number; ttl: number }) => {
+    if (r.n < c.RATE_LIMIT_ANON_MAX) return;
+    if (spent.size >= 10_000) spent.delete(spent.keys().next().value ?? k);
+    spent.set(k, Date.now() + Math.max(1, r.ttl));
+  };
+  const remaining = (k: string) => {
+    const until = spent.get(k) ?? 0;
+    if (until <= Date.now()) spent.delete(k);
+    return until - Date.now();
   };
 
   const refuse = async (req: FastifyRequest, ttl: number) => {
@@ -71,31 +80,38 @@ async function anonymousLimit(app: FastifyInstance, { deps }: { deps: Deps }) {
 
   app.addHook('onRequest', async (req) => {
     if (req.method === 'OPTIONS' || QUIET.test(req.url)) return;
+    const k = key(req);
+    if (hasBearer(req)) {
+      const ttl = remaining(k);
+      if (ttl <= 0) return; // within budget: authentication decides
+      try {
+        await app.authenticate(req); // over budget: only a valid token gets through
+      } catch (err) {
+        if (AppError.is(err) && err.status === 401) await refuse(req, ttl);
+        throw err;
+      }
+      return;
+    }
     let state: { n: number; ttl: number };
     try {
-      state = hasBearer(req) ? await peek(key(req)) : await spend(key(req));
+      state = await spend(k);
     } catch (err) {
       req.log.warn({ err }, 'anonymous rate limit skipped: redis unavailable');
       return;
     }
-    if (!hasBearer(req)) {
-      if (state.n > c.RATE_LIMIT_ANON_MAX) await refuse(req, state.ttl);
-      return;
-    }
-    if (state.n < c.RATE_LIMIT_ANON_MAX) return; // within budget: authentication decides
-    try {
-      await app.authenticate(req); // over budget: only a valid token gets through
-    } catch (err) {
-      if (AppError.is(err) && err.status === 401) await refuse(req, state.ttl);
-      throw err;
-    }
+    note(k, state);
+    if (state.n > c.RATE_LIMIT_ANON_MAX) await refuse(req, state.ttl);
   });
 
   app.addHook('onResponse', async (req) => {
     // Whatever the outcome (401, or a 404 on an unknown route that never authenticates), a
     // token-bearing request that ended without a principal was anonymous.
     if (req.anonymousLimited || !hasBearer(req) || req.principal) return;
-    await spend(key(req)).catch((err: unknown) => req.log.warn({ err }, 'anonymous rate limit not counted'));
+    const k = key(req);
+    await spend(k).then(
+      (state) => note(k, state),
+      (err: unknown) => req.log.warn({ err }, 'anonymous rate limit not counted'),
+    );
   });
 }
 
