@@ -25,12 +25,12 @@ pid_of() {
 }
 ready() { curl -fsS -m 3 "http://127.0.0.1:$(port_of "$1")/health/ready" >/dev/null 2>&1; }
 # Readiness with details (which dependency is down): the gateway's public entry says up or down
-# only, its details are on the operators' listener (GATEWAY_ADMIN_PORT, default 9080).
+# only, its details are on the operators' listener (GATEWAY_ADMIN_PORT, default GATEWAY_PORT + 1000).
 details_url() {
   if [ "$1" = gateway ]; then
     local p
     p="$(grep -E '^GATEWAY_ADMIN_PORT=' "$ROOT/infra/env/local.env" | cut -d= -f2 || true)"
-    echo "http://127.0.0.1:${p:-9080}/health/ready"
+    echo "http://127.0.0.1:${p:-$(($(port_of gateway) + 1000))}/health/ready"
   else
     echo "http://127.0.0.1:$(port_of "$1")/health/ready"
   fi

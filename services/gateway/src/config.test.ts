@@ -63,8 +63,10 @@ describe('gateway configuration: auth, routing and edge keys', () => {
     ).toThrow(/BOOTSTRAP_ADMIN_PASSWORD is a commonly used/);
   });
 
-  it('puts the operators listener on 127.0.0.1:9080 by default and refuses it on the public port', () => {
+  it('puts the operators listener on 127.0.0.1, GATEWAY_PORT + 1000 by default, and refuses it on the public port', () => {
     expect(loadServiceConfig(base)).toMatchObject({ GATEWAY_ADMIN_PORT: 9080, GATEWAY_ADMIN_HOST: '127.0.0.1' });
+    expect(loadServiceConfig({ ...base, GATEWAY_PORT: '8280' }).GATEWAY_ADMIN_PORT).toBe(9280);
+    expect(loadServiceConfig({ ...base, GATEWAY_ADMIN_PORT: '7000' }).GATEWAY_ADMIN_PORT).toBe(7000);
     expect(() => loadServiceConfig({ ...base, GATEWAY_PORT: '9090', GATEWAY_ADMIN_PORT: '9090' })).toThrow(
       /GATEWAY_ADMIN_PORT must differ/,
     );

@@ -11,8 +11,11 @@ export const ConfigSchema = Type.Object({
   ...AwsConfigSchema.properties,
   GATEWAY_PORT: ConfigFields.port(8080),
   HOST: Type.String({ default: '127.0.0.1' }),
-  /** Operators' listener (detailed readiness, metrics); never the public address. */
-  GATEWAY_ADMIN_PORT: ConfigFields.port(9080),
+  /**
+   * Operators' listener (detailed readiness, metrics); never the public address. Unset: GATEWAY_PORT
+   * + 1000 (9080 for 8080), so side-by-side checkouts with their own GATEWAY_PORT never collide.
+   */
+  GATEWAY_ADMIN_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   GATEWAY_ADMIN_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   NODE_ENV: ConfigFields.nodeEnv,
   LOG_LEVEL: ConfigFields.logLevel,
@@ -73,14 +76,24 @@ export const ConfigSchema = Type.Object({
   /** How often the user-event outbox is swept (each user change also triggers a pass at once). */
   OUTBOX_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1000 }),
 });
-export type Config = Static<typeof ConfigSchema>;
+export type Config = Static<typeof ConfigSchema> & { GATEWAY_ADMIN_PORT: number };
+
+/** Port 0 (ephemeral, tests) stays ephemeral for both listeners. */
+function adminPortOf(c: Static<typeof ConfigSchema>): number {
+  if (c.GATEWAY_ADMIN_PORT !== undefined) return c.GATEWAY_ADMIN_PORT;
+  if (c.GATEWAY_PORT === 0) return 0;
+  const port = c.GATEWAY_PORT + 1000;
+  if (port > 65535) throw new Error('Invalid configuration: set GATEWAY_ADMIN_PORT (GATEWAY_PORT + 1000 is no port)');
+  return port;
+}
 
 export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const config = loadConfig(ConfigSchema, env);
+  const loaded = loadConfig(ConfigSchema, env);
+  const config = { ...loaded, GATEWAY_ADMIN_PORT: adminPortOf(loaded) };
   if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
     throw new Error('Invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   }
-  if (config.GATEWAY_ADMIN_PORT === config.GATEWAY_PORT) {
+  if (config.GATEWAY_ADMIN_PORT === config.GATEWAY_PORT && config.GATEWAY_PORT !== 0) {
     throw new Error('Invalid configuration: GATEWAY_ADMIN_PORT must differ from GATEWAY_PORT');
   }
   // The first admin obeys the same password policy as everyone (bootstrap would otherwise retry for ever).
