@@ -170,8 +170,8 @@ async function main() {
 /**
  * SIGTERM every service in turn while a client keeps calling through the gateway. A reset only
  * breaks the rule when the service had accepted the request: every request carries its own
- * x-request-id, and a reset counts when the gateway's log shows that id arrived. A connection
- * still in the kernel's accept queue when the listening socket closes is reset by the kernel
+ * x-request-id (the gateway logs it as clientRequestId), and a reset counts when the gateway's log
+ * shows that id arrived. A connection still in the kernel's accept queue when the listening socket closes is reset by the kernel
  * without the process ever seeing it; that is a refusal, not a dropped request.
  */
 async function gracefulShutdownUnderLoad(token: string): Promise<number> {
@@ -201,7 +201,7 @@ async function gracefulShutdownUnderLoad(token: string): Promise<number> {
   running = false;
   await client;
   const gatewayLog = readFileSync(join(ROOT, '.local/logs/gateway.log'), 'utf8');
-  const accepted = resetIds.filter((id) => gatewayLog.includes(`"requestId":"${id}"`));
+  const accepted = resetIds.filter((id) => gatewayLog.includes(`"clientRequestId":"${id}"`));
   log(
     `graceful shutdown: ${ok} ok, ${refusedConn} refused, ${resetIds.length - accepted.length} reset before accept, ${accepted.length} reset after accept`,
   );

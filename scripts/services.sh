@@ -24,6 +24,17 @@ pid_of() {
   kill -0 "$pid" 2>/dev/null && grep -q "services/$1/src/main.ts" "/proc/$pid/cmdline" 2>/dev/null && echo "$pid"
 }
 ready() { curl -fsS -m 3 "http://127.0.0.1:$(port_of "$1")/health/ready" >/dev/null 2>&1; }
+# Readiness with details (which dependency is down): the gateway's public entry says up or down
+# only, its details are on the operators' listener (GATEWAY_ADMIN_PORT, default GATEWAY_PORT + 1000).
+details_url() {
+  if [ "$1" = gateway ]; then
+    local p
+    p="$(grep -E '^GATEWAY_ADMIN_PORT=' "$ROOT/infra/env/local.env" | cut -d= -f2 || true)"
+    echo "http://127.0.0.1:${p:-$(($(port_of gateway) + 1000))}/health/ready"
+  else
+    echo "http://127.0.0.1:$(port_of "$1")/health/ready"
+  fi
+}
 
 # Development SMTP sink (scripts/mail-sink.mjs) so notify's email channel works locally.
 mailsink_pid() {
@@ -70,7 +81,7 @@ wait_ready() {
     fi
     if [ $SECONDS -ge $deadline ]; then
       echo "services: $svc not ready after ${READY_TIMEOUT}s; readiness says:" >&2
-      curl -sS -m 3 "http://127.0.0.1:$(port_of "$svc")/health/ready" >&2 || true
+      curl -sS -m 3 "$(details_url "$svc")" >&2 || true
       echo >&2
       return 1
     fi

@@ -5,6 +5,7 @@ import { accessAuditPlugin } from './http/access-audit.js';
 import { authRoutes } from './http/auth-routes.js';
 import { docsPlugin } from './http/docs.js';
 import { proxyRoutes } from './http/proxy.js';
+import { edgeRequestIds } from './http/request-id.js';
 import { securityPlugin } from './http/security.js';
 import { slowBodyGuard } from './http/slow-body.js';
 import { userRoutes } from './http/user-routes.js';
@@ -16,8 +17,11 @@ export async function buildApp(deps: Deps) {
     service: SERVICE,
     logger: deps.logger,
     checks: deps.checks,
+    // The public entry point says up or down only; details are on the admin listener (admin.ts).
+    readinessDetails: false,
     bodyLimit: c.BODY_LIMIT_BYTES,
     fastify: {
+      ...edgeRequestIds,
       trustProxy: c.TRUST_PROXY,
       ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
     },

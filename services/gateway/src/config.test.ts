@@ -52,4 +52,23 @@ describe('gateway configuration: auth, routing and edge keys', () => {
   it('refuses a malformed bootstrap admin email', () => {
     expect(() => loadServiceConfig({ ...base, BOOTSTRAP_ADMIN_EMAIL: 'admin' })).toThrow(/BOOTSTRAP_ADMIN_EMAIL/);
   });
+
+  it('refuses a weak bootstrap admin password, saying why', () => {
+    expect(() =>
+      loadServiceConfig({
+        ...base,
+        BOOTSTRAP_ADMIN_EMAIL: 'admin@medvault.local',
+        BOOTSTRAP_ADMIN_PASSWORD: 'password1234',
+      }),
+    ).toThrow(/BOOTSTRAP_ADMIN_PASSWORD is a commonly used/);
+  });
+
+  it('puts the operators listener on 127.0.0.1, GATEWAY_PORT + 1000 by default, and refuses it on the public port', () => {
+    expect(loadServiceConfig(base)).toMatchObject({ GATEWAY_ADMIN_PORT: 9080, GATEWAY_ADMIN_HOST: '127.0.0.1' });
+    expect(loadServiceConfig({ ...base, GATEWAY_PORT: '8280' }).GATEWAY_ADMIN_PORT).toBe(9280);
+    expect(loadServiceConfig({ ...base, GATEWAY_ADMIN_PORT: '7000' }).GATEWAY_ADMIN_PORT).toBe(7000);
+    expect(() => loadServiceConfig({ ...base, GATEWAY_PORT: '9090', GATEWAY_ADMIN_PORT: '9090' })).toThrow(
+      /GATEWAY_ADMIN_PORT must differ/,
+    );
+  });
 });

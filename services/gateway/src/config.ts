@@ -1,5 +1,6 @@
 import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
+import { passwordProblem } from './domain/password-policy.js';
 
 const bool = (def: boolean) => Type.Boolean({ default: def });
 const bytes = (def: number) => Type.Integer({ minimum: 1024, default: def });
@@ -10,6 +11,12 @@ export const ConfigSchema = Type.Object({
   ...AwsConfigSchema.properties,
   GATEWAY_PORT: ConfigFields.port(8080),
   HOST: Type.String({ default: '127.0.0.1' }),
+  /**
+   * Operators' listener (detailed readiness, metrics); never the public address. Unset: GATEWAY_PORT
+   * + 1000 (9080 for 8080), so side-by-side checkouts with their own GATEWAY_PORT never collide.
+   */
+  GATEWAY_ADMIN_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
+  GATEWAY_ADMIN_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   NODE_ENV: ConfigFields.nodeEnv,
   LOG_LEVEL: ConfigFields.logLevel,
   MONGO_URL: ConfigFields.url(),
@@ -47,9 +54,15 @@ export const ConfigSchema = Type.Object({
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 600 }),
   RATE_LIMIT_ANON_MAX: Type.Integer({ minimum: 1, default: 120 }),
   RATE_LIMIT_WINDOW_SECONDS: ConfigFields.seconds(60),
-  /** Failed logins tolerated per account, and distinct accounts failing from one IP (LOGIN_MAX_FAILURES_PER_IP), per window. */
+  /** Failed logins of one source on one account before that pair backs off (exponentially). */
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, default: 5 }),
+  /** First back-off of a (account, source) pair; doubles per further failure, capped at LOGIN_WINDOW_SECONDS. */
+  LOGIN_BACKOFF_BASE_SECONDS: Type.Integer({ minimum: 1, default: 30 }),
+  /** Distinct accounts failing from one source (IP, IPv6 /64) before the source is refused (spraying). */
   LOGIN_MAX_FAILURES_PER_IP: Type.Integer({ minimum: 1, default: 50 }),
+  /** Failures on one account from all sources before every attempt on it waits LOGIN_SLOWDOWN_MS (never a lock). */
+  LOGIN_ACCOUNT_SLOW_AFTER: Type.Integer({ minimum: 1, default: 20 }),
+  LOGIN_SLOWDOWN_MS: Type.Integer({ minimum: 0, maximum: 10_000, default: 1000 }),
   LOGIN_WINDOW_SECONDS: ConfigFields.seconds(900),
   /** Comma-separated allowed browser origins; empty = no cross-origin access. */
   CORS_ORIGINS: Type.String({ default: '' }),
@@ -67,12 +80,30 @@ export const ConfigSchema = Type.Object({
   /** How often the user-event outbox is swept (each user change also triggers a pass at once). */
   OUTBOX_INTERVAL_MS: Type.Integer({ minimum: 50, default: 1000 }),
 });
-export type Config = Static<typeof ConfigSchema>;
+export type Config = Static<typeof ConfigSchema> & { GATEWAY_ADMIN_PORT: number };
+
+/** Port 0 (ephemeral, tests) stays ephemeral for both listeners. */
+function adminPortOf(c: Static<typeof ConfigSchema>): number {
+  if (c.GATEWAY_ADMIN_PORT !== undefined) return c.GATEWAY_ADMIN_PORT;
+  if (c.GATEWAY_PORT === 0) return 0;
+  const port = c.GATEWAY_PORT + 1000;
+  if (port > 65535) throw new Error('Invalid configuration: set GATEWAY_ADMIN_PORT (GATEWAY_PORT + 1000 is no port)');
+  return port;
+}
 
 export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const config = loadConfig(ConfigSchema, env);
+  const loaded = loadConfig(ConfigSchema, env);
+  const config = { ...loaded, GATEWAY_ADMIN_PORT: adminPortOf(loaded) };
   if (Boolean(config.TLS_CERT_FILE) !== Boolean(config.TLS_KEY_FILE)) {
     throw new Error('Invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  if (config.GATEWAY_ADMIN_PORT === config.GATEWAY_PORT && config.GATEWAY_PORT !== 0) {
+    throw new Error('Invalid configuration: GATEWAY_ADMIN_PORT must differ from GATEWAY_PORT');
+  }
+  // The first admin obeys the same password policy as everyone (bootstrap would otherwise retry for ever).
+  if (config.BOOTSTRAP_ADMIN_EMAIL && config.BOOTSTRAP_ADMIN_PASSWORD) {
+    const problem = passwordProblem(config.BOOTSTRAP_ADMIN_PASSWORD, { name: 'Bootstrap admin' });
+    if (problem) throw new Error(`Invalid configuration: BOOTSTRAP_ADMIN_PASSWORD ${problem}`);
   }
   return config;
 }

@@ -1,5 +1,6 @@
 import { createEventConsumer } from '@medvault/common/bus';
 import { runService, startOrExit } from '@medvault/common/http';
+import { buildAdminApp } from './admin.js';
 import { buildApp } from './app.js';
 import { bootstrapWithRetry } from './bootstrap.js';
 import { loadServiceConfig } from './config.js';
@@ -10,6 +11,8 @@ startOrExit(async () => {
   const config = loadServiceConfig();
   const deps = buildDeps(config);
   const app = await buildApp(deps);
+  const admin = await buildAdminApp(deps);
+  await admin.listen({ host: config.GATEWAY_ADMIN_HOST, port: config.GATEWAY_ADMIN_PORT });
   const consumer = createEventConsumer({
     name: SERVICE,
     sqs: deps.sqs,
@@ -22,13 +25,21 @@ startOrExit(async () => {
   });
   // Not awaited: the gateway listens (and reports not-ready) while Mongo is still coming up.
   const boot = bootstrapWithRetry(deps);
-  deps.logger.info({ port: config.GATEWAY_PORT, tls: Boolean(deps.tls) }, `${SERVICE} starting`);
+  deps.logger.info(
+    { port: config.GATEWAY_PORT, adminPort: config.GATEWAY_ADMIN_PORT, tls: Boolean(deps.tls) },
+    `${SERVICE} starting`,
+  );
   await runService({
     app,
     host: config.HOST,
     port: config.GATEWAY_PORT,
     logger: deps.logger,
-    workers: [consumer, deps.userEvents, { start() {}, stop: async () => boot.stop() }],
+    workers: [
+      consumer,
+      deps.userEvents,
+      { start() {}, stop: async () => boot.stop() },
+      { start() {}, stop: () => admin.close() },
+    ],
     close: deps.close,
   });
 });

@@ -74,14 +74,15 @@ describe('login', () => {
     expect(JSON.stringify(ev)).not.toContain(u.email);
   });
 
-  it('throttles the N+1th failed login for an account inside the window with Retry-After', async () => {
+  it('throttles the N+1th attempt of a source that failed N times on an account, with Retry-After', async () => {
     const u = await h.user('patient');
+    const ip = randomIp();
     for (let i = 0; i < 3; i++) {
       const r = await h.app.inject({
         method: 'POST',
         url: '/v1/auth/login',
         payload: { email: u.email, password: `wrong-${i}` },
-        remoteAddress: randomIp(),
+        remoteAddress: ip,
       });
       expect(r.statusCode).toBe(401);
     }
@@ -89,7 +90,7 @@ describe('login', () => {
       method: 'POST',
       url: '/v1/auth/login',
       payload: { email: u.email, password: u.password },
-      remoteAddress: randomIp(),
+      remoteAddress: ip,
     });
     const p = expectProblem(blocked, 429);
     expect(p.code).toBe('RATE_LIMITED');

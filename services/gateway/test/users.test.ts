@@ -227,6 +227,39 @@ describe('bad input', () => {
   });
 });
 
+describe('password policy (finding 15)', () => {
+  // Pentest finding 15 (issue 14): length >= 12 was the only rule.
+  it.each([
+    ['aaaaaaaaaaaa', /repeat/i],
+    ['password1234', /common/i],
+    ['Password1234!', /common/i],
+    ['qwertyuiop12', /common/i],
+    ['abcdefghijkl', /sequence/i],
+    ['MedVault-Patient-77', /medvault/i],
+  ])('refuses %s and says why without echoing it', async (password, why) => {
+    const res = await create(h.adminToken, { ...valid(`pw.${Date.now()}@medvault.test`), password });
+    const p = expectProblem(res, 400);
+    expect(p.code).toBe('VALIDATION_FAILED');
+    const err = p.errors?.find((e) => e.field === 'password');
+    expect(err?.message).toMatch(why);
+    expect(res.body).not.toContain(password);
+  });
+
+  it('refuses a password that contains the email local part', async () => {
+    const local = `winston.smith.${Date.now().toString(36)}`;
+    const res = await create(h.adminToken, { ...valid(`${local}@medvault.test`), password: `${local}!` });
+    expect(expectProblem(res, 400).errors?.find((e) => e.field === 'password')?.message).toMatch(/email/i);
+  });
+
+  it('accepts a long passphrase', async () => {
+    const res = await create(h.adminToken, {
+      ...valid(`pp.${Date.now()}@medvault.test`),
+      password: 'correct horse battery staple',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+  });
+});
+
 describe('user events outbox', () => {
   it('stores user.updated with the change and publishes it later when the process died before publishing', async () => {
     const email = `outbox.${Date.now()}@medvault.test`;

@@ -11,6 +11,8 @@ export interface BaseAppOptions {
   logger: Logger;
   checks: DependencyCheck[];
   bodyLimit?: number;
+  /** false on a public entry point: /health/ready says up or down only (see HealthOptions). */
+  readinessDetails?: boolean;
   /** Extra fastify options (https, trustProxy, timeouts). */
   fastify?: Partial<FastifyServerOptions> & Record<string, unknown>;
 }
@@ -54,7 +56,7 @@ export function createBaseApp(opts: BaseAppOptions) {
     httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
   registerErrorHandling(app);
-  registerHealth(app, opts.checks, state);
+  registerHealth(app, opts.checks, state, { details: opts.readinessDetails ?? true });
   app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );

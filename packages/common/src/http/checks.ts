@@ -6,10 +6,14 @@ import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import type { DependencyCheck } from './health.js';
 
-// Each check makes the smallest real request the service's own credentials allow.
+// Each check makes the smallest real request the service's own credentials allow, and resolves to
+// nothing: an SDK answer (topic policy, account id, queue ARNs) must never become readiness details.
+const quietly = async (p: Promise<unknown>): Promise<void> => {
+  await p;
+};
 export const mongoCheck = (db: Db): DependencyCheck => ({
   name: 'mongo',
-  check: () => db.command({ ping: 1 }),
+  check: () => quietly(db.command({ ping: 1 })),
 });
 export const redisCheck = (redis: Redis): DependencyCheck => ({
   name: 'redis',
@@ -19,15 +23,15 @@ export const redisCheck = (redis: Redis): DependencyCheck => ({
 });
 export const s3Check = (s3: S3Client, bucket: string): DependencyCheck => ({
   name: `s3:${bucket}`,
-  check: () => s3.send(new HeadBucketCommand({ Bucket: bucket })),
+  check: () => quietly(s3.send(new HeadBucketCommand({ Bucket: bucket }))),
 });
 export const sqsCheck = (sqs: SQSClient, queueUrl: string): DependencyCheck => ({
   name: 'sqs',
-  check: () => sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })),
+  check: () => quietly(sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))),
 });
 export const snsCheck = (sns: SNSClient, topicArn: string): DependencyCheck => ({
   name: 'sns',
-  check: () => sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn })),
+  check: () => quietly(sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))),
 });
 export const kmsCheck = (kms: KMSClient, keyId: string): DependencyCheck => ({
   name: 'kms',

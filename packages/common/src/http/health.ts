@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 /** A readiness check: resolves when the dependency answers, rejects (or times out) when not. */
 export interface DependencyCheck {
   name: string;
+  /** May resolve to details surfaced on a detailed /health/ready when healthy (e.g. ClamAV database version). */
   check: () => Promise<unknown>;
-  /** Optional details surfaced on /health/ready when healthy (e.g. ClamAV database version). */
 }
 
 const TIMEOUT_MS = 2000;
@@ -37,16 +37,35 @@ export async function runChecks(checks: DependencyCheck[]) {
   return { ok: down.length === 0, down, checks: Object.fromEntries(results) };
 }
 
+export interface HealthOptions {
+  /**
+   * false: /health/ready answers only `{status: "ok" | "unavailable"}` (200/503), nothing about
+   * the infrastructure behind it (a public entry point: contract, Operations). Default true.
+   */
+  details?: boolean;
+}
+
 /**
  * /health/live answers as long as the event loop runs; /health/ready checks every real
  * dependency and answers 503 naming the ones that are down, so a load balancer stops routing
  * to an instance that cannot serve. While shutting down, ready turns 503 first.
  */
-export function registerHealth(app: FastifyInstance, checks: DependencyCheck[], state: { shuttingDown: boolean }) {
+export function registerHealth(
+  app: FastifyInstance,
+  checks: DependencyCheck[],
+  state: { shuttingDown: boolean },
+  opts: HealthOptions = {},
+) {
+  const details = opts.details ?? true;
   app.get('/health/live', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
   app.get('/health/ready', { logLevel: 'warn' }, async (_req, reply) => {
-    if (state.shuttingDown) return reply.status(503).send({ status: 'shutting_down', down: [], checks: {} });
+    if (state.shuttingDown) {
+      return reply
+        .status(503)
+        .send(details ? { status: 'shutting_down', down: [], checks: {} } : { status: 'unavailable' });
+    }
     const r = await runChecks(checks);
-    return reply.status(r.ok ? 200 : 503).send({ status: r.ok ? 'ok' : 'unavailable', down: r.down, checks: r.checks });
+    const status = r.ok ? 'ok' : 'unavailable';
+    return reply.status(r.ok ? 200 : 503).send(details ? { status, down: r.down, checks: r.checks } : { status });
   });
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { type BackoffPolicy, backoffSeconds } from '../domain/login-backoff.js';
 import type {
   ConsumeResult,
   LoginThrottle,
@@ -49,54 +50,80 @@ export class RedisRefreshTokenStore implements RefreshTokenStore {
   }
 }
 
+export interface LoginThrottleOptions extends BackoffPolicy {
+  /** Distinct accounts failing from one source before the source is refused (password spraying). */
+  maxAccountsPerSource: number;
+  /** Failures on one account, from any source, before every attempt on it is slowed. */
+  slowAfter: number;
+  slowMs: number;
+  /** Lifetime of the counters (sliding for a pair, fixed for the source and account counters). */
+  windowSeconds: number;
+}
+
 /**
- * Failed logins in fixed windows: per account (email hash) a counter of failures, per IP the set
- * of distinct accounts that failed from it. Repeated failures against one account are the account
- * limit's business; the IP limit catches spraying many accounts (and does not lock out an office
- * behind one NAT address because one person keeps mistyping).
+ * Login throttling in Redis (fails closed: a Redis error is a 503, never an unthrottled login).
+ *   auth:login:pair:<acct>:<src>   failures of this source on this account (sliding window)
+ *   auth:login:block:<acct>:<src>  present while the pair backs off (TTL = the back-off)
+ *   auth:login:src:<src>           set of accounts that failed from this source (spraying)
+ *   auth:login:acct:<acct>         failures on the account from anywhere (slow-down only)
+ * Nothing here is keyed on the account alone with a refusal attached: a stranger cannot lock the
+ * owner out, whatever they send.
  */
 export class RedisLoginThrottle implements LoginThrottle {
   constructor(
     private readonly redis: Redis,
-    private readonly o: { maxPerAccount: number; maxPerIp: number; windowSeconds: number },
+    private readonly o: LoginThrottleOptions,
   ) {}
 
   private keys(k: ThrottleKeys) {
-    return { acct: `auth:login-fail:acct:${k.account}`, ip: `auth:login-fail:ipset:${k.ip}` };
+    return {
+      pair: `auth:login:pair:${k.account}:${k.source}`,
+      block: `auth:login:block:${k.account}:${k.source}`,
+      src: `auth:login:src:${k.source}`,
+      acct: `auth:login:acct:${k.account}`,
+    };
   }
 
-  blocked(k: ThrottleKeys) {
+  check(k: ThrottleKeys) {
     return guard('redis', async () => {
-      const { acct, ip } = this.keys(k);
-      const [[, a], [, i]] = (await this.redis.multi().get(acct).scard(ip).exec()) as [
-        [null, string | null],
-        [null, number],
-      ];
-      const over: string[] = [];
-      if (Number(a ?? 0) >= this.o.maxPerAccount) over.push(acct);
-      if (Number(i ?? 0) >= this.o.maxPerIp) over.push(ip);
-      if (over.length === 0) return { blocked: false, retryAfterSeconds: 0 };
-      const ttls = await Promise.all(over.map((key) => this.redis.ttl(key)));
-      return { blocked: true, retryAfterSeconds: Math.max(1, ...ttls) };
+      const key = this.keys(k);
+      const [[, blockMs], [, accounts], [, srcTtl], [, acctFailures]] = (await this.redis
+        .multi()
+        .pttl(key.block)
+        .scard(key.src)
+        .ttl(key.src)
+        .get(key.acct)
+        .exec()) as [[null, number], [null, number], [null, number], [null, string | null]];
+      const waits: number[] = [];
+      if (blockMs > 0) waits.push(Math.ceil(blockMs / 1000));
+      if (accounts >= this.o.maxAccountsPerSource) waits.push(Math.max(1, srcTtl));
+      const slowMs = Number(acctFailures ?? 0) >= this.o.slowAfter ? this.o.slowMs : 0;
+      return { blocked: waits.length > 0, retryAfterSeconds: waits.length ? Math.max(...waits) : 0, slowMs };
     });
   }
 
   recordFailure(k: ThrottleKeys) {
     return guard('redis', async () => {
-      const { acct, ip } = this.keys(k);
-      await this.redis
+      const key = this.keys(k);
+      const w = this.o.windowSeconds;
+      const [[, failures]] = (await this.redis
         .multi()
-        .incr(acct)
-        .expire(acct, this.o.windowSeconds, 'NX')
-        .sadd(ip, k.account)
-        .expire(ip, this.o.windowSeconds, 'NX')
-        .exec();
+        .incr(key.pair)
+        .expire(key.pair, w)
+        .sadd(key.src, k.account)
+        .expire(key.src, w, 'NX')
+        .incr(key.acct)
+        .expire(key.acct, w, 'NX')
+        .exec()) as [[null, number]];
+      const wait = backoffSeconds(failures, this.o);
+      if (wait > 0) await this.redis.set(key.block, '1', 'EX', wait);
     });
   }
 
-  reset(account: string) {
+  recordSuccess(k: ThrottleKeys) {
     return guard('redis', async () => {
-      await this.redis.del(`auth:login-fail:acct:${account}`);
+      const key = this.keys(k);
+      await this.redis.del(key.pair, key.block);
     });
   }
 }

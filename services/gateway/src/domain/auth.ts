@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Principal, RevocationStore } from '@medvault/common/auth';
 import { AppError } from '@medvault/common/errors';
 import { createEvent } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
+import { sourceOf } from './login-backoff.js';
 import { dummyHash, verifyPassword } from './passwords.js';
 import type {
   EventSink,
@@ -44,8 +46,8 @@ export class AuthService {
     ctx: RequestContext & { ip: string },
   ): Promise<TokenPair & { user: UserRecord }> {
     const hash = emailHash(input.email);
-    const keys = { account: hash, ip: ctx.ip };
-    const gate = await this.d.throttle.blocked(keys);
+    const keys = { account: hash, source: sourceOf(ctx.ip) };
+    const gate = await this.d.throttle.check(keys);
     if (gate.blocked) {
       this.emit('auth.login_failed', { reason: 'throttled', emailHash: hash }, ctx);
       throw new AppError('RATE_LIMITED', 'Too many failed logins, try again later', {
@@ -53,6 +55,9 @@ export class AuthService {
         details: { retryAfterSeconds: gate.retryAfterSeconds },
       });
     }
+    // An account failing from many sources is slowed for everyone, never locked: the owner
+    // still gets in from a fresh source, a distributed guesser gets fewer tries per second.
+    if (gate.slowMs > 0) await sleep(gate.slowMs);
     const user = await this.d.users.findByEmail(normaliseEmail(input.email));
     // Unknown users still pay for a full scrypt verification: equal timing, no enumeration.
     const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash()));
@@ -62,7 +67,7 @@ export class AuthService {
       this.emit('auth.login_failed', { reason, emailHash: hash, ...(user ? { userId: user.id } : {}) }, ctx);
       throw invalidCredentials();
     }
-    await this.d.throttle.reset(hash);
+    await this.d.throttle.recordSuccess(keys);
     const pair = await this.issue(user, newId('session'));
     this.emit(
       'auth.login_succeeded',

@@ -68,18 +68,22 @@ export class MemoryRefresh implements RefreshTokenStore {
   }
 }
 
+/** Per (account, source) failures with a fixed 60 s refusal past `max`; no spraying or slow-down rules. */
 export class MemoryThrottle implements LoginThrottle {
   readonly failures = new Map<string, number>();
   constructor(private readonly max: number) {}
-  async blocked(k: ThrottleKeys) {
-    const n = Math.max(this.failures.get(`a:${k.account}`) ?? 0, this.failures.get(`i:${k.ip}`) ?? 0);
-    return { blocked: n >= this.max, retryAfterSeconds: n >= this.max ? 60 : 0 };
+  private key(k: ThrottleKeys) {
+    return `${k.account}|${k.source}`;
+  }
+  async check(k: ThrottleKeys) {
+    const blocked = (this.failures.get(this.key(k)) ?? 0) >= this.max;
+    return { blocked, retryAfterSeconds: blocked ? 60 : 0, slowMs: 0 };
   }
   async recordFailure(k: ThrottleKeys) {
-    for (const key of [`a:${k.account}`, `i:${k.ip}`]) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
+    this.failures.set(this.key(k), (this.failures.get(this.key(k)) ?? 0) + 1);
   }
-  async reset(account: string) {
-    this.failures.delete(`a:${account}`);
+  async recordSuccess(k: ThrottleKeys) {
+    this.failures.delete(this.key(k));
   }
 }
 

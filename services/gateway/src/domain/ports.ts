@@ -55,15 +55,25 @@ export interface RefreshTokenStore {
 }
 
 export interface ThrottleKeys {
+  /** SHA-256 of the lower-cased email (unknown accounts are throttled exactly like real ones). */
   account: string;
-  ip: string;
+  /** The source address as charged (sourceOf: IPv4, or the /64 of IPv6). */
+  source: string;
+}
+
+export interface LoginGate {
+  /** This source may not try this account (or any account, when it sprays) for retryAfterSeconds. */
+  blocked: boolean;
+  retryAfterSeconds: number;
+  /** The account is failing from many sources: wait this long before checking the password. */
+  slowMs: number;
 }
 
 export interface LoginThrottle {
-  /** retryAfterSeconds > 0 when either key has used up its failures in the window. */
-  blocked(keys: ThrottleKeys): Promise<{ blocked: boolean; retryAfterSeconds: number }>;
+  check(keys: ThrottleKeys): Promise<LoginGate>;
   recordFailure(keys: ThrottleKeys): Promise<void>;
-  reset(account: string): Promise<void>;
+  /** Clears the back-off of this (account, source) only: the account-wide slow-down stays. */
+  recordSuccess(keys: ThrottleKeys): Promise<void>;
 }
 
 /** Reads the per-user "tokens issued before this are revoked" mark. */

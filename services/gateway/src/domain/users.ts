@@ -3,6 +3,7 @@ import { canManageUsers, canReadUser, enforce } from '@medvault/common/auth';
 import { AppError } from '@medvault/common/errors';
 import { type Actor, createEvent, type Envelope } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
+import { checkPassword } from './password-policy.js';
 import { hashPassword } from './passwords.js';
 import type { UserQuery, UserRecord, UserRepository } from './ports.js';
 
@@ -62,6 +63,9 @@ export class UserService {
     ctx: RequestContext,
   ) {
     if (p !== 'system') this.authorise(p);
+    // Any future password change must pass through checkPassword too. The bootstrap admin
+    // ('system') is checked without its email: its conventional address admin@... names its role.
+    checkPassword(input.password, p === 'system' ? { name: input.name } : { email: input.email, name: input.name });
     const now = this.now();
     const user: UserRecord = {
       id: newId('user'),

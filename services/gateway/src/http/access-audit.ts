@@ -6,6 +6,7 @@ import fp from 'fastify-plugin';
 import type { Deps } from '../deps.js';
 import { matchPublicRoute } from '../docs/route-match.js';
 import { actorOf } from './context.js';
+import { clientRequestIdOf } from './request-id.js';
 
 const REF = /^[a-z]{3}_[0-9A-HJKMNP-TV-Z]{26}$/;
 const KIND_OF_PREFIX = new Map<string, string>(Object.entries(IdPrefixes).map(([kind, prefix]) => [prefix, kind]));
@@ -46,10 +47,13 @@ async function accessAudit(app: FastifyInstance, { deps }: { deps: Deps }) {
   });
   app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
     if (QUIET.test(req.url)) return;
+    // A refused anonymous flood is audited once per source and window (anonymous-limit.ts).
+    if (req.anonymousLimited) return;
     try {
       const { route, params } = routeOf(req);
       const meta = { correlationId: req.id, source: 'gateway', actor: actorOf(req) };
       const resource = resourceOf(params, req.query);
+      const clientRequestId = clientRequestIdOf(req.raw);
       deps.events.enqueue(
         createEvent(
           'request.completed',
@@ -59,6 +63,7 @@ async function accessAudit(app: FastifyInstance, { deps }: { deps: Deps }) {
             status: reply.statusCode,
             durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
             ...resource,
+            ...(clientRequestId ? { clientRequestId } : {}),
           },
           meta,
         ),

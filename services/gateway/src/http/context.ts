@@ -8,6 +8,8 @@ declare module 'fastify' {
     deniedReason?: string;
     /** Who the request turned out to be when it carried no token (a successful login). */
     auditActor?: { userId: string; role: Actor['role'] };
+    /** Refused by the anonymous per-source limit: audited in aggregate, not one record each. */
+    anonymousLimited?: boolean;
   }
 }
 

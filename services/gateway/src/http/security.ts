@@ -5,11 +5,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import helmet from 'helmet';
 import type { Deps } from '../deps.js';
+import { anonymousLimitPlugin } from './anonymous-limit.js';
 
 /**
  * Security headers, CORS and rate limiting for every route registered after this plugin.
- * The limiter runs at preHandler so it can key on the authenticated user (one budget per user
- * however many addresses they come from); anonymous requests are keyed per IP.
+ * The per-user limiter runs at preHandler so it can key on the authenticated user (one budget per
+ * user however many addresses they come from); anonymous requests are limited per source before
+ * authentication by anonymous-limit.ts.
  */
 async function security(app: FastifyInstance, { deps }: { deps: Deps }) {
   const c = deps.config;
@@ -51,16 +53,18 @@ async function security(app: FastifyInstance, { deps }: { deps: Deps }) {
     ],
     maxAge: 600,
   });
+  // Anonymous requests are limited per source before authentication (anonymous-limit.ts).
+  await app.register(anonymousLimitPlugin, { deps });
   if (!c.RATE_LIMIT_ENABLED) return;
-  const keyOf = (req: FastifyRequest) => (req.principal ? `u:${req.principal.userId}` : `ip:${req.ip}`);
   await app.register(rateLimit, {
     global: true,
     hook: 'preHandler',
     redis: deps.redis,
     nameSpace: 'gateway:rl:',
     timeWindow: c.RATE_LIMIT_WINDOW_SECONDS * 1000,
-    max: (req: FastifyRequest) => (req.principal ? c.RATE_LIMIT_MAX : c.RATE_LIMIT_ANON_MAX),
-    keyGenerator: keyOf,
+    max: c.RATE_LIMIT_MAX,
+    allowList: (req: FastifyRequest) => !req.principal,
+    keyGenerator: (req: FastifyRequest) => `u:${req.principal?.userId}`,
     // A Redis outage must not take the API down with it: fail open (login throttling still fails closed).
     skipOnError: true,
     enableDraftSpec: true,

@@ -11,4 +11,9 @@ export const schema = Type.Object({
   resourceType: Type.Optional(Type.String()),
   resourceId: Type.Optional(Ref),
   patientId: Type.Optional(Ref),
+  /**
+   * The caller's own x-request-id, a correlation hint only (the envelope's correlationId is the
+   * gateway-minted request id). Optional and additive: v1 consumers ignore it.
+   */
+  clientRequestId: Type.Optional(Type.String({ maxLength: 64 })),
 });
