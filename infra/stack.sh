@@ -61,6 +61,13 @@ spawn() {
   echo $! >"$RUN/$name.pid"
 }
 
+# clamd's configuration from the repo's template (the scan policy lives there).
+render_clamd_conf() {
+  sed -e "s|@DB_DIR@|$RUN/clamav-db|" -e "s|@PORT@|$CLAMD_PORT|" -e "s|@RUN_DIR@|$RUN|" \
+    -e "s|@LOG_DIR@|$LOGS|" -e "s|@STREAM_MAX@|${CLAMD_STREAM_MAX_LENGTH:-200M}|" \
+    "$ROOT/infra/clamav/clamd.conf.template"
+}
+
 launch() {
   local name="$1" port
   port="$(port_of "$name")"
@@ -101,9 +108,7 @@ launch() {
       # clamd reads a copy of the repo's signatures, refreshed at every start: operators (and the
       # end-to-end suite's rescan story) may add a signature there at run time and RELOAD clamd.
       rm -rf "$RUN/clamav-db" && mkdir -p "$RUN/clamav-db" && cp "$ROOT"/infra/clamav/db/* "$RUN/clamav-db/"
-      sed -e "s|@DB_DIR@|$RUN/clamav-db|" -e "s|@PORT@|$port|" -e "s|@RUN_DIR@|$RUN|" \
-        -e "s|@LOG_DIR@|$LOGS|" -e "s|@STREAM_MAX@|${CLAMD_STREAM_MAX_LENGTH:-200M}|" \
-        "$ROOT/infra/clamav/clamd.conf.template" >"$conf"
+      render_clamd_conf >"$conf"
       rm -f "$RUN/clamd.pid"
       echo "--- $(date -Is) starting: $clamd_bin -c $conf" >>"$LOGS/clamd.log"
       # clamd daemonizes itself (Foreground no) and writes its own PidFile into $RUN.
@@ -140,7 +145,11 @@ start_one() {
     [ "$(running_port "$name" "$pid")" = "$(port_of "$name")" ] ||
       die "$name is running (pid $pid) on port $(running_port "$name" "$pid"), not $(port_of "$name"): stop it first"
     is_paused "$pid" && kill -CONT "$pid" # `up`/`start` always leave a usable component
-    return 0
+    # A running clamd whose scan policy changed in the repo (a pull, a branch switch) would scan
+    # with the old one: restart it on the new configuration.
+    if [ "$name" != clamd ] || cmp -s <(render_clamd_conf) "$RUN/clamd.conf"; then return 0; fi
+    echo "stack: clamd configuration changed, restarting clamd" >&2
+    stop_one clamd
   fi
   launch "$name"
 }
