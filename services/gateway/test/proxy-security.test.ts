@@ -61,7 +61,8 @@ describe('upstream connections after an early answer (finding 3)', () => {
         path: `/v1/files/reject?status=${status}`,
         headers: {
           ...bearer(alice.accessToken),
-          'content-type': 'application/octet-stream',
+          // An upload: only multipart bodies may exceed the gateway's small JSON body limit.
+          'content-type': 'multipart/form-data; boundary=medvault-test',
           'content-length': String(chunks * 64 * 1024),
         },
         chunks,
