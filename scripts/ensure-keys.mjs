@@ -1,5 +1,6 @@
-// Creates the access-token signing key pair (Ed25519, PEM) once, in the given folder
-// (default .local/state/jwt). Used by the host stack and by docker-compose's provision step.
+// Creates an Ed25519 signing key pair (PEM) once, in the given folder (default .local/state/jwt):
+// the access-token keys (.local/state/jwt) and the gateway assertion keys (.local/state/internal).
+// Used by the host stack (scripts/ensure-keys.sh) and by docker-compose's provision step.
 // Never committed: production mounts its own keys.
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';

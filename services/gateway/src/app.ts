@@ -16,6 +16,8 @@ export async function buildApp(deps: Deps) {
     service: SERVICE,
     logger: deps.logger,
     checks: deps.checks,
+    // The edge: clients call it; it vouches for them to the internal services (proxy.ts).
+    callers: { kind: 'edge' },
     bodyLimit: c.BODY_LIMIT_BYTES,
     fastify: {
       trustProxy: c.TRUST_PROXY,

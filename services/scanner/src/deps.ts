@@ -13,7 +13,9 @@ import {
 import { createMongo, createRedis, readPem } from '@medvault/common/clients';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
 import {
+  type CallerPolicy,
   type DependencyCheck,
+  gatewayOnlyCallers,
   kmsCheck,
   mongoCheck,
   redisCheck,
@@ -40,6 +42,8 @@ export interface Deps {
   logger: Logger;
   checks: DependencyCheck[];
   jwtPublicKey: string;
+  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
+  callers: CallerPolicy;
   revocation: RevocationChecker;
   mongo: MongoClient;
   db: Db;
@@ -109,6 +113,7 @@ export function buildDeps(config: Config): Deps {
     logger,
     checks,
     jwtPublicKey,
+    callers: gatewayOnlyCallers(config, (e) => publisher.publish(e)),
     revocation,
     mongo,
     db,

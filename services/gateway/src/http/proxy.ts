@@ -4,6 +4,7 @@ import { AppError } from '@medvault/common/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { type Upstream, upstreamPrefixes } from '../docs/public-routes.js';
+import { assertionFor, GATEWAY_ASSERTION_HEADER } from './internal-assertion.js';
 
 /** Request headers an upstream needs; everything else (cookies, spoofed internal headers) is dropped. */
 const FORWARDED = [
@@ -138,6 +139,7 @@ function upstreamPlugin(name: Upstream, deps: Deps) {
           out['x-request-id'] = r.id;
           out['x-forwarded-for'] = forwardedFor(r as FastifyRequest, c.TRUST_PROXY);
           out['x-forwarded-proto'] = r.protocol;
+          out[GATEWAY_ASSERTION_HEADER] = assertionFor(deps, name, r, headers.authorization);
           return out as Record<string, string>;
         },
         onError: (rep, { error }) => {
