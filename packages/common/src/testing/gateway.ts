@@ -51,6 +51,7 @@ type Headers = Record<string, string | string[] | number | undefined>;
 /**
  * The headers the gateway would add to a request for `service`: a request id (kept if the
  * caller set one) and the assertion bound to it, the method, path and Authorization header.
+ * `url` may be a path or an absolute URL (a test talking to a listening app).
  */
 export function gatewayHeaders(
   service: string,
@@ -80,7 +81,8 @@ export function gatewayHeaders(
  */
 export function viaGateway<A extends FastifyInstance>(app: A, service: string): A & { direct: A['inject'] } {
   const direct = app.inject.bind(app);
-  const inject = (opts: InjectOptions) => {
+  const inject = (arg: InjectOptions | string) => {
+    const opts: InjectOptions = typeof arg === 'string' ? { url: arg } : arg;
     const headers: Headers = { ...(opts.headers as Headers | undefined) };
     if (headers[GATEWAY_ASSERTION_HEADER] === undefined) {
       const url = typeof opts.url === 'string' ? opts.url : (opts.path as string);
