@@ -34,7 +34,9 @@ export async function runChecks(checks: DependencyCheck[]) {
     }),
   );
   const down = results.filter(([, r]) => r.status === 'down').map(([n]) => n);
-  return { ok: down.length === 0, down, checks: Object.fromEntries(results) };
+  // `shown`: what an unauthenticated probe may see (no error text: addresses, driver messages).
+  const shown = Object.fromEntries(results.map(([n, r]) => [n, r.status === 'down' ? { status: 'down' } : r]));
+  return { ok: down.length === 0, down, checks: Object.fromEntries(results), shown };
 }
 
 /**
@@ -44,9 +46,12 @@ export async function runChecks(checks: DependencyCheck[]) {
  */
 export function registerHealth(app: FastifyInstance, checks: DependencyCheck[], state: { shuttingDown: boolean }) {
   app.get('/health/live', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/health/ready', { logLevel: 'warn' }, async (_req, reply) => {
+  app.get('/health/ready', { logLevel: 'warn' }, async (req, reply) => {
     if (state.shuttingDown) return reply.status(503).send({ status: 'shutting_down', down: [], checks: {} });
     const r = await runChecks(checks);
-    return reply.status(r.ok ? 200 : 503).send({ status: r.ok ? 'ok' : 'unavailable', down: r.down, checks: r.checks });
+    // Probes reach this without credentials: the response names what is down, the error text
+    // (addresses, ports, driver messages) goes to the log only.
+    if (!r.ok) req.log.warn({ checks: r.checks }, 'not ready');
+    return reply.status(r.ok ? 200 : 503).send({ status: r.ok ? 'ok' : 'unavailable', down: r.down, checks: r.shown });
   });
 }
