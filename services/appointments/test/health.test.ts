@@ -24,6 +24,17 @@ describe('appointments health', () => {
     expect(ready.statusCode).toBe(200);
   });
 
+  it('shows an unauthenticated probe the status of each dependency and nothing of the infrastructure', async () => {
+    const app = await appWith();
+    const ready = await app.inject('/health/ready');
+    expect(ready.json().checks).toEqual({
+      mongo: { status: 'up' },
+      redis: { status: 'up' },
+      sns: { status: 'up' },
+      sqs: { status: 'up' },
+    });
+  });
+
   it('answers 503 naming redis when redis is unreachable, without its address or error text', async () => {
     const app = await appWith({ REDIS_URL: 'redis://127.0.0.1:1' });
     const ready = await app.inject('/health/ready');

@@ -51,7 +51,7 @@ export function registerHealth(app: FastifyInstance, checks: DependencyCheck[], 
     const r = await runChecks(checks);
     // Probes reach this without credentials: the response names what is down, the error text
     // (addresses, ports, driver messages) goes to the log only.
-    if (!r.ok) req.log.warn({ checks: r.checks }, 'not ready');
+    if (!r.ok) req.log.warn({ down: Object.fromEntries(r.down.map((n) => [n, r.checks[n]])) }, 'not ready');
     return reply.status(r.ok ? 200 : 503).send({ status: r.ok ? 'ok' : 'unavailable', down: r.down, checks: r.shown });
   });
 }
