@@ -53,7 +53,7 @@ beforeAll(async () => {
 });
 
 describe('internal ports accept the gateway only', () => {
-  const direct: Record<string, string> = {};
+  const direct: Record<string, { rid: string; userId: string }> = {};
 
   it.each([
     ['appointments', 'GET', '/v1/appointments'],
@@ -61,9 +61,10 @@ describe('internal ports accept the gateway only', () => {
     ['notify', 'GET', '/v1/notifications'],
     ['audit', 'GET', '/v1/audit/events'],
   ] as const)("refuses a real user's token sent straight to the %s port", async (service, method, path) => {
-    const token = service === 'audit' ? compliance.token : patient.token;
+    const user = service === 'audit' ? compliance : patient;
+    const token = user.token;
     const rid = `e2e-direct-${service}-${randomUUID()}`;
-    direct[service] = rid;
+    direct[service] = { rid, userId: user.id };
     const r = await call(method, `${PORTS[service]}${path}`, {
       token,
       headers: { 'x-forwarded-for': FORGED_IP, 'x-request-id': rid },
@@ -99,12 +100,13 @@ describe('internal ports accept the gateway only', () => {
     expect(rec.actor?.ip).not.toBe(FORGED_IP);
   });
 
-  it('leaves an access.denied in the audit log for each direct hit, with the real source address', async () => {
+  it("leaves an access.denied in the audit log for each direct hit, naming the token's user and the real source address", async () => {
     for (const service of ['appointments', 'files', 'audit'] as const) {
-      const rid = direct[service];
-      expect(rid, 'the direct-hit test ran first').toBeDefined();
-      const rec = await auditRecord('action=access.denied', (i) => i.requestId === rid);
-      expect(rec.actor).toMatchObject({ userId: 'anonymous' });
+      const hit = direct[service];
+      expect(hit, 'the direct-hit test ran first').toBeDefined();
+      const rec = await auditRecord('action=access.denied', (i) => i.requestId === hit!.rid);
+      // Whose token was used outside the gateway, from where it really came.
+      expect(rec.actor).toMatchObject({ userId: hit!.userId });
       expect(rec.actor?.ip).not.toBe(FORGED_IP);
     }
   });

@@ -53,8 +53,9 @@ describe('appointments accepts requests through the gateway only', () => {
     expect(denied.source).toBe('appointments');
     expect(denied.data).toMatchObject({ method: 'POST', route: '/v1/appointments' });
     expect(denied.data.reason).toContain('no gateway assertion');
-    // The trail names where the request really came from (the socket), not the forged header.
-    expect(denied.actor).toMatchObject({ userId: 'anonymous', role: 'system', ip: '127.0.0.1' });
+    // The trail names whose token was used outside the gateway, and where the request really came
+    // from (the socket), not the forged header.
+    expect(denied.actor).toMatchObject({ userId: b.patient, role: 'patient', ip: '127.0.0.1' });
   });
 
   it('refuses forged, expired, wrong-audience, other-token, other-request and other-path assertions', async () => {
@@ -110,7 +111,12 @@ describe('appointments accepts requests through the gateway only', () => {
   });
 
   it('refuses a direct request to an unknown path too (no route enumeration) but keeps ops probes open', async () => {
-    expect((await svc.app.direct({ method: 'GET', url: '/v1/nothing-here' })).statusCode).toBe(401);
+    const rid = newId('request');
+    const res = await svc.app.direct({ method: 'GET', url: '/v1/nothing-here', headers: { 'x-request-id': rid } });
+    expect(res.statusCode).toBe(401);
+    const denied = await tap.waitFor('access.denied', (e) => e.correlationId === rid);
+    expect(denied.actor).toMatchObject({ userId: 'anonymous', role: 'system' });
+    expect(denied.data.route).toBe('unmatched');
     expect((await svc.app.direct({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
     expect((await svc.app.direct({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
   });

@@ -74,7 +74,7 @@ export function buildDeps(config: Config): Deps {
     logger,
     checks,
     jwtPublicKey,
-    callers: gatewayOnlyCallers(config, (e) => audit.ingest(e)),
+    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => audit.ingest(e) }),
     revocation,
     mongo,
     db,

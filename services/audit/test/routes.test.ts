@@ -153,9 +153,10 @@ describe('direct requests', () => {
     expect(rec).toMatchObject({
       action: 'access.denied',
       outcome: 'denied',
-      actor: { userId: 'anonymous', ip: '127.0.0.1' },
+      actor: { userId: reader, role: 'compliance', ip: '127.0.0.1' },
     });
-    expect(await deps.audit.store.records.findOne({ 'actor.userId': reader })).toBeNull();
+    // Refused before the route: the read itself never happened.
+    expect(await deps.audit.store.records.findOne({ 'actor.userId': reader, action: 'audit.queried' })).toBeNull();
   });
 });
 

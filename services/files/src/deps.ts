@@ -124,7 +124,7 @@ export function buildDeps(config: Config): Deps {
     logger,
     checks,
     jwtPublicKey,
-    callers: gatewayOnlyCallers(config, (e) => publisher.publish(e)),
+    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => publisher.publish(e) }),
     revocation,
     mongo,
     db,

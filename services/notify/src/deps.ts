@@ -81,7 +81,7 @@ export function buildDeps(config: Config): Deps {
     checks,
     // No bus grant (least privilege, infra/iam/notify.json): a refused direct request leaves its
     // trail in the log (warn, event "access.denied") and the refusal metric, not on the bus.
-    callers: gatewayOnlyCallers(config),
+    callers: gatewayOnlyCallers(config, { jwtPublicKey }),
     jwtPublicKey,
     revocation,
     mongo,

@@ -1,6 +1,7 @@
 export {
   type AssertedRequest,
   type AssertionCheck,
+  accessTokenSubject,
   authorizationHash,
   GATEWAY_ASSERTION_HEADER,
   GATEWAY_ASSERTION_ISSUER,

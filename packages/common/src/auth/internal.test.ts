@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createSigner } from 'fast-jwt';
 import { describe, expect, it } from 'vitest';
-import { GatewayAssertionSigner, GatewayAssertionVerifier, requestTarget } from './internal.js';
+import { accessTokenSubject, GatewayAssertionSigner, GatewayAssertionVerifier, requestTarget } from './internal.js';
 
 const pair = () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -83,5 +83,26 @@ describe('gateway assertion', () => {
           keyName: 'GATEWAY_ASSERTION_PRIVATE_KEY',
         }),
     ).toThrow(/GATEWAY_ASSERTION_PRIVATE_KEY/);
+  });
+});
+
+describe('access token subject of a refused request (attribution only)', () => {
+  const identify = accessTokenSubject({ publicKeyPem: keys.pub, issuer: 'medvault-gateway', audience: 'medvault-api' });
+  const token = (key: string, typ = 'access') =>
+    createSigner({ key, algorithm: 'EdDSA', iss: 'medvault-gateway', aud: 'medvault-api', expiresIn: 60_000 })({
+      sub: 'usr_1',
+      role: 'patient',
+      typ,
+    });
+
+  it('names the user of a genuine access token', () => {
+    expect(identify(`Bearer ${token(keys.priv)}`)).toEqual({ userId: 'usr_1', role: 'patient' });
+  });
+
+  it('names nobody for a forged token, another kind of token, or no token', () => {
+    expect(identify(`Bearer ${token(pair().priv)}`)).toBeUndefined();
+    expect(identify(`Bearer ${token(keys.priv, 'refresh')}`)).toBeUndefined();
+    expect(identify(undefined)).toBeUndefined();
+    expect(identify('Basic abc')).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { createSigner, createVerifier } from 'fast-jwt';
+import { ROLES, type Role } from './principal.js';
 
 /**
  * The gateway's assertion on every request it proxies to an internal service.
@@ -162,4 +163,34 @@ export class GatewayAssertionVerifier {
       return { ok: false, reason: 'gateway assertion without a client address' };
     return { ok: true, clientIp: c.ip };
   }
+}
+
+/**
+ * Who a refused direct request's bearer token names, if the token is genuine (signature, issuer,
+ * audience, expiry): a direct hit with a real user's token means that token left the gateway's
+ * clients (leak, insider), which is what the denial trail must say. Never used to authorize.
+ */
+export function accessTokenSubject(o: {
+  publicKeyPem: string;
+  issuer: string;
+  audience: string;
+}): (authorization: string | undefined) => { userId: string; role: Role } | undefined {
+  const verify = createVerifier({
+    key: o.publicKeyPem,
+    algorithms: ['EdDSA'],
+    allowedIss: o.issuer,
+    allowedAud: o.audience,
+    requiredClaims: ['sub', 'role', 'exp'],
+    cache: false,
+  });
+  return (authorization) => {
+    if (!authorization?.startsWith('Bearer ')) return undefined;
+    try {
+      const c = verify(authorization.slice(7)) as { sub?: unknown; role?: unknown; typ?: unknown };
+      const role = ROLES.find((r) => r === c.role);
+      return typeof c.sub === 'string' && role && c.typ === 'access' ? { userId: c.sub, role } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }

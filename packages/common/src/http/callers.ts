@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { GATEWAY_ASSERTION_HEADER, GatewayAssertionVerifier } from '../auth/internal.js';
+import { accessTokenSubject, GATEWAY_ASSERTION_HEADER, GatewayAssertionVerifier } from '../auth/internal.js';
+import type { Role } from '../auth/principal.js';
 import { type GatewayAssertionKeyConfig, readKeyPem } from '../config/index.js';
 import { AppError } from '../errors/index.js';
 import { createEvent, type Envelope, parseEvent } from '../events/index.js';
@@ -33,6 +34,8 @@ export type CallerPolicy =
        * Absent for a service without a bus grant (notify): the log line is then the trail.
        */
       denied?: ((event: Envelope) => Promise<unknown>) | undefined;
+      /** Names the user of a genuine access token on a refused request (attribution only). */
+      identify?: ((authorization: string | undefined) => { userId: string; role: Role } | undefined) | undefined;
     };
 
 /** Ops probes stay reachable without the gateway (they serve no user data). */
@@ -62,11 +65,20 @@ export function registerCallerPolicy(app: FastifyInstance, service: string, poli
 
   const recordDenial = (req: FastifyRequest, reason: string) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    // The actor is whoever opened the connection: the token (if any) is not trusted here, and
-    // the socket address is the one fact a direct caller cannot forge.
+    // The address is the socket's (the one fact a direct caller cannot forge); the user is the one
+    // a genuine access token names (its use outside the gateway is the finding), else anonymous.
+    const auth = req.headers.authorization;
+    const who = policy.identify?.(typeof auth === 'string' ? auth : undefined);
     const ua = userAgentOf(req);
-    const actor = { userId: 'anonymous', role: 'system' as const, ip: req.ip, ...(ua ? { userAgent: ua } : {}) };
-    req.log.warn({ event: 'access.denied', reason, route, method: req.method, ip: req.ip }, 'direct request refused');
+    const actor = {
+      ...(who ?? { userId: 'anonymous', role: 'system' as const }),
+      ip: req.ip,
+      ...(ua ? { userAgent: ua } : {}),
+    };
+    req.log.warn(
+      { event: 'access.denied', reason, route, method: req.method, ip: req.ip, userId: actor.userId },
+      'direct request refused',
+    );
     const sink = policy.denied;
     if (!sink) {
       refused.inc({ recorded: 'log' });
@@ -119,8 +131,8 @@ export function registerCallerPolicy(app: FastifyInstance, service: string, poli
  * assertion key at start (a missing or wrong key stops the service, naming the key).
  */
 export function gatewayOnlyCallers(
-  config: GatewayAssertionKeyConfig,
-  denied?: (event: Envelope) => Promise<unknown>,
+  config: GatewayAssertionKeyConfig & { JWT_ISSUER: string; JWT_AUDIENCE: string },
+  o: { jwtPublicKey: string; denied?: (event: Envelope) => Promise<unknown> },
 ): CallerPolicy {
   const publicKey = readKeyPem(
     config.GATEWAY_ASSERTION_PUBLIC_KEY,
@@ -129,5 +141,10 @@ export function gatewayOnlyCallers(
     'GATEWAY_ASSERTION_PUBLIC_KEY_FILE',
   );
   new GatewayAssertionVerifier({ publicKeyPem: publicKey, audience: 'check', keyName: 'GATEWAY_ASSERTION_PUBLIC_KEY' });
-  return { kind: 'gateway-only', publicKey, denied };
+  const identify = accessTokenSubject({
+    publicKeyPem: o.jwtPublicKey,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+  });
+  return { kind: 'gateway-only', publicKey, denied: o.denied, identify };
 }
