@@ -1,7 +1,10 @@
 // Creates the local stack's signing keys once, in the given folder (default .local/state/jwt):
-// the access-token key pair (Ed25519, PEM) and the files service's download-link HMAC key
-// (link-signing.secret, named by LINK_SIGNING_SECRET_FILE). Used by the host stack and by
-// docker-compose's provision step. Never committed: production mounts its own keys.
+// an Ed25519 key pair (PEM) — the access-token keys (.local/state/jwt) or the gateway assertion
+// keys (.local/state/internal) — and, with --link-secret, the files service's download-link HMAC
+// key (link-signing.secret, named by LINK_SIGNING_SECRET_FILE). Used by the host stack
+// (scripts/ensure-keys.sh) and by docker-compose's provision step. Never committed: production
+// mounts its own keys.
+//   node scripts/ensure-keys.mjs DIR [--link-secret]
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +19,6 @@ if (!existsSync(priv) || !existsSync(pub)) {
   writeFileSync(pub, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
 }
 const linkSecret = join(dir, 'link-signing.secret');
-if (!existsSync(linkSecret)) {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+if (process.argv.includes('--link-secret') && !existsSync(linkSecret)) {
   writeFileSync(linkSecret, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
 }

@@ -1,4 +1,4 @@
-import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { AwsConfigSchema, ConfigFields, GatewayAssertionKeyConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 const HHMM = '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$';
@@ -22,6 +22,8 @@ export const ConfigSchema = Type.Object({
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
   JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
+  ...GatewayAssertionKeyConfigSchema.properties,
   // Defaults of every clinician's schedule; PUT /v1/clinicians/:id/schedule overrides per clinician.
   SCHEDULE_TIMEZONE: Type.String({ minLength: 1, default: 'UTC' }),
   SCHEDULE_WORK_START: Type.String({ pattern: HHMM, default: '08:00' }),

@@ -9,7 +9,15 @@ import {
   SnsEventPublisher,
 } from '@medvault/common/bus';
 import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import { type DependencyCheck, mongoCheck, redisCheck, snsCheck, sqsCheck } from '@medvault/common/http';
+import {
+  type CallerPolicy,
+  type DependencyCheck,
+  gatewayOnlyCallers,
+  mongoCheck,
+  redisCheck,
+  snsCheck,
+  sqsCheck,
+} from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
@@ -23,6 +31,8 @@ export interface Deps {
   logger: Logger;
   checks: DependencyCheck[];
   jwtPublicKey: string;
+  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
+  callers: CallerPolicy;
   revocation: RevocationChecker;
   mongo: MongoClient;
   db: Db;
@@ -64,6 +74,7 @@ export function buildDeps(config: Config): Deps {
     logger,
     checks,
     jwtPublicKey,
+    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => publisher.publish(e) }),
     revocation,
     mongo,
     db,

@@ -24,11 +24,25 @@ describe('appointments health', () => {
     expect(ready.statusCode).toBe(200);
   });
 
-  it('answers 503 naming redis when redis is unreachable', async () => {
+  it('shows an unauthenticated probe the status of each dependency and nothing of the infrastructure', async () => {
+    const app = await appWith();
+    const ready = await app.inject('/health/ready');
+    expect(ready.json().checks).toEqual({
+      mongo: { status: 'up' },
+      redis: { status: 'up' },
+      sns: { status: 'up' },
+      sqs: { status: 'up' },
+    });
+  });
+
+  it('answers 503 naming redis when redis is unreachable, without its address or error text', async () => {
     const app = await appWith({ REDIS_URL: 'redis://127.0.0.1:1' });
     const ready = await app.inject('/health/ready');
     expect(ready.statusCode).toBe(503);
     expect(ready.json().down).toEqual(['redis']);
+    // The probe needs no gateway assertion, so it must not describe the infrastructure.
+    expect(ready.json().checks.redis).toEqual({ status: 'down' });
+    expect(ready.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
   });
 
   it('serves Prometheus metrics', async () => {

@@ -1,7 +1,7 @@
 import type { Role } from '@medvault/common/auth';
 import { createEvent, type Envelope } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { mintTestToken, serviceEnv, unique } from '@medvault/common/testing';
+import { mintTestToken, serviceEnv, unique, viaGateway } from '@medvault/common/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps, type Deps } from '../src/deps.js';
@@ -12,7 +12,8 @@ export async function instance(db: string, overrides: Record<string, string> = {
   const deps = buildDeps(
     loadServiceConfig(serviceEnv('appointments', { LOG_LEVEL: 'silent', MONGO_DB: db, ...overrides })),
   );
-  const app = await buildApp(deps);
+  // Requests injected by tests arrive as if proxied by the gateway (app.direct: as a direct caller).
+  const app = viaGateway(await buildApp(deps), 'appointments');
   return { deps, app };
 }
 

@@ -1,4 +1,4 @@
-import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { AwsConfigSchema, ConfigFields, GatewayAssertionKeyConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the audit service reads from its environment, validated once at start. */
@@ -20,6 +20,8 @@ export const ConfigSchema = Type.Object({
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
   JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
+  ...GatewayAssertionKeyConfigSchema.properties,
   /** Sign a checkpoint once this many records accumulated... */
   CHECKPOINT_EVERY: Type.Integer({ minimum: 1, default: 1000 }),
   /** ...or once this many seconds passed with at least one new record. */

@@ -5,7 +5,16 @@ import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/a
 import { awsClientConfig, queueUrl, s3ClientConfig } from '@medvault/common/aws';
 import { type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import { type DependencyCheck, kmsCheck, mongoCheck, redisCheck, s3Check, sqsCheck } from '@medvault/common/http';
+import {
+  type CallerPolicy,
+  type DependencyCheck,
+  gatewayOnlyCallers,
+  kmsCheck,
+  mongoCheck,
+  redisCheck,
+  s3Check,
+  sqsCheck,
+} from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
@@ -20,6 +29,8 @@ export interface Deps {
   logger: Logger;
   checks: DependencyCheck[];
   jwtPublicKey: string;
+  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
+  callers: CallerPolicy;
   revocation: RevocationChecker;
   mongo: MongoClient;
   db: Db;
@@ -63,6 +74,7 @@ export function buildDeps(config: Config): Deps {
     logger,
     checks,
     jwtPublicKey,
+    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => audit.ingest(e) }),
     revocation,
     mongo,
     db,

@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { Role } from '@medvault/common/auth';
 import { s3ClientConfig } from '@medvault/common/aws';
 import { createEvent, type Envelope, type EventData, type EventType } from '@medvault/common/events';
-import { credentialsFor, mintTestToken, serviceEnv, unique } from '@medvault/common/testing';
+import { credentialsFor, mintTestToken, serviceEnv, unique, viaGateway } from '@medvault/common/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps, type Deps } from '../src/deps.js';
@@ -22,8 +22,9 @@ export function instance(env: Record<string, string>): Deps {
   return deps;
 }
 
+/** The audit app; requests injected by tests arrive as if proxied by the gateway (app.direct: direct). */
 export async function appFor(deps: Deps) {
-  return buildApp(deps);
+  return viaGateway(await buildApp(deps), 'audit');
 }
 
 export async function closeAll() {

@@ -1,4 +1,4 @@
-import { unique } from '@medvault/common/testing';
+import { eventually, gatewayHeaders, unique } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deps } from '../src/deps.js';
 import type { AuditRecord } from '../src/domain/record.js';
@@ -115,9 +115,16 @@ describe('audit search', () => {
 
   it('records every read of the audit log as audit.queried with the reader and the filters', async () => {
     const reader = unique('usr');
+    const url = `/v1/audit/events?patientId=${patientId}`;
+    const headers = {
+      ...bearer('compliance', reader),
+      'x-forwarded-for': '6.6.6.6',
+      'x-request-id': 'req-audit-read-1',
+    };
+    // The reader's address is the one the gateway asserted; a client's X-Forwarded-For is ignored.
     await app.inject({
-      url: `/v1/audit/events?patientId=${patientId}`,
-      headers: { ...bearer('compliance', reader), 'x-forwarded-for': '192.0.2.9', 'x-request-id': 'req-audit-read-1' },
+      url,
+      headers: { ...headers, ...gatewayHeaders('audit', { method: 'GET', url, headers }, { clientIp: '192.0.2.9' }) },
     });
     const rec = await deps.audit.store.records.findOne({ 'actor.userId': reader });
     expect(rec).toMatchObject({
@@ -128,6 +135,28 @@ describe('audit search', () => {
       resource: { type: 'audit_log' },
       data: { operation: 'search', filters: { patientId, limit: '50' } },
     });
+  });
+});
+
+describe('direct requests', () => {
+  it('refuses a compliance token sent straight to the audit port and appends access.denied to the chain', async () => {
+    const reader = unique('usr');
+    const res = await app.direct({
+      url: '/v1/audit/events',
+      headers: { ...bearer('compliance', reader), 'x-forwarded-for': '6.6.6.6', 'x-request-id': 'req-audit-direct-1' },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.body).not.toContain('"items"');
+    const rec = await eventually('the denial in the chain', () =>
+      deps.audit.store.records.findOne({ requestId: 'req-audit-direct-1' }).then((r) => r ?? undefined),
+    );
+    expect(rec).toMatchObject({
+      action: 'access.denied',
+      outcome: 'denied',
+      actor: { userId: reader, role: 'compliance', ip: '127.0.0.1' },
+    });
+    // Refused before the route: the read itself never happened.
+    expect(await deps.audit.store.records.findOne({ 'actor.userId': reader, action: 'audit.queried' })).toBeNull();
   });
 });
 

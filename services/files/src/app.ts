@@ -14,6 +14,7 @@ export async function buildApp(deps: Deps) {
     service: SERVICE,
     logger: deps.logger,
     checks: deps.checks,
+    callers: deps.callers,
     fastify: { routerOptions: { maxParamLength: 2048 } },
   });
   await app.register(tokenVerifier, {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { AwsConfigSchema, ConfigFields, GatewayAssertionKeyConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the files service reads from its environment, validated once at start. */
@@ -24,6 +24,8 @@ export const ConfigSchema = Type.Object({
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
   JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
+  ...GatewayAssertionKeyConfigSchema.properties,
   /** Largest plaintext accepted by POST /v1/files (bytes); past it: 413 and nothing kept. */
   MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1, default: 2 * 1024 * 1024 * 1024 }),
   /** Comma-separated sniffed types accepted (the client's Content-Type is never trusted). */

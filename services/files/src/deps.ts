@@ -15,7 +15,9 @@ import {
 import { createMongo, createRedis, KeyedLock, readPem } from '@medvault/common/clients';
 import { type DataKeyProvider, KmsDataKeyProvider } from '@medvault/common/crypto';
 import {
+  type CallerPolicy,
   type DependencyCheck,
+  gatewayOnlyCallers,
   kmsCheck,
   mongoCheck,
   redisCheck,
@@ -47,6 +49,8 @@ export interface Deps {
   logger: Logger;
   checks: DependencyCheck[];
   jwtPublicKey: string;
+  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
+  callers: CallerPolicy;
   revocation: RevocationChecker;
   mongo: MongoClient;
   db: Db;
@@ -120,6 +124,7 @@ export function buildDeps(config: Config): Deps {
     logger,
     checks,
     jwtPublicKey,
+    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => publisher.publish(e) }),
     revocation,
     mongo,
     db,

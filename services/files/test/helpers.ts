@@ -7,7 +7,14 @@ import { s3ClientConfig } from '@medvault/common/aws';
 import type { Role } from '@medvault/common/events';
 import { createEvent, type EventData } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { credentialsFor, mintTestToken, serviceEnv, unique } from '@medvault/common/testing';
+import {
+  credentialsFor,
+  gatewayHeaders,
+  mintTestToken,
+  serviceEnv,
+  unique,
+  viaGateway,
+} from '@medvault/common/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps, type Deps } from '../src/deps.js';
@@ -28,7 +35,8 @@ export async function harness(overrides: Record<string, string> = {}): Promise<H
       serviceEnv('files', { LOG_LEVEL: 'silent', MONGO_DB: unique('files_test').replace(/-/g, '_'), ...overrides }),
     ),
   );
-  const app = await buildApp(deps);
+  // Requests injected by tests arrive as if proxied by the gateway (app.direct: as a direct caller).
+  const app = viaGateway(await buildApp(deps), 'files');
   const h = { deps, app, handlers: buildHandlers(deps) };
   opened.push(h);
   return h;
@@ -194,7 +202,7 @@ export async function listen(h: Harness): Promise<string> {
   return `http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
 }
 
-/** Streams a request body and hashes the response body without keeping it. */
+/** Streams a request body (as the gateway would proxy it) and hashes the response body without keeping it. */
 export function httpStream(
   url: string,
   opts: { method: string; headers: Record<string, string>; body?: Readable },
@@ -207,7 +215,11 @@ export function httpStream(
   error?: Error;
 }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method, headers: opts.headers }, (res) => {
+    const headers = {
+      ...opts.headers,
+      ...gatewayHeaders('files', { method: opts.method, url, headers: opts.headers }),
+    };
+    const req = http.request(url, { method: opts.method, headers }, (res) => {
       const h = createHash('sha256');
       let size = 0;
       let text = '';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
-import { eventually, openBusTap } from '@medvault/common/testing';
+import { eventually, gatewayHeaders, openBusTap } from '@medvault/common/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminS3, closeAll, deliver, harness, listen, listKeys, makeAvailable, multipart, user } from './helpers.js';
 
@@ -206,7 +206,11 @@ describe('uploading a file', () => {
     const boundary = 'xyzabort';
     const req = http.request(`${base}/v1/files`, {
       method: 'POST',
-      headers: { ...patient.auth, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      headers: {
+        ...patient.auth,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        ...gatewayHeaders('files', { method: 'POST', url: `${base}/v1/files`, headers: patient.auth }),
+      },
     });
     req.on('error', () => undefined);
     req.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.7\n`);

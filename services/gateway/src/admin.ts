@@ -12,7 +12,7 @@ export async function buildAdminApp(deps: Deps) {
   const logger: FastifyBaseLogger = deps.logger.child({ listener: 'admin' });
   const app = Fastify({ loggerInstance: logger, return503OnClosing: true });
   registerErrorHandling(app);
-  registerHealth(app, deps.checks, state);
+  registerHealth(app, deps.checks, state, { details: 'full' });
   app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );

@@ -19,6 +19,8 @@ export async function buildApp(deps: Deps) {
     checks: deps.checks,
     // The public entry point says up or down only; details are on the admin listener (admin.ts).
     readinessDetails: false,
+    // The edge: clients call it; it vouches for them to the internal services (proxy.ts).
+    callers: { kind: 'edge' },
     bodyLimit: c.BODY_LIMIT_BYTES,
     fastify: {
       ...edgeRequestIds,

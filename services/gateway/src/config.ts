@@ -1,4 +1,4 @@
-import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { AwsConfigSchema, ConfigFields, GatewayAssertionSignerConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 import { passwordProblem } from './domain/password-policy.js';
 
@@ -33,6 +33,8 @@ export const ConfigSchema = Type.Object({
   JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
   JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  /** Signs the assertion internal services require on every proxied request (common/auth/internal.ts). */
+  ...GatewayAssertionSignerConfigSchema.properties,
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 3600, default: 900 }),
   REFRESH_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 300, default: 7 * 24 * 3600 }),
   BOOTSTRAP_ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' })),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { RedisRevocationStore, RevocationWatcher } from '@medvault/common/auth';
+import { GatewayAssertionSigner, RedisRevocationStore, RevocationWatcher } from '@medvault/common/auth';
 import { awsClientConfig, queueUrl } from '@medvault/common/aws';
 import {
   createOutboxRelay,
@@ -12,6 +12,7 @@ import {
   SnsEventPublisher,
 } from '@medvault/common/bus';
 import { createMongo, createRedis, KeyedLock, readPem } from '@medvault/common/clients';
+import { readKeyPem } from '@medvault/common/config';
 import { type DependencyCheck, mongoCheck, redisCheck, snsCheck, sqsCheck } from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
@@ -61,6 +62,8 @@ export interface Deps {
   upstreams: Upstreams;
   /** HTTP connections to the internal services: pooled for ordinary requests, apart for streams. */
   upstreamAgents: UpstreamAgents;
+  /** Mints the assertion every proxied request carries: internal services accept nothing else. */
+  assertions: GatewayAssertionSigner;
   /** PEM cert + key when TLS_CERT_FILE / TLS_KEY_FILE are configured. */
   tls?: { cert: string; key: string };
   close(): Promise<void>;
@@ -104,6 +107,16 @@ export function buildDeps(config: Config): Deps {
     connections: config.UPSTREAM_CONNECTIONS,
     headersTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
     bodyTimeoutMs: config.UPSTREAM_BODY_TIMEOUT_MS,
+  });
+  const assertions = new GatewayAssertionSigner({
+    privateKeyPem: readKeyPem(
+      config.GATEWAY_ASSERTION_PRIVATE_KEY,
+      config.GATEWAY_ASSERTION_PRIVATE_KEY_FILE,
+      'GATEWAY_ASSERTION_PRIVATE_KEY',
+      'GATEWAY_ASSERTION_PRIVATE_KEY_FILE',
+    ),
+    ttlSeconds: config.GATEWAY_ASSERTION_TTL_SECONDS,
+    keyName: 'GATEWAY_ASSERTION_PRIVATE_KEY',
   });
   const userRepo = new MongoUserRepository(db, new KeyedLock(redis, `medvault:gateway:userlock:${config.MONGO_DB}`));
   const userEvents = createOutboxRelay({
@@ -175,6 +188,7 @@ export function buildDeps(config: Config): Deps {
       audit: config.AUDIT_URL,
     },
     upstreamAgents,
+    assertions,
     ...(tls ? { tls } : {}),
     close: async () => {
       await events.stop(8_000); // flush queued access-audit events before the clients close

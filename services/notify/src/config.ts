@@ -1,4 +1,10 @@
-import { AwsConfigSchema, ConfigError, ConfigFields, loadConfig } from '@medvault/common/config';
+import {
+  AwsConfigSchema,
+  ConfigError,
+  ConfigFields,
+  GatewayAssertionKeyConfigSchema,
+  loadConfig,
+} from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 import { parseAllowList } from './domain/address-policy.js';
 
@@ -19,6 +25,8 @@ export const ConfigSchema = Type.Object({
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
   JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
+  ...GatewayAssertionKeyConfigSchema.properties,
   /** Public base URL used in links inside notifications (the gateway). */
   PUBLIC_BASE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8080' }),
   SMTP_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),

@@ -3,7 +3,14 @@ import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/a
 import { awsClientConfig, queueUrl } from '@medvault/common/aws';
 import { type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import { type DependencyCheck, mongoCheck, redisCheck, sqsCheck } from '@medvault/common/http';
+import {
+  type CallerPolicy,
+  type DependencyCheck,
+  gatewayOnlyCallers,
+  mongoCheck,
+  redisCheck,
+  sqsCheck,
+} from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
@@ -19,6 +26,8 @@ export interface Deps {
   logger: Logger;
   checks: DependencyCheck[];
   jwtPublicKey: string;
+  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
+  callers: CallerPolicy;
   revocation: RevocationChecker;
   mongo: MongoClient;
   db: Db;
@@ -70,6 +79,9 @@ export function buildDeps(config: Config): Deps {
     config,
     logger,
     checks,
+    // No bus grant (least privilege, infra/iam/notify.json): a refused direct request leaves its
+    // trail in the log (warn, event "access.denied") and the refusal metric, not on the bus.
+    callers: gatewayOnlyCallers(config, { jwtPublicKey }),
     jwtPublicKey,
     revocation,
     mongo,

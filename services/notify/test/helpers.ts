@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Role } from '@medvault/common/auth';
 import { createEvent, type Envelope, type EventData, type EventType } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { mintTestToken, serviceEnv, unique } from '@medvault/common/testing';
+import { gatewayHeaders, mintTestToken, serviceEnv, unique, viaGateway } from '@medvault/common/testing';
 import { SMTPServer } from 'smtp-server';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
@@ -17,7 +17,8 @@ export async function instance(db: string, channel: string, overrides: Record<st
   const deps = buildDeps(
     loadServiceConfig(serviceEnv('notify', { LOG_LEVEL: 'silent', MONGO_DB: db, LIVE_CHANNEL: channel, ...overrides })),
   );
-  const app = await buildApp(deps);
+  // Requests injected by tests arrive as if proxied by the gateway (app.direct: as a direct caller).
+  const app = viaGateway(await buildApp(deps), 'notify');
   const handlers = buildHandlers(deps);
   const handle = async (event: Envelope) => {
     const h = handlers[event.type] as ((e: Envelope, c: unknown) => Promise<void>) | undefined;
@@ -71,10 +72,13 @@ export interface SseEvent {
   data?: string;
 }
 
-/** A minimal SSE client over fetch, as a browser's EventSource would read the stream. */
+/** A minimal SSE client over fetch, as a browser's EventSource would read the stream (through the gateway). */
 export async function sseClient(url: string, headers: Record<string, string>) {
   const ac = new AbortController();
-  const res = await fetch(url, { headers, signal: ac.signal });
+  const res = await fetch(url, {
+    headers: { ...headers, ...gatewayHeaders('notify', { method: 'GET', url, headers }) },
+    signal: ac.signal,
+  });
   const events: SseEvent[] = [];
   const waiters: (() => void)[] = [];
   let comments = 0;

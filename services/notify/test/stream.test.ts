@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { RedisRevocationStore } from '@medvault/common/auth';
 import { newId } from '@medvault/common/ids';
-import { mintTestToken, unique } from '@medvault/common/testing';
+import { gatewayHeaders, mintTestToken, unique } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { event, type Instance, instance, scratch, seedUser, sseClient } from './helpers.js';
 
@@ -22,8 +22,11 @@ afterAll(async () => {
 
 describe('notification stream', () => {
   it('refuses a caller without a valid token', async () => {
-    expect((await fetch(url)).status).toBe(401);
-    expect((await fetch(url, { headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    const proxied = (headers: Record<string, string>) => ({
+      headers: { ...headers, ...gatewayHeaders('notify', { method: 'GET', url, headers }) },
+    });
+    expect((await fetch(url, proxied({}))).status).toBe(401);
+    expect((await fetch(url, proxied({ authorization: 'Bearer nope' }))).status).toBe(401);
   });
 
   it("sends heartbeat comments and only the caller's own notifications", async () => {
@@ -42,8 +45,9 @@ describe('notification stream', () => {
 
   it('ends the stream when the access token expires', async () => {
     const me = await seedUser(svc, 'patient');
+    const headers = { authorization: `Bearer ${mintTestToken({ sub: me, role: 'patient', ttl: 2 })}` };
     const res = await fetch(url, {
-      headers: { authorization: `Bearer ${mintTestToken({ sub: me, role: 'patient', ttl: 2 })}` },
+      headers: { ...headers, ...gatewayHeaders('notify', { method: 'GET', url, headers }) },
     });
     expect(res.status).toBe(200);
     const text = await res.text(); // resolves only when the server ends the stream

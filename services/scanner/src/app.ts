@@ -4,7 +4,7 @@ import { type Deps, SERVICE } from './deps.js';
 
 /** Builds the scanner HTTP app from its dependencies. Never reads the environment, never listens. */
 export async function buildApp(deps: Deps) {
-  const app = createBaseApp({ service: SERVICE, logger: deps.logger, checks: deps.checks });
+  const app = createBaseApp({ service: SERVICE, logger: deps.logger, checks: deps.checks, callers: deps.callers });
   await app.register(tokenVerifier, {
     publicKey: deps.jwtPublicKey,
     issuer: deps.config.JWT_ISSUER,

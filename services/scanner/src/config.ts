@@ -1,4 +1,4 @@
-import { AwsConfigSchema, ConfigFields, loadConfig } from '@medvault/common/config';
+import { AwsConfigSchema, ConfigFields, GatewayAssertionKeyConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the scanner service reads from its environment, validated once at start. */
@@ -45,6 +45,8 @@ export const ConfigSchema = Type.Object({
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
   JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
+  ...GatewayAssertionKeyConfigSchema.properties,
 });
 export type Config = Static<typeof ConfigSchema>;
 

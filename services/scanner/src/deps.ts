@@ -14,7 +14,9 @@ import {
 import { createMongo, createRedis, readPem } from '@medvault/common/clients';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
 import {
+  type CallerPolicy,
   type DependencyCheck,
+  gatewayOnlyCallers,
   kmsCheck,
   mongoCheck,
   redisCheck,
@@ -41,6 +43,8 @@ export interface Deps {
   logger: Logger;
   checks: DependencyCheck[];
   jwtPublicKey: string;
+  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
+  callers: CallerPolicy;
   revocation: RevocationChecker;
   mongo: MongoClient;
   db: Db;
@@ -110,6 +114,7 @@ export function buildDeps(config: Config): Deps {
     logger,
     checks,
     jwtPublicKey,
+    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => publisher.publish(e) }),
     revocation,
     mongo,
     db,

@@ -12,7 +12,16 @@ import {
 } from '@medvault/common/bus';
 import { createRedis, readPem } from '@medvault/common/clients';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
-import { type DependencyCheck, kmsCheck, redisCheck, s3Check, snsCheck, sqsCheck } from '@medvault/common/http';
+import {
+  type CallerPolicy,
+  type DependencyCheck,
+  gatewayOnlyCallers,
+  kmsCheck,
+  redisCheck,
+  s3Check,
+  snsCheck,
+  sqsCheck,
+} from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
 import { s3DerivativeStore, s3Opener } from './adapters/objects.js';
@@ -28,6 +37,8 @@ export interface Deps {
   logger: Logger;
   checks: DependencyCheck[];
   jwtPublicKey: string;
+  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
+  callers: CallerPolicy;
   revocation: RevocationChecker;
   redis: Redis;
   s3: S3Client;
@@ -85,6 +96,7 @@ export function buildDeps(config: Config): Deps {
     logger,
     checks,
     jwtPublicKey,
+    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => publisher.publish(e) }),
     revocation,
     redis,
     s3,

@@ -1,3 +1,17 @@
+export {
+  type AssertedRequest,
+  type AssertionCheck,
+  accessTokenSubject,
+  authorizationHash,
+  GATEWAY_ASSERTION_HEADER,
+  GATEWAY_ASSERTION_ISSUER,
+  GATEWAY_ASSERTION_MAX_TTL_SECONDS,
+  GATEWAY_ASSERTION_TYP,
+  GatewayAssertionSigner,
+  type GatewayAssertionSignerOptions,
+  GatewayAssertionVerifier,
+  requestTarget,
+} from './internal.js';
 export * from './policy.js';
 export type { AccessTokenClaims, Principal, Role } from './principal.js';
 export { ROLES } from './principal.js';

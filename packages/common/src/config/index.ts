@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -60,3 +61,39 @@ export const AwsConfigSchema = Type.Object({
   AWS_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
 });
 export type AwsConfig = Static<typeof AwsConfigSchema>;
+
+/**
+ * The gateway assertion key pair (auth/internal.ts). Internal services hold the public key,
+ * only the gateway the private one. Defaults point at the local stack's files, created by
+ * scripts/ensure-keys.sh next to the access-token keys; production sets its own paths (or the
+ * inline PEM). A missing or wrong key stops the service at start with the key's name.
+ */
+export const GatewayAssertionKeyConfigSchema = Type.Object({
+  GATEWAY_ASSERTION_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  GATEWAY_ASSERTION_PUBLIC_KEY_FILE: Type.String({ minLength: 1, default: '.local/state/internal/public.pem' }),
+});
+export type GatewayAssertionKeyConfig = Static<typeof GatewayAssertionKeyConfigSchema>;
+
+export const GatewayAssertionSignerConfigSchema = Type.Object({
+  GATEWAY_ASSERTION_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  GATEWAY_ASSERTION_PRIVATE_KEY_FILE: Type.String({ minLength: 1, default: '.local/state/internal/private.pem' }),
+  /** Lifetime of one assertion: it only has to outlive the hop from the gateway to the service. */
+  GATEWAY_ASSERTION_TTL_SECONDS: Type.Integer({ minimum: 5, maximum: 300, default: 60 }),
+});
+export type GatewayAssertionSignerConfig = Static<typeof GatewayAssertionSignerConfigSchema>;
+
+/** Inline PEM (with literal \n allowed) or the file's content; errors name the config key. */
+export function readKeyPem(inline: string | undefined, file: string, inlineKey: string, fileKey: string): string {
+  if (inline) return inline.replace(/\\n/g, '\n');
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    const why = (err as { code?: string }).code ?? 'unreadable';
+    throw new ConfigError([
+      {
+        key: fileKey,
+        message: `cannot read ${file} (${why}); run scripts/ensure-keys.sh locally, or set ${inlineKey}`,
+      },
+    ]);
+  }
+}

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { newId } from '../ids/index.js';
+import { type CallerPolicy, registerCallerPolicy } from './callers.js';
 import { type DependencyCheck, registerHealth } from './health.js';
 import { collectProcessMetrics, counter, histogram, registry } from './metrics.js';
 import { registerErrorHandling } from './problem.js';
@@ -10,6 +11,8 @@ export interface BaseAppOptions {
   service: string;
   logger: Logger;
   checks: DependencyCheck[];
+  /** Required, so no service can forget it: the gateway is `edge`, every other service `gateway-only`. */
+  callers: CallerPolicy;
   bodyLimit?: number;
   /** false on a public entry point: /health/ready says up or down only (see HealthOptions). */
   readinessDetails?: boolean;
@@ -24,7 +27,8 @@ const httpDuration = histogram('http_request_duration_seconds', 'HTTP request du
 
 /**
  * The base every service's buildApp starts from: TypeBox validation, request ids taken from
- * `x-request-id` (or minted) and echoed back, problem+json errors, health, and metrics.
+ * `x-request-id` (or minted) and echoed back, problem+json errors, health, and metrics, and the
+ * caller policy: internal services answer only requests the gateway vouches for.
  */
 export function createBaseApp(opts: BaseAppOptions) {
   collectProcessMetrics(opts.service);
@@ -44,19 +48,24 @@ export function createBaseApp(opts: BaseAppOptions) {
     return503OnClosing: true,
     forceCloseConnections: false,
     ...opts.fastify,
+    // Behind the gateway nothing in a request's headers says where it came from: the client
+    // address comes from the verified gateway assertion (req.clientIp), never X-Forwarded-For.
+    ...(opts.callers.kind === 'gateway-only' ? { trustProxy: false } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('shutdownState', state);
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // First onRequest hook after the request id: nothing (not even a 404) answers a direct caller.
+  registerCallerPolicy(app, opts.service, opts.callers);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
     httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
   registerErrorHandling(app);
-  registerHealth(app, opts.checks, state, { details: opts.readinessDetails ?? true });
+  registerHealth(app, opts.checks, state, { details: opts.readinessDetails === false ? 'none' : 'names' });
   app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );

@@ -34,15 +34,19 @@ export async function runChecks(checks: DependencyCheck[]) {
     }),
   );
   const down = results.filter(([, r]) => r.status === 'down').map(([n]) => n);
-  return { ok: down.length === 0, down, checks: Object.fromEntries(results) };
+  // `shown`: what an unauthenticated probe may see (no error text: addresses, driver messages).
+  const shown = Object.fromEntries(results.map(([n, r]) => [n, r.status === 'down' ? { status: 'down' } : r]));
+  return { ok: down.length === 0, down, checks: Object.fromEntries(results), shown };
 }
 
 export interface HealthOptions {
   /**
-   * false: /health/ready answers only `{status: "ok" | "unavailable"}` (200/503), nothing about
-   * the infrastructure behind it (a public entry point: contract, Operations). Default true.
+   * What /health/ready tells: 'none' only `{status: "ok" | "unavailable"}` (200/503), nothing
+   * about the infrastructure behind it (a public entry point: contract, Operations); 'names'
+   * (default) which dependency is up or down, no error text (internal ports, open to probes);
+   * 'full' the error text too, for an operators-only listener.
    */
-  details?: boolean;
+  details?: 'none' | 'names' | 'full';
 }
 
 /**
@@ -56,16 +60,22 @@ export function registerHealth(
   state: { shuttingDown: boolean },
   opts: HealthOptions = {},
 ) {
-  const details = opts.details ?? true;
+  const details = opts.details ?? 'names';
   app.get('/health/live', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/health/ready', { logLevel: 'warn' }, async (_req, reply) => {
+  app.get('/health/ready', { logLevel: 'warn' }, async (req, reply) => {
     if (state.shuttingDown) {
       return reply
         .status(503)
-        .send(details ? { status: 'shutting_down', down: [], checks: {} } : { status: 'unavailable' });
+        .send(details === 'none' ? { status: 'unavailable' } : { status: 'shutting_down', down: [], checks: {} });
     }
     const r = await runChecks(checks);
     const status = r.ok ? 'ok' : 'unavailable';
-    return reply.status(r.ok ? 200 : 503).send(details ? { status, down: r.down, checks: r.checks } : { status });
+    // Probes reach this without credentials: the response names what is down at most, the error
+    // text (addresses, ports, driver messages) goes to the log, or to an operators-only listener.
+    if (!r.ok) req.log.warn({ down: Object.fromEntries(r.down.map((n) => [n, r.checks[n]])) }, 'not ready');
+    if (details === 'none') return reply.status(r.ok ? 200 : 503).send({ status });
+    return reply
+      .status(r.ok ? 200 : 503)
+      .send({ status, down: r.down, checks: details === 'full' ? r.checks : r.shown });
   });
 }

@@ -5,6 +5,14 @@ import { repoRoot } from './paths.js';
 
 export { benchResult, type Figure, figure, percentile, type RawFigure, report, round, rssMiB } from './bench.js';
 export { type BusTap, openBusTap } from './bus-tap.js';
+export {
+  gatewayHeaders,
+  localAssertionKeyPem,
+  mintGatewayAssertion,
+  TEST_CLIENT_IP,
+  type TestAssertionOptions,
+  viaGateway,
+} from './gateway.js';
 export { repoRoot } from './paths.js';
 export { localPrivateKeyPem, localPublicKeyPem, mintTestToken, type TestTokenOptions } from './tokens.js';
 

@@ -4,8 +4,8 @@ import type { RequestContext } from '../domain/emit.js';
 import type { Appointment } from '../domain/ports.js';
 
 export function contextOf(req: FastifyRequest): RequestContext {
-  const fwd = req.headers['x-forwarded-for'];
-  const ip = (typeof fwd === 'string' ? fwd.split(',')[0]?.trim() : undefined) || req.ip;
+  // The client address from the verified gateway assertion, never a request header.
+  const ip = req.clientIp;
   const ua = req.headers['user-agent'];
   return { principal: principalOf(req), correlationId: req.id, ip, ...(ua ? { userAgent: ua } : {}) };
 }

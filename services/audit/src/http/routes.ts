@@ -11,9 +11,8 @@ import { csvHeader, csvRow } from './csv.js';
 import { ExportQuery, ExportResponse, SearchQuery, SearchResponse, VerifyQuery, VerifyResponse } from './schemas.js';
 
 function clientOf(req: FastifyRequest): { ip: string; userAgent?: string } {
-  // Internal services are reached through the gateway only; it sets x-forwarded-for to the caller.
-  const fwd = req.headers['x-forwarded-for'];
-  const ip = (typeof fwd === 'string' ? fwd.split(',')[0]?.trim() : undefined) || req.ip;
+  // The client address from the verified gateway assertion (common/http/callers.ts), never a header.
+  const ip = req.clientIp;
   const ua = req.headers['user-agent'];
   return { ip, ...(typeof ua === 'string' ? { userAgent: ua.slice(0, 512) } : {}) };
 }

@@ -13,8 +13,8 @@ export const SOURCE = 'files';
 
 export function metaOf(req: FastifyRequest, p: Principal): EventMeta {
   const ua = req.headers['user-agent'];
-  const xff = req.headers['x-forwarded-for'];
-  const ip = (typeof xff === 'string' ? xff.split(',')[0]?.trim() : undefined) || req.ip;
+  // The client address from the verified gateway assertion, never a request header.
+  const ip = req.clientIp;
   return {
     correlationId: req.id,
     actor: {

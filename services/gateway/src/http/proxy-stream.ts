@@ -66,7 +66,7 @@ export async function streamRoutes(scope: FastifyInstance, { deps }: { deps: Dep
     undici: deps.upstreamAgents.streaming,
     disableRequestLogging: true,
   });
-  const forward = forwarder('notify', c, (req, reply, res) => relay(req, reply, upstreamBody(res), watcher));
+  const forward = forwarder('notify', deps, (req, reply, res) => relay(req, reply, upstreamBody(res), watcher));
   // Open streams would hold the server open for ever: end them when the app closes.
   scope.addHook('preClose', async () => watcher.endAll());
   for (const url of STREAM_ROUTES) {

@@ -4,6 +4,7 @@ import { AppError } from '@medvault/common/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { type Upstream, upstreamPrefixes } from '../docs/public-routes.js';
+import { assertionFor, GATEWAY_ASSERTION_HEADER } from './internal-assertion.js';
 import { streamRoutes } from './proxy-stream.js';
 
 /** Request headers an upstream needs; everything else (cookies, spoofed internal headers) is dropped. */
@@ -124,9 +125,10 @@ type OnResponse = NonNullable<Parameters<FastifyReply['from']>[1]>['onResponse']
  * The route handler forwarding a request to one internal service through the scope's reply-from.
  * Bodies are never parsed or buffered: the raw request stream goes up and the upstream's response
  * stream comes back. The caller's token is authenticated here first and forwarded as is; the
- * upstream verifies it again itself.
+ * upstream verifies it again itself, and accepts the request only with the gateway's assertion.
  */
-export function forwarder(name: Upstream, c: Deps['config'], onResponse?: OnResponse) {
+export function forwarder(name: Upstream, deps: Pick<Deps, 'config' | 'assertions'>, onResponse?: OnResponse) {
+  const c = deps.config;
   const failed = new WeakSet<object>();
   return (req: FastifyRequest, reply: FastifyReply): FastifyReply =>
     reply.from(req.url, {
@@ -137,6 +139,7 @@ export function forwarder(name: Upstream, c: Deps['config'], onResponse?: OnResp
         out['x-request-id'] = r.id;
         out['x-forwarded-for'] = forwardedFor(r as FastifyRequest, c.TRUST_PROXY);
         out['x-forwarded-proto'] = r.protocol;
+        out[GATEWAY_ASSERTION_HEADER] = assertionFor(deps, name, r, headers.authorization);
         return out as Record<string, string>;
       },
       rewriteHeaders: (headers) => endToEndHeaders(headers),
@@ -178,7 +181,7 @@ function upstreamPlugin(name: Upstream, deps: Deps) {
       undici: deps.upstreamAgents.ordinary,
       disableRequestLogging: true,
     });
-    const handler = forwarder(name, c);
+    const handler = forwarder(name, deps);
     for (const prefix of upstreamPrefixes[name]) {
       for (const url of [prefix, `${prefix}/*`]) {
         scope.route({
