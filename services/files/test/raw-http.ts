@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { gatewayHeaders } from '@medvault/common/testing';
 
 export interface RawOutcome {
   /** HTTP status of the answer, or 0 if the connection closed without one. */
@@ -72,8 +73,14 @@ export function unterminatedUpload(
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="notes.txt"\r\n` +
     `Content-Type: text/plain\r\n\r\n${content}`;
   const length = declaredLength ?? Buffer.byteLength(body);
+  // Sent as the gateway forwards it: the files service answers nothing else (gateway assertion).
+  const vouched = Object.entries(
+    gatewayHeaders('files', { method: 'POST', url: path, headers: { authorization: auth } }),
+  )
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
   const head =
-    `POST ${path} HTTP/1.1\r\nHost: files\r\nAuthorization: ${auth}\r\n` +
+    `POST ${path} HTTP/1.1\r\nHost: files\r\nAuthorization: ${auth}\r\n${vouched}` +
     `Content-Type: multipart/form-data; boundary=${boundary}\r\nContent-Length: ${length}\r\n\r\n`;
   return { head, body };
 }
