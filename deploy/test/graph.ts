@@ -46,14 +46,18 @@ function allows(policies: K8sObject[], pod: Pod, type: 'Ingress' | 'Egress', pee
   );
 }
 
-/** Pairs "from->to" of release pods that may open a TCP connection to the other's port. */
-export function podGraph(policies: K8sObject[], pods: Pod[], ns: string): string[] {
+/**
+ * Pairs "from->to" of release pods whose policies let `from` open a TCP connection to `to`'s port.
+ * side: what must allow it: the sender's egress, the receiver's ingress, or both (real traffic).
+ */
+export function podGraph(policies: K8sObject[], pods: Pod[], ns: string, side: 'egress' | 'ingress' | 'both' = 'both') {
   const edges: string[] = [];
   for (const a of pods)
     for (const b of pods) {
       if (a === b) continue;
-      if (allows(policies, a, 'Egress', b, b.port, ns) && allows(policies, b, 'Ingress', a, b.port, ns))
-        edges.push(`${a.component}->${b.component}`);
+      const out = side === 'ingress' || allows(policies, a, 'Egress', b, b.port, ns);
+      const inn = side === 'egress' || allows(policies, b, 'Ingress', a, b.port, ns);
+      if (out && inn) edges.push(`${a.component}->${b.component}`);
     }
   return edges.sort();
 }
