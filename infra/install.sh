@@ -117,7 +117,7 @@ fi
 # Kubernetes and KEDA API types, offline (deploy/test/chart.test.ts). Rebuilt only when its sources change.
 CHK_SRC="$ROOT/deploy/check"
 CHK_BIN="$LOCAL/bin/medvault-chart-check"
-chk_hash="$(cat "$CHK_SRC/main.go" "$CHK_SRC/go.mod" "$CHK_SRC/go.sum" | sha256sum | cut -d' ' -f1)"
+chk_hash="$(cat "$CHK_SRC"/*.go "$CHK_SRC/go.mod" "$CHK_SRC/go.sum" "$CHK_SRC"/crds/*.yaml | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$CHK_BIN" ] || [ "$(cat "$CHK_BIN.sha256" 2>/dev/null || true)" != "$chk_hash" ]; then
   command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] ||
     { echo "install: Go >= 1.24 is required to build the chart checker (not found on PATH)" >&2; exit 1; }

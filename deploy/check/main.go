@@ -1,7 +1,7 @@
 // medvault-chart-check renders the MedVault Helm chart with Helm's own engine (the code path of
 // `helm template`) and decodes every rendered object STRICTLY into the real Kubernetes API types
-// (client-go's scheme) and KEDA's API types, so a typo'd or misplaced field fails offline, with no
-// cluster and no helm binary. On success it prints one JSON line per object for the graph tests:
+// (client-go's scheme) and KEDA's API types, and validates KEDA objects against KEDA's CRD schemas
+// (crd.go), so a typo'd or misplaced field fails offline, with no cluster and no helm binary. On success it prints one JSON line per object for the graph tests:
 //
 //	{"template":"medvault/templates/x.yaml","object":{...}}
 //
@@ -79,6 +79,10 @@ func run(chartDir, release, namespace string, files []string) error {
 	if err != nil {
 		return err
 	}
+	crds, err := loadCRDSchemas()
+	if err != nil {
+		return fmt.Errorf("KEDA CRDs: %w", err)
+	}
 	names := make([]string, 0, len(rendered))
 	for name := range rendered {
 		names = append(names, name)
@@ -99,7 +103,7 @@ func run(chartDir, release, namespace string, files []string) error {
 			continue
 		}
 		for i, doc := range splitDocs(rendered[name]) {
-			obj, err := decodeStrict(decoder, doc)
+			obj, err := decodeStrict(decoder, crds, doc)
 			if err != nil {
 				problems = append(problems, fmt.Sprintf("%s (document %d): %v", name, i+1, err))
 				continue
@@ -135,17 +139,21 @@ func strictDecoder() (runtime.Decoder, error) {
 		kjson.SerializerOptions{Yaml: false, Pretty: false, Strict: true}), nil
 }
 
-func decodeStrict(d runtime.Decoder, doc string) (map[string]interface{}, error) {
+func decodeStrict(d runtime.Decoder, crds crdSchemas, doc string) (map[string]interface{}, error) {
 	// YAMLToJSONStrict rejects duplicate keys, which the JSON decoder could not see any more.
 	raw, err := yaml.YAMLToJSONStrict([]byte(doc))
 	if err != nil {
 		return nil, fmt.Errorf("yaml: %w", err)
 	}
-	if _, _, err := d.Decode(raw, nil, nil); err != nil {
+	_, gvk, err := d.Decode(raw, nil, nil)
+	if err != nil {
 		return nil, err
 	}
 	var obj map[string]interface{}
 	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, err
+	}
+	if err := crds.validate(*gvk, obj); err != nil {
 		return nil, err
 	}
 	return obj, nil

@@ -188,6 +188,13 @@ describe('the chart checker', () => {
     expect(r.stderr).toMatch(/ScaledObject|pollingInterval/);
   });
 
+  it('rejects a KEDA object its CRD schema refuses (enum value)', () => {
+    const bad = writeValues('keda:\n  identityOwner: operator\n');
+    const r = runChecker([bad]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/TriggerAuthentication does not match the CRD schema: .*identityOwner/);
+  });
+
   it('refuses to scale to zero a service that is not safe there', () => {
     const bad = writeValues('services:\n  audit:\n    autoscaling:\n      minReplicas: 0\n');
     const r = runChecker([bad]);
