@@ -175,17 +175,23 @@ describe.each(Object.keys(valueSets))('the Helm chart with %s values', (set) => 
 
 describe('the chart checker', () => {
   it('rejects a field the Kubernetes types do not have (strict decoding)', () => {
-    const bad = writeValues('services:\n  gateway:\n    resources:\n      limts: { cpu: "1" }\n');
+    const bad = writeValues('dependencies:\n  dns:\n    to:\n      - podSelectr: {}\n');
     const r = runChecker([bad]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/unknown field "spec.template.spec.containers\[0\].resources.limts"/);
+    expect(r.stderr).toMatch(/unknown field "spec.egress\[0\].to\[0\].podSelectr"/);
   });
 
-  it('rejects a ScaledObject field of the wrong type (KEDA’s own types)', () => {
-    const bad = writeValues('services:\n  scanner:\n    autoscaling:\n      pollingInterval: often\n');
+  it('rejects a misspelt chart setting (values.schema.json)', () => {
+    const bad = writeValues('services:\n  scanner:\n    autoscaling:\n      minReplica: 0\n');
     const r = runChecker([bad]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/ScaledObject|pollingInterval/);
+    expect(r.stderr).toMatch(/Additional property minReplica is not allowed/);
+  });
+
+  it('rejects a ScaledObject field KEDA’s own types do not have', () => {
+    const r = runChecker([], join(import.meta.dirname, 'fixtures/bad-scaledobject'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/scaledobject.yaml.*unknown field "spec.minReplicas"/);
   });
 
   it('rejects a KEDA object its CRD schema refuses (enum value)', () => {

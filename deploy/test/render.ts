@@ -32,9 +32,9 @@ export interface CheckResult {
 }
 
 /** Runs the checker with the given values files (chart defaults always apply first, as with helm). */
-export function runChecker(valueFiles: string[]): CheckResult {
+export function runChecker(valueFiles: string[], chart = chartDir): CheckResult {
   if (!existsSync(checker)) throw new Error(`${checker} is missing: run bash infra/install.sh`);
-  const args = ['-namespace', namespace, ...valueFiles.flatMap((f) => ['-f', f]), chartDir];
+  const args = ['-namespace', namespace, ...valueFiles.flatMap((f) => ['-f', f]), chart];
   const r = spawnSync(checker, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
