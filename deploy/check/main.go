@@ -5,7 +5,7 @@
 //
 //	{"template":"medvault/templates/x.yaml","object":{...}}
 //
-// Usage: medvault-chart-check [-release NAME] [-namespace NS] [-f values.yaml]... CHART_DIR
+// Usage: medvault-chart-check [-release NAME] [-namespace NS] [-kube-version v1.32.0] [-f values.yaml]... CHART_DIR
 package main
 
 import (
@@ -38,19 +38,20 @@ func main() {
 	var files valueFiles
 	release := flag.String("release", "medvault", "release name")
 	namespace := flag.String("namespace", "medvault", "release namespace")
+	kubeVersion := flag.String("kube-version", "v1.32.0", "Kubernetes version for Capabilities and the chart's kubeVersion")
 	flag.Var(&files, "f", "values file (repeatable; later files win, as with helm -f)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: medvault-chart-check [-f values.yaml]... CHART_DIR")
 		os.Exit(2)
 	}
-	if err := run(flag.Arg(0), *release, *namespace, files); err != nil {
+	if err := run(flag.Arg(0), *release, *namespace, *kubeVersion, files); err != nil {
 		fmt.Fprintln(os.Stderr, "chart-check:", err)
 		os.Exit(1)
 	}
 }
 
-func run(chartDir, release, namespace string, files []string) error {
+func run(chartDir, release, namespace, kubeVersion string, files []string) error {
 	chrt, err := loader.Load(chartDir)
 	if err != nil {
 		return fmt.Errorf("load chart: %w", err)
@@ -63,9 +64,21 @@ func run(chartDir, release, namespace string, files []string) error {
 		}
 		user = mergeMaps(user, vals.AsMap())
 	}
+	// As `helm template --kube-version`: the chart's kubeVersion constraint must admit the target.
+	// The library's own default is v1.20 (the helm binary sets it at build time), so the target is
+	// explicit: by default the Kubernetes of the API types this program decodes into.
+	kv, err := chartutil.ParseKubeVersion(kubeVersion)
+	if err != nil {
+		return err
+	}
+	caps := chartutil.DefaultCapabilities.Copy()
+	caps.KubeVersion = *kv
+	if want := chrt.Metadata.KubeVersion; want != "" && !chartutil.IsCompatibleRange(want, caps.KubeVersion.String()) {
+		return fmt.Errorf("chart requires kubeVersion %s, capabilities are %s", want, caps.KubeVersion.String())
+	}
 	opts := chartutil.ReleaseOptions{Name: release, Namespace: namespace, Revision: 1, IsInstall: true}
 	// ToRenderValues coalesces the chart defaults and validates values.schema.json, as helm does.
-	vals, err := chartutil.ToRenderValues(chrt, user, opts, chartutil.DefaultCapabilities)
+	vals, err := chartutil.ToRenderValues(chrt, user, opts, caps)
 	if err != nil {
 		return fmt.Errorf("values: %w", err)
 	}
