@@ -1,7 +1,7 @@
 // The configuration the chart gives each pod must pass that service's own validation
 // (services/<name>/src/config.ts, the validated truth): a missing or malformed variable would stop the
 // pod at start in the cluster; here it fails the test.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { loadServiceConfig as notify } from '../../services/notify/src/config.js
 import { loadServiceConfig as scanner } from '../../services/scanner/src/config.js';
 import { loadServiceConfig as watermark } from '../../services/watermark/src/config.js';
 import { services, topology } from './expected.js';
-import { chartDir, type K8sObject, ofKind, render } from './render.js';
+import { chartDir, type K8sObject, ofKind, render, root } from './render.js';
 
 const loaders: Record<string, (env: NodeJS.ProcessEnv) => object> = {
   appointments,
@@ -56,7 +56,7 @@ describe.each([
   ['production', [join(chartDir, 'values-production.yaml')]],
 ])('the configuration the chart renders with %s values', (_name, files) => {
   const r = render(files as string[]);
-  const configMap = ofKind(r, 'ConfigMap')[0] as K8sObject;
+  const configMap = ofKind(r, 'ConfigMap').find((c) => c.metadata.name.endsWith('-config')) as K8sObject;
   const secrets = r.values.secrets.values as Record<string, string>;
 
   it.each(services)('passes the %s service’s own config validation, on its port, queue and routes', (service) => {
@@ -75,5 +75,25 @@ describe.each([
         const svc = ofKind(r, 'Service').find((s) => s.metadata.labels?.['app.kubernetes.io/component'] === t);
         expect(cfg[`${t.toUpperCase()}_URL`]).toBe(`http://${svc?.metadata.name}:${svc?.spec.ports[0].port}`);
       }
+  });
+});
+
+describe('the clamd the chart runs', () => {
+  it('keeps every fail-closed scan setting of the local stack (infra/clamav/clamd.conf.template)', () => {
+    const r = render([]);
+    const conf = ofKind(r, 'ConfigMap').find((c) => c.metadata.name.endsWith('-clamd'))?.data as Record<string, string>;
+    const directives = (text: string) =>
+      new Map(
+        text
+          .split('\n')
+          .map((l) => l.trim())
+          .filter((l) => l && !l.startsWith('#'))
+          .map((l) => [l.split(/\s+/)[0] as string, l.split(/\s+/).slice(1).join(' ')]),
+      );
+    const local = directives(readFileSync(join(root, 'infra/clamav/clamd.conf.template'), 'utf8'));
+    const chart = directives(conf['clamd.conf'] ?? '');
+    const policy = [...local.keys()].filter((k) => /^(Scan|Alert|Heuristic|MaxRecursion|MaxFiles)/.test(k));
+    expect(policy.length).toBeGreaterThan(10);
+    for (const k of policy) expect(chart.get(k), k).toBe(local.get(k));
   });
 });
