@@ -18,7 +18,13 @@ export default defineConfig({
         test: {
           server,
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'infra/**/src/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'services/*/src/**/*.test.ts',
+            'infra/**/src/**/*.test.ts',
+            // Offline: renders the Helm chart with the checker infra/install.sh builds (no cluster).
+            'deploy/test/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -6,6 +6,7 @@
 #   - a project-local Python venv (.local/venv) with a pinned moto[server], used only by the tests
 #     that prove IAM least privilege (moto evaluates IAM policies; LocalStack community does not)
 #   - the FerretDB wrapper binary (.local/bin/ferretdb-local), rebuilt only when its sources change
+#   - the Helm chart checker (.local/bin/medvault-chart-check, deploy/check), likewise
 #   - root node_modules (npm install, following package-lock.json) when missing or older than the lock
 # Quiet on success; on failure prints the step that failed and the tail of its output.
 set -euo pipefail
@@ -109,6 +110,21 @@ if [ ! -x "$FDB_BIN" ] || [ "$(cat "$FDB_BIN.sha256" 2>/dev/null || true)" != "$
   (cd "$FDB_SRC" && step go-build go build -mod=readonly -trimpath -o "$FDB_BIN.tmp" .)
   mv "$FDB_BIN.tmp" "$FDB_BIN"
   echo "$fdb_hash" >"$FDB_BIN.sha256"
+fi
+
+# --- Helm chart checker (deploy/check) ------------------------------------------------------------
+# Renders deploy/helm/medvault with Helm's engine and strictly decodes every object into the
+# Kubernetes and KEDA API types, offline (deploy/test/chart.test.ts). Rebuilt only when its sources change.
+CHK_SRC="$ROOT/deploy/check"
+CHK_BIN="$LOCAL/bin/medvault-chart-check"
+chk_hash="$(cat "$CHK_SRC"/*.go "$CHK_SRC/go.mod" "$CHK_SRC/go.sum" "$CHK_SRC"/crds/*.yaml | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$CHK_BIN" ] || [ "$(cat "$CHK_BIN.sha256" 2>/dev/null || true)" != "$chk_hash" ]; then
+  command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] ||
+    { echo "install: Go >= 1.24 is required to build the chart checker (not found on PATH)" >&2; exit 1; }
+  PATH="$PATH:/usr/local/go/bin"
+  (cd "$CHK_SRC" && step chart-check-build go build -mod=readonly -trimpath -o "$CHK_BIN.tmp" .)
+  mv "$CHK_BIN.tmp" "$CHK_BIN"
+  echo "$chk_hash" >"$CHK_BIN.sha256"
 fi
 
 # --- Node dependencies (workspace root) ---------------------------------------------------------
