@@ -182,6 +182,17 @@ stop_one() {
   if [ "$name" = aws ]; then rm -rf "$DATA/localstack"; fi
 }
 
+# LocalStack keeps no state: a freshly started one has new KMS keys and no objects, so records in
+# FerretDB/Redis that point at the old ones (files, signed audit checkpoints) would outlive what they
+# refer to (undecryptable files, an unverifiable audit chain). Reset them with it (local only).
+reset_local_state() {
+  if (cd "$ROOT" && node scripts/reset-state.mjs >/dev/null); then
+    echo "stack: LocalStack started empty (it keeps no state), so the services' local databases and Redis were reset to match; restart running services" >&2
+  else
+    echo "stack: warning: could not reset the local databases after LocalStack started empty (is mongo/redis up?)" >&2
+  fi
+}
+
 provision() {
   (cd "$ROOT" && node --conditions=source --import tsx infra/provision/provision.ts) ||
     die "provisioning failed (LocalStack log: $LOGS/aws.log)"
@@ -204,10 +215,13 @@ name="${2:-}"
 case "$cmd" in
   up)
     bash "$ROOT/infra/install.sh"
+    aws_was_running=1
+    pid_of aws >/dev/null || aws_was_running=
     for c in "${COMPONENTS[@]}"; do start_one "$c"; done
     for c in "${COMPONENTS[@]}"; do wait_healthy "$c"; done
     # LocalStack keeps everything in memory: always (re-)provision; idempotent when already done.
     provision
+    [ -n "$aws_was_running" ] || reset_local_state
     ;;
   down) for c in "${COMPONENTS[@]}"; do stop_one "$c"; done ;;
   status) status ;;
@@ -219,9 +233,13 @@ case "$cmd" in
     [ -n "$name" ] || die "usage: stack.sh $cmd NAME"
     check_name "$name"
     if [ "$cmd" = restart ]; then stop_one "$name"; fi
+    was_running="$(pid_of "$name" || true)" # a fresh LocalStack is empty
     start_one "$name"
     wait_healthy "$name"
-    if [ "$name" = aws ]; then provision; fi # a fresh LocalStack is empty
+    if [ "$name" = aws ]; then
+      provision
+      [ -n "$was_running" ] || reset_local_state
+    fi
     ;;
   stop) [ -n "$name" ] || die "usage: stack.sh stop NAME"; check_name "$name"; stop_one "$name" ;;
   pause | resume)

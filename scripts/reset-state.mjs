@@ -1,5 +1,5 @@
 // Wipes the services' state in MongoDB (databases named medvault_*) and Redis, for a stack whose
-// AWS emulator was restarted: moto keeps S3 objects and KMS keys in memory only, so records that
+// AWS emulator was restarted: LocalStack keeps S3 objects and KMS keys in memory only, so records that
 // point at them (files, signed audit checkpoints) would otherwise outlive what they refer to.
 // Local stack only: refuses anything but loopback addresses.
 import { Redis } from 'ioredis';
