@@ -85,8 +85,10 @@ if [ "$(cat "$LS_VENV/.stamp" 2>/dev/null || true)" != "$ls_stamp" ]; then
   }
   rm -rf "$LS_VENV"
   step localstack-venv "$ls_python" -m venv "$LS_VENV"
-  step localstack-pip "$LS_VENV/bin/pip" install -q --disable-pip-version-check \
-    -c "$ROOT/infra/localstack/constraints.txt" "localstack-core[runtime]==$LS_VERSION"
+  # One retry: a registry hiccup must not fail a fresh machine's first start.
+  ls_pip=("$LS_VENV/bin/pip" install -q --disable-pip-version-check
+    -c "$ROOT/infra/localstack/constraints.txt" "localstack-core[runtime]==$LS_VERSION")
+  try "${ls_pip[@]}" || { sleep 5; step localstack-pip "${ls_pip[@]}"; }
   echo "$ls_stamp" >"$LS_VENV/.stamp"
 fi
 
@@ -94,7 +96,8 @@ fi
 VENV="$LOCAL/venv"
 if [ "$(cat "$VENV/.moto-version" 2>/dev/null || true)" != "$MOTO_VERSION" ] || [ ! -x "$VENV/bin/moto_server" ]; then
   [ -x "$VENV/bin/python" ] || step venv python3 -m venv "$VENV"
-  step pip "$VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  try "$VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION" ||
+    { sleep 5; step pip "$VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"; }
   echo "$MOTO_VERSION" >"$VENV/.moto-version"
 fi
 
