@@ -24,6 +24,7 @@ export default defineConfig({
             'infra/**/src/**/*.test.ts',
             // Offline: renders the Helm chart with the checker infra/install.sh builds (no cluster).
             'deploy/test/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           environment: 'node',
         },

@@ -5,6 +5,7 @@ import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sd
 import { awsClientConfig } from '@medvault/common/aws';
 import { credentialsFor } from '@medvault/common/testing';
 import type { Figure } from './lib.js';
+import { markdownTable, mergeRows, parseRows, type Row, rowsOf } from './rows.js';
 
 /**
  * `npm run bench`: runs every benchmark on the local stack (one at a time: 2 cores), collects
@@ -70,23 +71,9 @@ function run(slot: number, script: string, args: string[]): Promise<Result> {
   });
 }
 
-function markdown(results: Result[]): string {
-  const rows = results.flatMap((r) =>
-    r.ok || r.figures.length
-      ? r.figures.map(
-          (f) =>
-            `| ${r.name} | ${f.metric} | ${f.value} ${f.unit} | ${f.baseline ? `${f.baseline.label}: ${f.baseline.value} ${f.baseline.unit}` : '—'} | ${f.ratio ?? '—'} |`,
-        )
-      : [`| ${r.name} | (failed: ${r.error}) | | | |`],
-  );
-  return ['| benchmark | figure | value | baseline (same run) | ratio |', '|---|---|---|---|---|', ...rows].join('\n');
-}
-
 /** Horizontal bars of every ratio (1.0 = as fast as the baseline), as a self-contained SVG. */
-function svg(results: Result[]): string {
-  const bars = results.flatMap((r) =>
-    r.figures.filter((f) => f.ratio !== undefined).map((f) => ({ label: `${r.name}: ${f.metric}`, v: f.ratio! })),
-  );
+function svg(rows: Row[]): string {
+  const bars = rows.flatMap((r) => (r.ratio === undefined ? [] : [{ label: r.label, v: r.ratio }]));
   const max = Math.max(1, ...bars.map((b) => b.v));
   const h = 28 * bars.length + 60;
   const items = bars
@@ -161,21 +148,17 @@ for (const [slot, [script, args]] of BENCHES.entries()) {
 }
 const dir = join(ROOT, 'bench/results');
 mkdirSync(dir, { recursive: true });
-// A filtered run (`npm run bench latency`) replaces its own rows and keeps the others' last figures.
-const previous: Result[] =
-  only.length && existsSync(join(dir, 'latest.json'))
-    ? (JSON.parse(readFileSync(join(dir, 'latest.json'), 'utf8')) as { results: Result[] }).results
-    : [];
-const mergedRows = BENCHES.flatMap((_, slot) => {
-  const r = results.find((x) => x.slot === slot) ?? previous.find((x) => x.slot === slot);
-  return r ? [r] : [];
-});
+// A filtered run (`npm run bench latency`) replaces its own rows and keeps the others' last figures,
+// read from the committed table (latest.json is not committed, so a clean clone has only the table).
+const tablePath = join(dir, 'latest.md');
+const previous = only.length && existsSync(tablePath) ? parseRows(readFileSync(tablePath, 'utf8')) : [];
+const rows = mergeRows(previous, rowsOf(results));
 const doc = {
   date: new Date().toISOString(),
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-  results: mergedRows,
+  results,
 };
 writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
-writeFileSync(join(dir, 'latest.md'), `# Benchmarks (${doc.date})\n\n${markdown(mergedRows)}\n`);
-writeFileSync(join(dir, 'latest.svg'), svg(mergedRows));
-console.log(`\n${markdown(mergedRows)}\n\nwritten: bench/results/latest.{json,md,svg}`);
+writeFileSync(tablePath, `# Benchmarks (${doc.date})\n\n${markdownTable(rows)}\n`);
+writeFileSync(join(dir, 'latest.svg'), svg(rows));
+console.log(`\n${markdownTable(rows)}\n\nwritten: bench/results/latest.{json,md,svg}`);
