@@ -25,9 +25,9 @@ import { MongoUserRepository } from './adapters/mongo-users.js';
 import { BackgroundPublisher } from './adapters/outbox.js';
 import { RedisLoginThrottle, RedisNotBeforeReader, RedisRefreshTokenStore } from './adapters/redis-auth.js';
 import { buildUpstreamAgents, type UpstreamAgents } from './adapters/upstream-agents.js';
-import { AuthService } from './app/auth.js';
+import { type SessionUseCases, sessionUseCases } from './app/auth.js';
 import { bootstrapAdmin } from './app/bootstrap-admin.js';
-import { UserService } from './app/users.js';
+import { type UserUseCases, userUseCases } from './app/users.js';
 import type { Config } from './config.js';
 
 export const SERVICE = 'gateway';
@@ -61,8 +61,8 @@ export interface Deps {
   userRepo: MongoUserRepository;
   /** Publishes the user.* events stored with each user change (started by main). */
   userEvents: OutboxRelay;
-  users: UserService;
-  auth: AuthService;
+  users: UserUseCases;
+  auth: SessionUseCases;
   /** Email index and the first admin from configuration (idempotent; main retries it in the background). */
   bootstrapAdmin(): Promise<'created' | 'exists' | 'skipped'>;
   upstreams: Upstreams;
@@ -115,14 +115,14 @@ export function buildDeps(config: Config): Deps {
   });
   const userRepo = new MongoUserRepository(db, new KeyedLock(redis, `medvault:gateway:userlock:${config.MONGO_DB}`));
   const userEvents = createOutboxRelay({ source: userRepo, publisher, logger, intervalMs: config.OUTBOX_INTERVAL_MS });
-  const users = new UserService({
+  const users = userUseCases({
     users: userRepo,
     revocation,
     outbox: userEvents,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     source: SERVICE,
   });
-  const auth = new AuthService({
+  const auth = sessionUseCases({
     users: userRepo,
     refresh: new RedisRefreshTokenStore(redis),
     throttle: new RedisLoginThrottle(redis, {

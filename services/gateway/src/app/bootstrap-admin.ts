@@ -1,11 +1,11 @@
 import { AppError } from '@medvault/common/errors';
 import type { UserRepository } from '../domain/ports.js';
 import { normaliseEmail } from '../domain/users.js';
-import type { UserService } from './users.js';
+import type { UserUseCases } from './users.js';
 
 export interface BootstrapAdminDeps {
   userRepo: UserRepository & { ensureIndexes(): Promise<void> };
-  users: Pick<UserService, 'create'>;
+  users: Pick<UserUseCases, 'create'>;
   /** The first admin from configuration; both unset: nothing to create. */
   admin: { email?: string | undefined; password?: string | undefined };
 }
