@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { type Db, MongoClient } from 'mongodb';
+import { retry } from '../retry/index.js';
 
 /**
  * Connection factories with the platform's defaults (fail fast when a server is missing,
@@ -15,8 +16,28 @@ export function createMongo(url: string, appName: string, dbName?: string): { cl
     // FerretDB v1 has no multi-document transactions or change streams: retryable writes off.
     retryWrites: false,
   });
-  // No eager connect: the driver connects on first use, so a service starts (and reports
-  // not-ready naming mongo) while the database is down, and recovers when it returns.
+  // The driver's own connect-on-first-use does not survive a failed first connection (mongodb 6:
+  // the failed topology is closed and kept, every later operation says "Topology is closed" for
+  // ever: a service started while its database was down or slow never recovered). So connect in
+  // the background and retry until it works: the service starts, reports not-ready naming mongo,
+  // and recovers when the database answers. close() stops the retries before closing.
+  const stop = new AbortController();
+  const close = client.close.bind(client);
+  const connect = async () => {
+    await client.connect();
+    // close() came while this attempt was connecting: do not leave the new topology open.
+    if (stop.signal.aborted) await close();
+  };
+  void retry(connect, {
+    attempts: Number.POSITIVE_INFINITY,
+    baseMs: 250,
+    maxMs: 5000,
+    signal: stop.signal,
+  }).catch(() => undefined);
+  client.close = async (force?: boolean) => {
+    stop.abort(new Error('mongo client closed'));
+    return close(force);
+  };
   return { client, db: client.db(dbName) };
 }
 
