@@ -12,6 +12,13 @@ export const ConfigSchema = Type.Object({
   MONGO_URL: ConfigFields.url(),
   /** Each service owns its database; tests point this at a scratch one. */
   MONGO_DB: Type.String({ minLength: 1, default: 'medvault_files' }),
+  /**
+   * Which server MONGO_URL is: `auto` asks it at start-up (buildInfo). `mongodb`: atomic updates,
+   * retryable writes, no lock; `ferretdb`: the local stand-in's workaround (adapters/ferretdb-*).
+   */
+  MONGO_FLAVOUR: Type.Union([Type.Literal('auto'), Type.Literal('mongodb'), Type.Literal('ferretdb')], {
+    default: 'auto',
+  }),
   REDIS_URL: ConfigFields.url(),
   EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:aws:sns:' }),
   QUEUE_URL_BASE: ConfigFields.url(),

@@ -1,14 +1,15 @@
 import { createEventConsumer } from '@medvault/common/bus';
 import { runService, startOrExit } from '@medvault/common/http';
+import { purgeDue } from './app/purge.js';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import { buildDeps, SERVICE } from './deps.js';
+import { createPurgeJob } from './jobs/purge.js';
 import { buildHandlers } from './messaging/handlers.js';
-import { createPurgeJob } from './workers/purge.js';
 
 startOrExit(async () => {
   const config = loadServiceConfig();
-  const deps = buildDeps(config);
+  const deps = await buildDeps(config);
   const app = await buildApp(deps);
   const consumer = createEventConsumer({
     name: SERVICE,
@@ -24,7 +25,7 @@ startOrExit(async () => {
     host: config.HOST,
     port: config.FILES_PORT,
     logger: deps.logger,
-    workers: [consumer, deps.outbox, createPurgeJob(deps)],
+    workers: [consumer, deps.outbox, createPurgeJob(() => purgeDue(deps), config.PURGE_INTERVAL_SECONDS, deps.logger)],
     close: deps.close,
   });
 });

@@ -6,7 +6,7 @@ import { buildDeps, type Deps } from '../src/deps.js';
 
 const opened: Deps[] = [];
 async function appWith(overrides: Record<string, string> = {}) {
-  const deps = buildDeps(loadServiceConfig(serviceEnv('files', { LOG_LEVEL: 'silent', ...overrides })));
+  const deps = await buildDeps(loadServiceConfig(serviceEnv('files', { LOG_LEVEL: 'silent', ...overrides })));
   opened.push(deps);
   return buildApp(deps);
 }

@@ -1,4 +1,4 @@
-import type { FileRecord } from '../store/files-repo.js';
+import type { FileRecord } from '../domain/file.js';
 
 /** The public shape of a file's metadata (never the wrapped key, outbox, or storage keys). */
 export function toApi(f: FileRecord) {

@@ -1,22 +1,8 @@
 import type { Collection, Db } from 'mongodb';
-
-/** A break-glass grant: one user may read one patient's files until expiresAt, for a stated reason. */
-export interface GrantRecord {
-  _id: string;
-  userId: string;
-  patientId: string;
-  reason: string;
-  createdAt: Date;
-  expiresAt: Date;
-  /**
-   * 'pending' until access.emergency_granted is on the bus: a grant is never usable before its
-   * audit trail exists (if publishing fails, it stays pending and unusable for ever).
-   */
-  state: 'pending' | 'active';
-}
+import type { GrantRecord, GrantRepository } from '../domain/ports.js';
 
 /** Emergency grants. Few documents (each one is an incident), so lookups scan without an index. */
-export class GrantsRepo {
+export class GrantsRepo implements GrantRepository {
   readonly col: Collection<GrantRecord>;
   constructor(db: Db) {
     this.col = db.collection<GrantRecord>('emergency_grants');
@@ -34,6 +20,14 @@ export class GrantsRepo {
   async allows(userId: string, patientId: string, now: Date): Promise<boolean> {
     const hit = await this.col.findOne({ userId, patientId, state: 'active', expiresAt: { $gt: now } });
     return hit !== null;
+  }
+
+  async grantedPatients(userId: string, patientIds: string[], now: Date): Promise<Set<string>> {
+    const hits = await this.col
+      .find({ userId, patientId: { $in: patientIds }, state: 'active', expiresAt: { $gt: now } })
+      .project<{ patientId: string }>({ patientId: 1 })
+      .toArray();
+    return new Set(hits.map((g) => g.patientId));
   }
 
   /** The caller's grants still running at `now`, newest first. */

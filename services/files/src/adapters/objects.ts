@@ -9,12 +9,8 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { decodeHeader, type Header, headerLength } from '@medvault/common/crypto';
 import { AppError } from '@medvault/common/errors';
-import type { ObjectLocation } from '../store/files-repo.js';
-
-/** Where a file's ciphertext lives: keys derive from the file id only, never from its name. */
-export const objectKey = (fileId: string) => `files/${fileId}`;
-export const trashKey = (key: string) => (key.startsWith('trash/') ? key : `trash/${key}`);
-export const untrashKey = (key: string) => key.replace(/^trash\//, '');
+import type { ObjectLocation } from '../domain/file.js';
+import type { ObjectStorage, UploadHandle } from '../domain/ports.js';
 
 const notFound = (e: unknown) => {
   const n = e as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -22,18 +18,19 @@ const notFound = (e: unknown) => {
 };
 
 /** S3 adapter of the files service: bounded multipart uploads, copies, ranged reads. */
-export class ObjectStore {
+export class ObjectStore implements ObjectStorage {
   constructor(
     private readonly s3: S3Client,
     private readonly opts: { partSizeBytes: number; queueSize: number },
   ) {}
 
   /**
-   * Streams `body` to S3 as a multipart upload (memory ≈ partSize × queueSize). The caller
-   * aborts it when its source fails; lib-storage aborts the multipart upload itself on errors.
+   * Streams `body` to S3 as a multipart upload (memory ≈ partSize × queueSize). `abort()` leaves
+   * nothing: lib-storage aborts the multipart upload only when its own part uploads fail, and a
+   * completed single-part PUT cannot be aborted, so both are cleaned up here.
    */
-  startUpload(body: Readable, loc: ObjectLocation, metadata: Record<string, string>): Upload {
-    return new Upload({
+  startUpload(body: Readable, loc: ObjectLocation, metadata: Record<string, string>): UploadHandle & Upload {
+    const upload = new Upload({
       client: this.s3,
       params: {
         Bucket: loc.bucket,
@@ -46,6 +43,13 @@ export class ObjectStore {
       queueSize: this.opts.queueSize,
       leavePartsOnError: false,
     });
+    const sdkAbort = upload.abort.bind(upload);
+    upload.abort = async () => {
+      await sdkAbort().catch(() => undefined);
+      await this.abortMultipart(loc, uploadIdOf(upload)).catch(() => undefined);
+      await this.delete(loc).catch(() => undefined);
+    };
+    return upload;
   }
 
   /** Aborts an unfinished multipart upload (its parts are discarded by S3). */
@@ -109,6 +113,12 @@ export class ObjectStore {
     if (totalSize === null) throw new AppError('INTEGRITY_FAILED', 'Stored object size unknown');
     return { header: decodeHeader(buf), totalSize };
   }
+}
+
+/** lib-storage keeps the multipart upload id to itself (not in its typings). */
+function uploadIdOf(u: Upload): string | undefined {
+  const id: unknown = Reflect.get(u, 'uploadId');
+  return typeof id === 'string' ? id : undefined;
 }
 
 async function collect(body: Readable): Promise<Buffer> {

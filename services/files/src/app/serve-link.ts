@@ -8,17 +8,28 @@ import {
   segmentRange,
 } from '@medvault/common/crypto';
 import { AppError } from '@medvault/common/errors';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../deps.js';
+import { type EventMeta, event } from '../domain/events.js';
+import type { FileRecord, ObjectLocation } from '../domain/file.js';
 import { createHashVerifier } from '../domain/inspect.js';
 import { isServable } from '../domain/lifecycle.js';
 import { verifyLink, withinBudget } from '../domain/links.js';
+import type { FilesPorts } from '../domain/ports.js';
 import { parseRange } from '../domain/range.js';
-import { chain } from '../storage/chain.js';
-import type { FileRecord, ObjectLocation } from '../store/files-repo.js';
+import { chain } from '../domain/stream-chain.js';
 import { authorize } from './access.js';
-import { type EventMeta, event, metaOf } from './events.js';
-import { blockForIntegrity } from './transitions.js';
+import { blockForIntegrity } from './block-for-integrity.js';
+
+type Ports = Pick<
+  FilesPorts,
+  'files' | 'links' | 'objects' | 'keys' | 'clock' | 'projections' | 'grants' | 'settings'
+> & { logger: { error(o: object, m: string): void } };
+
+/** What the HTTP layer sends: status, headers, then the (verified while streaming) body. */
+export interface Download {
+  status: 200 | 206;
+  headers: Record<string, string>;
+  body: Readable;
+}
 
 interface Representation {
   location: ObjectLocation;
@@ -41,19 +52,25 @@ export function representationOf(f: FileRecord): Representation {
 const integrity = (msg: string) => new AppError('INTEGRITY_FAILED', msg);
 
 /** GET /v1/links/:token: checks, then streams decrypted, verified content (whole or a range). */
-export async function serveLink(deps: Deps, req: FastifyRequest, reply: FastifyReply, p: Principal, token: string) {
-  const now = deps.clock.now();
-  const claims = verifyLink(deps.config.LINK_SIGNING_SECRET, token, Math.floor(now.getTime() / 1000));
+export async function serveLink(
+  ports: Ports,
+  p: Principal,
+  token: string,
+  rangeHeader: string | undefined,
+  meta: EventMeta,
+): Promise<Download> {
+  const now = ports.clock.now();
+  const claims = verifyLink(ports.settings.LINK_SIGNING_SECRET, token, Math.floor(now.getTime() / 1000));
   // The stored link decides, whatever a (validly signed) token claims: a token re-signed with a
   // later expiry or another user changes nothing.
-  const link = await deps.links.get(claims.linkId);
+  const link = await ports.links.get(claims.linkId);
   if (!link || link.fileId !== claims.fileId) throw new AppError('LINK_INVALID', 'Download link is invalid');
   if (link.userId !== p.userId || claims.userId !== p.userId)
     throw new AppError('LINK_INVALID', 'This link belongs to another user');
   if (new Date(link.expiresAt) <= now) throw new AppError('LINK_EXPIRED', 'Download link has expired');
-  const f = await deps.files.get(claims.fileId);
+  const f = await ports.files.get(claims.fileId);
   if (!f || f.status === 'purged') throw new AppError('GONE', 'The file no longer exists');
-  await authorize(deps, p, 'file:read_content', f);
+  await authorize(ports, p, 'file:read_content', f);
   if (!isServable(f.status))
     throw new AppError('FILE_NOT_AVAILABLE', `File is ${f.status}, not available`, {
       details: { fileStatus: f.status },
@@ -63,52 +80,50 @@ export async function serveLink(deps: Deps, req: FastifyRequest, reply: FastifyR
   if (f.contentType.startsWith('image/') && rep.rendition !== 'watermarked') {
     throw new AppError('FILE_NOT_AVAILABLE', 'The watermarked rendition of this image is missing');
   }
-  const range = parseRange(req.headers.range, rep.size);
+  const range = parseRange(rangeHeader, rep.size);
   // Counted by what is served (see withinBudget): a range at any offset takes its bytes.
   const cost = range ? range.end - range.start + 1 : rep.size;
-  if (!withinBudget(link, rep.size, cost) || !(await deps.links.consume(link, rep.size, cost)))
+  if (!withinBudget(link, rep.size, cost) || !(await ports.links.consume(link, rep.size, cost)))
     throw new AppError('LINK_EXPIRED', 'Download link is exhausted');
 
-  const meta = metaOf(req, p);
   const ctx = { fileId: f._id, ownerId: f.ownerId };
-  const { header, totalSize } = await deps.objects.readHeader(rep.location);
+  const { header, totalSize } = await ports.objects.readHeader(rep.location);
   // Checked before the status line: a substituted or truncated object fails cleanly, with no body.
   if (canonicalContext(header.context) !== canonicalContext(ctx))
-    return failBefore(deps, f, meta, 'Encryption context does not match the file');
+    return failBefore(ports, f, meta, 'Encryption context does not match the file');
   if (totalSize !== encryptedSize(rep.size, header))
-    return failBefore(deps, f, meta, 'Stored object has the wrong size');
+    return failBefore(ports, f, meta, 'Stored object has the wrong size');
 
   let body: Readable;
   let length: number;
   if (range) {
     let dataKey: Buffer;
     try {
-      dataKey = await deps.keys.unwrap(header.wrappedKey, header.keyId, ctx);
+      dataKey = await ports.keys.unwrap(header.wrappedKey, header.keyId, ctx);
     } catch (e) {
-      if (AppError.is(e) && e.code === 'INTEGRITY_FAILED') return failBefore(deps, f, meta, e.message);
+      if (AppError.is(e) && e.code === 'INTEGRITY_FAILED') return failBefore(ports, f, meta, e.message);
       throw e;
     }
     const sr = segmentRange(header, rep.size, range.start, range.end);
-    const obj = await deps.objects.getRange(rep.location, sr.cipherStart, sr.cipherEnd);
-    body = chain(obj.body, [createRangeDecryptStream(dataKey, header, sr)], onStreamEnd(deps, f, meta));
+    const obj = await ports.objects.getRange(rep.location, sr.cipherStart, sr.cipherEnd);
+    body = chain(obj.body, [createRangeDecryptStream(dataKey, header, sr)], onStreamEnd(ports, f, meta));
     dataKey.fill(0);
     length = sr.take;
-    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${rep.size}`);
   } else {
-    const obj = await deps.objects.getRange(rep.location);
+    const obj = await ports.objects.getRange(rep.location);
     const verify = createHashVerifier(rep.sha256, () => undefined);
     body = chain(
       obj.body,
-      [createDecryptStream({ keys: deps.keys, expectedContext: ctx }), verify],
-      onStreamEnd(deps, f, meta),
+      [createDecryptStream({ keys: ports.keys, expectedContext: ctx }), verify],
+      onStreamEnd(ports, f, meta),
     );
     length = rep.size;
   }
-  await deps.files.append(
+  await ports.files.append(
     f._id,
     [
       event(
-        deps.clock,
+        ports.clock,
         'file.downloaded',
         {
           fileId: f._id,
@@ -124,33 +139,34 @@ export async function serveLink(deps: Deps, req: FastifyRequest, reply: FastifyR
     ],
     range && range.start > 0 ? {} : { downloads: 1 },
   );
-  deps.outbox.kick();
-  return reply
-    .header('content-type', rep.contentType)
-    .header('content-length', String(length))
-    .header('accept-ranges', 'bytes')
-    .header('repr-digest', `sha-256=:${Buffer.from(rep.sha256, 'hex').toString('base64')}:`)
-    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.name)}`)
-    .header('x-content-type-options', 'nosniff')
-    .header('cache-control', 'no-store')
-    .send(body);
+  return {
+    status: range ? 206 : 200,
+    headers: {
+      ...(range ? { 'content-range': `bytes ${range.start}-${range.end}/${rep.size}` } : {}),
+      'content-type': rep.contentType,
+      'content-length': String(length),
+      'accept-ranges': 'bytes',
+      'repr-digest': `sha-256=:${Buffer.from(rep.sha256, 'hex').toString('base64')}:`,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(f.name)}`,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    },
+    body,
+  };
 }
 
-async function failBefore(deps: Deps, f: FileRecord, meta: EventMeta, message: string): Promise<never> {
-  await blockForIntegrity(deps, f._id, 'download', undefined, meta).catch(() => undefined);
-  deps.outbox.kick();
+async function failBefore(ports: Ports, f: FileRecord, meta: EventMeta, message: string): Promise<never> {
+  await blockForIntegrity(ports, f._id, 'download', undefined, meta).catch(() => undefined);
   throw integrity(message);
 }
 
 /** After a failed stream (bad segment, hash mismatch): block the file and tell the bus. */
-function onStreamEnd(deps: Deps, f: FileRecord, meta: EventMeta) {
+function onStreamEnd(ports: Ports, f: FileRecord, meta: EventMeta) {
   return (err: Error) => {
     if (!AppError.is(err) || err.code !== 'INTEGRITY_FAILED') return;
-    deps.logger.error({ fileId: f._id, err }, 'integrity failure while serving a file: response aborted');
-    blockForIntegrity(deps, f._id, 'download', undefined, meta)
-      .then(() => deps.outbox.kick())
-      .catch((e: unknown) =>
-        deps.logger.error({ fileId: f._id, err: e }, 'could not block file after integrity failure'),
-      );
+    ports.logger.error({ fileId: f._id, err }, 'integrity failure while serving a file: response aborted');
+    blockForIntegrity(ports, f._id, 'download', undefined, meta).catch((e: unknown) =>
+      ports.logger.error({ fileId: f._id, err: e }, 'could not block file after integrity failure'),
+    );
   };
 }

@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import type { Directory } from '../domain/ports.js';
 
 interface CareDoc {
   _id: string;
@@ -29,7 +30,7 @@ async function upsert(fn: () => Promise<unknown>): Promise<void> {
  * from the gateway): the policy needs them on every request, so they are read locally.
  * Writes are upserts keyed by natural ids, so replayed events are harmless.
  */
-export class Projections {
+export class Projections implements Directory {
   private readonly care: Collection<CareDoc>;
   private readonly users: Collection<UserDoc>;
   constructor(db: Db) {
@@ -50,6 +51,13 @@ export class Projections {
   async inCare(clinicianId: string, patientId: string): Promise<boolean> {
     const c = await this.care.findOne({ _id: `${clinicianId}:${patientId}` });
     return c?.active === true;
+  }
+
+  async inCareOf(clinicianId: string, patientIds: string[]): Promise<Set<string>> {
+    const docs = await this.care
+      .find({ _id: { $in: patientIds.map((p) => `${clinicianId}:${p}`) }, active: true })
+      .toArray();
+    return new Set(docs.map((d) => d.patientId));
   }
 
   async patientsInCare(clinicianId: string): Promise<string[]> {

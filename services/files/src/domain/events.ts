@@ -1,7 +1,5 @@
-import type { Principal } from '@medvault/common/auth';
 import { type Actor, createEvent, type Envelope, type EventData, type EventType } from '@medvault/common/events';
-import type { FastifyRequest } from 'fastify';
-import type { Clock } from '../deps.js';
+import type { Clock } from './ports.js';
 
 /** Who and what caused an event: copied into every envelope (audit needs it). */
 export interface EventMeta {
@@ -10,21 +8,6 @@ export interface EventMeta {
 }
 
 export const SOURCE = 'files';
-
-export function metaOf(req: FastifyRequest, p: Principal): EventMeta {
-  const ua = req.headers['user-agent'];
-  // The client address from the verified gateway assertion, never a request header.
-  const ip = req.clientIp;
-  return {
-    correlationId: req.id,
-    actor: {
-      userId: p.userId,
-      role: p.role,
-      ...(ip ? { ip } : {}),
-      ...(typeof ua === 'string' ? { userAgent: ua.slice(0, 512) } : {}),
-    },
-  };
-}
 
 export const systemMeta = (correlationId: string): EventMeta => ({
   correlationId,
