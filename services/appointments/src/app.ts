@@ -4,7 +4,6 @@ import { type Deps, SERVICE } from './deps.js';
 import { appointmentRoutes } from './http/appointments.js';
 import { careRoutes } from './http/care.js';
 import { clinicianRoutes } from './http/clinicians.js';
-import { wire } from './wiring.js';
 
 /** Builds the appointments HTTP app from its dependencies. Never reads the environment, never listens. */
 export async function buildApp(deps: Deps) {
@@ -15,11 +14,10 @@ export async function buildApp(deps: Deps) {
     audience: deps.config.JWT_AUDIENCE,
     revocation: deps.revocation,
   });
-  const w = wire(deps);
   // Indexes are performance only here (the invariant lives in the schedule CAS): do not block start.
-  w.ensureIndexes().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried on next start'));
-  appointmentRoutes(app, w);
-  clinicianRoutes(app, w, () => deps.now());
-  careRoutes(app, w);
+  deps.ensureIndexes().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried on next start'));
+  appointmentRoutes(app, deps);
+  clinicianRoutes(app, deps, () => deps.now());
+  careRoutes(app, deps);
   return app;
 }

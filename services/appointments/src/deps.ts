@@ -21,7 +21,20 @@ import {
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
+import {
+  collections,
+  ensureIndexes,
+  MongoAppointmentStore,
+  MongoAssignmentStore,
+  MongoCareEndStore,
+  MongoScheduleStore,
+  MongoUserDirectory,
+} from './adapters/mongo.js';
+import { BookingService } from './app/booking.js';
+import { CareService } from './app/care-relationships.js';
 import type { Config } from './config.js';
+import type { AppointmentStore, ScheduleStore } from './domain/ports.js';
+import type { ScheduleSettings } from './domain/schedule.js';
 
 export const SERVICE = 'appointments';
 
@@ -44,7 +57,32 @@ export interface Deps {
   publisher: EventPublisher;
   /** Injectable clock (tests of the care grace period). */
   now: () => Date;
+  /** Use cases: booking and care relationships, built once on the adapters below. */
+  booking: BookingService;
+  care: CareService;
+  /** The user projection (fed by the consumer). */
+  users: MongoUserDirectory;
+  /** Ports the routes read directly (availability, listing). */
+  schedules: ScheduleStore;
+  appointments: AppointmentStore;
+  /** Idempotent; a failure is retried on the next call instead of being cached. */
+  ensureIndexes(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What the HTTP routes are given: the use cases and the ports they read. */
+export type Routed = Pick<Deps, 'booking' | 'care' | 'users' | 'schedules' | 'appointments'>;
+
+export function defaultSettings(c: Config): ScheduleSettings {
+  return {
+    timeZone: c.SCHEDULE_TIMEZONE,
+    workStart: c.SCHEDULE_WORK_START,
+    workEnd: c.SCHEDULE_WORK_END,
+    workDays: c.SCHEDULE_WORK_DAYS.split(',').map(Number),
+    minMinutes: c.SCHEDULE_MIN_MINUTES,
+    maxMinutes: c.SCHEDULE_MAX_MINUTES,
+    slotMinutes: c.SCHEDULE_SLOT_MINUTES,
+  };
 }
 
 export function buildDeps(config: Config): Deps {
@@ -69,7 +107,33 @@ export function buildDeps(config: Config): Deps {
     snsCheck(sns, config.EVENTS_TOPIC_ARN),
     sqsCheck(sqs, queue),
   ];
-  return {
+  // Adapters, then the use cases on them. `now` is read through deps at call time: tests move it.
+  const c = collections(db);
+  const users = new MongoUserDirectory(c.users);
+  const appointments = new MongoAppointmentStore(c.appointments);
+  const now = () => deps.now();
+  const care = new CareService({
+    appointments,
+    assignments: new MongoAssignmentStore(c.assignments),
+    careEnds: new MongoCareEndStore(c.careEnds),
+    users,
+    publisher,
+    graceHours: config.CARE_GRACE_HOURS,
+    now,
+  });
+  const schedules = new MongoScheduleStore(c.revisions, c.settings);
+  const booking = new BookingService({
+    schedules,
+    appointments,
+    users,
+    care,
+    publisher,
+    defaults: defaultSettings(config),
+    casRetries: config.BOOKING_CAS_RETRIES,
+    now,
+  });
+  let indexes: Promise<void> | undefined;
+  const deps: Deps = {
     config,
     logger,
     checks,
@@ -85,6 +149,18 @@ export function buildDeps(config: Config): Deps {
     idempotency,
     publisher,
     now: () => new Date(),
+    booking,
+    care,
+    users,
+    schedules,
+    appointments,
+    ensureIndexes: () => {
+      indexes ??= ensureIndexes(c).catch((err: unknown) => {
+        indexes = undefined;
+        throw err;
+      });
+      return indexes;
+    },
     close: async () => {
       await Promise.allSettled([
         mongo.close(),
@@ -94,4 +170,5 @@ export function buildDeps(config: Config): Deps {
       ]);
     },
   };
+  return deps;
 }

@@ -5,7 +5,6 @@ import { loadServiceConfig } from './config.js';
 import { buildDeps, SERVICE } from './deps.js';
 import { careEndJob } from './jobs/care-ends.js';
 import { buildHandlers } from './messaging/handlers.js';
-import { wire } from './wiring.js';
 
 startOrExit(async () => {
   const config = loadServiceConfig();
@@ -19,7 +18,7 @@ startOrExit(async () => {
     idempotency: deps.idempotency,
     logger: deps.logger,
   });
-  const careJob = careEndJob(wire(deps).booking, config.CARE_JOB_INTERVAL_SECONDS, deps.logger);
+  const careJob = careEndJob(deps.booking, config.CARE_JOB_INTERVAL_SECONDS, deps.logger);
   deps.logger.info({ port: config.APPOINTMENTS_PORT }, `${SERVICE} starting`);
   await runService({
     app,

@@ -4,7 +4,6 @@ import { type Deps, SERVICE } from './deps.js';
 import { inboxRoutes } from './http/inbox.js';
 import { streamRoutes } from './http/stream.js';
 import { webhookRoutes } from './http/webhooks.js';
-import { wire } from './wiring.js';
 
 /** Builds the notify HTTP app from its dependencies. Never reads the environment, never listens. */
 export async function buildApp(deps: Deps) {
@@ -15,16 +14,17 @@ export async function buildApp(deps: Deps) {
     audience: deps.config.JWT_AUDIENCE,
     revocation: deps.revocation,
   });
-  const w = wire(deps);
-  w.ready().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried before the first notification'));
+  deps
+    .ready()
+    .catch((err) => deps.logger.warn({ err }, 'index creation failed; retried before the first notification'));
   const now = () => deps.now();
-  inboxRoutes(app, w, now);
-  webhookRoutes(app, w, now);
-  streamRoutes(app, w, {
+  inboxRoutes(app, deps, now);
+  webhookRoutes(app, deps, now);
+  streamRoutes(app, deps, {
     heartbeatSeconds: deps.config.SSE_HEARTBEAT_SECONDS,
     replayLimit: deps.config.SSE_REPLAY_LIMIT,
   });
   // Open streams would hold the server open for ever: end them when the app closes.
-  app.addHook('preClose', async () => w.hub.closeAll());
+  app.addHook('preClose', async () => deps.hub.closeAll());
   return app;
 }

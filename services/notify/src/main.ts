@@ -4,14 +4,12 @@ import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import { buildDeps, SERVICE } from './deps.js';
 import { buildHandlers } from './messaging/handlers.js';
-import { wire } from './wiring.js';
 
 startOrExit(async () => {
   const config = loadServiceConfig();
   const deps = buildDeps(config);
   const app = await buildApp(deps);
-  const w = wire(deps);
-  await w.hub
+  await deps.hub
     .start()
     .catch((err) => deps.logger.warn({ err }, 'live channel not subscribed yet; retried on first stream'));
   const consumer = createEventConsumer({
@@ -28,7 +26,7 @@ startOrExit(async () => {
     host: config.HOST,
     port: config.NOTIFY_PORT,
     logger: deps.logger,
-    workers: [consumer, w.webhooks],
+    workers: [consumer, deps.webhooks],
     close: deps.close,
   });
 });

@@ -3,10 +3,8 @@ import type { EventPublisher } from '@medvault/common/bus';
 import { AppError } from '@medvault/common/errors';
 import type { EventData, EventType } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { confirmsBySelf } from './care.js';
-import type { CareService } from './care-service.js';
-import { emit, type RequestContext } from './emit.js';
-import type { Appointment, AppointmentStore, ScheduleStore, UserDirectory } from './ports.js';
+import { confirmsBySelf } from '../domain/care.js';
+import type { Appointment, AppointmentStore, ScheduleStore, UserDirectory } from '../domain/ports.js';
 import {
   type BookedInterval,
   checkInterval,
@@ -15,7 +13,9 @@ import {
   overlaps,
   parseInstant,
   type ScheduleSettings,
-} from './schedule.js';
+} from '../domain/schedule.js';
+import type { CareService } from './care-relationships.js';
+import { emit, type RequestContext } from './emit.js';
 
 export interface BookingDeps {
   schedules: ScheduleStore;

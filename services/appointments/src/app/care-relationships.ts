@@ -1,7 +1,6 @@
 import type { EventPublisher } from '@medvault/common/bus';
 import { AppError } from '@medvault/common/errors';
-import { type CareState, careState } from './care.js';
-import { emit, type RequestContext } from './emit.js';
+import { type CareState, careState } from '../domain/care.js';
 import type {
   AppointmentStore,
   AssignmentStore,
@@ -9,7 +8,8 @@ import type {
   CareEndStore,
   PendingCareEnd,
   UserDirectory,
-} from './ports.js';
+} from '../domain/ports.js';
+import { emit, type RequestContext } from './emit.js';
 
 export interface CareDeps {
   appointments: AppointmentStore;

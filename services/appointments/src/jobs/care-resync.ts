@@ -1,6 +1,5 @@
-import { loadServiceConfig } from './config.js';
-import { buildDeps, SERVICE } from './deps.js';
-import { wire } from './wiring.js';
+import { loadServiceConfig } from '../config.js';
+import { buildDeps, SERVICE } from '../deps.js';
 
 /**
  * One-off: `npm run care:resync -w services/appointments` re-publishes every pair's care state from
@@ -8,7 +7,7 @@ import { wire } from './wiring.js';
  */
 const deps = buildDeps(loadServiceConfig());
 try {
-  const result = await wire(deps).care.resyncAll();
+  const result = await deps.care.resyncAll();
   deps.logger.info({ ...result, service: SERVICE }, 'care relationships re-synced');
 } finally {
   await deps.close();

@@ -1,42 +1,32 @@
 import type { Envelope } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
 import type { Logger } from '@medvault/common/logger';
-import type { Mailer } from './channels/email.js';
-import type { LiveHub } from './channels/live.js';
-import { wants } from './domain/preferences.js';
-import { recipientsOf } from './domain/recipients.js';
-import { type Message, messageFor, safeData } from './domain/templates.js';
-import {
-  type Collections,
-  type DeliveryDoc,
-  isDuplicate,
-  type MongoDirectory,
-  type MongoInbox,
-  type MongoPreferences,
-  type NotificationDoc,
-} from './store/mongo.js';
+import { inboxView } from '../domain/inbox-view.js';
+import type {
+  DeliveryQueue,
+  Inbox,
+  LivePublisher,
+  Mailer,
+  NotificationDoc,
+  PreferenceStore,
+  UserDirectory,
+  WebhookRegistry,
+} from '../domain/ports.js';
+import { wants } from '../domain/preferences.js';
+import { recipientsOf } from '../domain/recipients.js';
+import { type Message, messageFor, safeData } from '../domain/templates.js';
 
-export interface NotifierDeps {
-  c: Collections;
-  directory: MongoDirectory;
-  inbox: MongoInbox;
-  preferences: MongoPreferences;
-  hub: LiveHub;
+export interface NotifierPorts {
+  directory: UserDirectory;
+  inbox: Inbox;
+  preferences: PreferenceStore;
+  hub: LivePublisher;
   mailer: Mailer;
+  deliveries: DeliveryQueue;
+  webhooks: WebhookRegistry;
   baseUrl: string;
   now: () => Date;
 }
-
-export const inboxView = (n: NotificationDoc) => ({
-  id: n._id,
-  type: n.type,
-  title: n.title,
-  body: n.body,
-  refs: n.refs,
-  link: n.link,
-  createdAt: n.createdAt.toISOString(),
-  readAt: n.readAt ? n.readAt.toISOString() : null,
-});
 
 /**
  * Turns one event into notifications: inbox (+ live stream), email, webhooks. Safe to re-run
@@ -44,7 +34,7 @@ export const inboxView = (n: NotificationDoc) => ({
  * completes what a failed run left undone (e.g. an email whose SMTP send failed).
  */
 export class Notifier {
-  constructor(private readonly d: NotifierDeps) {}
+  constructor(private readonly d: NotifierPorts) {}
 
   async handle(event: Envelope, log: Logger): Promise<void> {
     const msg = messageFor(event, this.d.baseUrl);
@@ -90,41 +80,20 @@ export class Notifier {
   }
 
   private async toEmail(event: Envelope, recipientId: string, msg: Message) {
-    const now = this.d.now();
-    const key = { eventId: event.id, recipientId, channel: 'email' as const };
-    let existing: DeliveryDoc | null = null;
-    try {
-      await this.d.c.deliveries.insertOne({
-        _id: newId('notification'),
-        ...key,
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      });
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
-      existing = await this.d.c.deliveries.findOne(key);
-      if (existing && existing.status !== 'pending') return;
-    }
+    const key = { eventId: event.id, recipientId };
+    if (!(await this.d.deliveries.openEmail(key, this.d.now()))) return;
     const to = await this.d.directory.emailOf(recipientId);
     if (!to) {
-      await this.d.c.deliveries.updateOne(key, {
-        $set: { status: 'skipped', lastError: 'no email address', updatedAt: now },
-      });
+      await this.d.deliveries.finishEmail(key, { status: 'skipped', lastError: 'no email address' }, this.d.now());
       return;
     }
     // A failure throws: the event is redelivered and this pending email is retried.
     await this.d.mailer.send({ to, subject: `MedVault: ${msg.title}`, text: msg.body });
-    await this.d.c.deliveries.updateOne(key, {
-      $set: { status: 'sent', updatedAt: this.d.now() },
-      $inc: { attempts: 1 },
-    });
+    await this.d.deliveries.finishEmail(key, { status: 'sent' }, this.d.now());
   }
 
   private async toWebhooks(event: Envelope) {
-    const hooks = await this.d.c.webhooks.find({ active: true }).toArray();
+    const hooks = await this.d.webhooks.active();
     const payload = JSON.stringify({
       id: event.id,
       type: event.type,
@@ -134,22 +103,7 @@ export class Notifier {
     const now = this.d.now();
     for (const h of hooks) {
       if (h.eventTypes && !h.eventTypes.includes(event.type)) continue;
-      try {
-        await this.d.c.deliveries.insertOne({
-          _id: newId('notification'),
-          eventId: event.id,
-          recipientId: h._id,
-          channel: 'webhook',
-          status: 'pending',
-          attempts: 0,
-          nextAttemptAt: now,
-          payload,
-          createdAt: now,
-          updatedAt: now,
-        });
-      } catch (err) {
-        if (!isDuplicate(err)) throw err;
-      }
+      await this.d.deliveries.enqueueWebhook(event.id, h._id, payload, now);
     }
   }
 }

@@ -1,7 +1,16 @@
 import type { Role } from '@medvault/common/auth';
+import { newId } from '@medvault/common/ids';
 import type { Db, Filter } from 'mongodb';
+import type {
+  DeliveryQueue,
+  EmailKey,
+  Inbox,
+  NotificationDoc,
+  PreferenceStore,
+  UserDirectory,
+  WebhookRegistry,
+} from '../domain/ports.js';
 import { DEFAULT_PREFERENCES, type Preferences } from '../domain/preferences.js';
-import type { Directory } from '../domain/recipients.js';
 
 export interface UserDoc {
   _id: string;
@@ -10,19 +19,8 @@ export interface UserDoc {
   active?: boolean;
   updatedAt: Date;
 }
-export interface NotificationDoc {
-  _id: string;
-  eventId: string;
-  recipientId: string;
-  channel: 'inbox';
-  type: string;
-  title: string;
-  body: string;
-  refs: Record<string, string>;
-  link: string;
-  createdAt: Date;
-  readAt: Date | null;
-}
+export type { NotificationDoc };
+
 export interface DeliveryDoc {
   _id: string;
   eventId: string;
@@ -83,7 +81,7 @@ export async function ensureIndexes(c: Collections): Promise<void> {
 
 export const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
-export class MongoDirectory implements Directory {
+export class MongoDirectory implements UserDirectory {
   constructor(private readonly c: Collections['users']) {}
 
   async idsWithRole(role: Role) {
@@ -117,7 +115,7 @@ export class MongoDirectory implements Directory {
   }
 }
 
-export class MongoPreferences {
+export class MongoPreferences implements PreferenceStore {
   constructor(private readonly c: Collections['preferences']) {}
 
   async get(userId: string): Promise<Preferences> {
@@ -132,7 +130,7 @@ export class MongoPreferences {
   }
 }
 
-export class MongoInbox {
+export class MongoInbox implements Inbox {
   constructor(private readonly c: Collections['notifications']) {}
 
   /** False when this (event, recipient) already has its inbox entry. */
@@ -168,5 +166,74 @@ export class MongoInbox {
     if (!doc) return undefined;
     if (!doc.readAt) await this.c.updateOne({ _id: id, recipientId }, { $set: { readAt: at } });
     return { ...doc, readAt: doc.readAt ?? at };
+  }
+}
+
+/**
+ * Email and webhook deliveries: one document per (event, recipient, channel), unique, so a
+ * redelivered event only completes what a failed run left undone.
+ */
+export class MongoDeliveries implements DeliveryQueue {
+  constructor(private readonly c: Collections['deliveries']) {}
+
+  async openEmail(key: EmailKey, now: Date): Promise<boolean> {
+    try {
+      await this.c.insertOne({
+        _id: newId('notification'),
+        ...key,
+        channel: 'email',
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      });
+      return true;
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      const existing = await this.c.findOne({ ...key, channel: 'email' });
+      return !existing || existing.status === 'pending';
+    }
+  }
+
+  async finishEmail(key: EmailKey, outcome: { status: 'sent' | 'skipped'; lastError?: string }, now: Date) {
+    await this.c.updateOne(
+      { ...key, channel: 'email' },
+      {
+        $set: {
+          status: outcome.status,
+          updatedAt: now,
+          ...(outcome.lastError ? { lastError: outcome.lastError } : {}),
+        },
+        ...(outcome.status === 'sent' ? { $inc: { attempts: 1 } } : {}),
+      },
+    );
+  }
+
+  async enqueueWebhook(eventId: string, webhookId: string, payload: string, now: Date): Promise<void> {
+    try {
+      await this.c.insertOne({
+        _id: newId('notification'),
+        eventId,
+        recipientId: webhookId,
+        channel: 'webhook',
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        payload,
+        createdAt: now,
+        updatedAt: now,
+      });
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+    }
+  }
+}
+
+export class MongoWebhooks implements WebhookRegistry {
+  constructor(private readonly c: Collections['webhooks']) {}
+
+  active(): Promise<{ _id: string; eventTypes: string[] | null }[]> {
+    return this.c.find({ active: true }, { projection: { _id: 1, eventTypes: 1 } }).toArray();
   }
 }

@@ -1,11 +1,10 @@
 import type { Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
 
-export interface LiveNotification {
-  id: string;
-  recipientId: string;
-  [k: string]: unknown;
-}
+import type { LiveNotification, LivePublisher } from '../domain/ports.js';
+
+export type { LiveNotification };
+
 type Listener = (n: LiveNotification) => void;
 
 /**
@@ -13,7 +12,7 @@ type Listener = (n: LiveNotification) => void;
  * holds ONE subscriber connection and hands messages to the SSE streams connected to it, so a
  * client on instance A sees what instance B created.
  */
-export class LiveHub {
+export class LiveHub implements LivePublisher {
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly closers = new Set<() => void>();
   private started?: Promise<void>;

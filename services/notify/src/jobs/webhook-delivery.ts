@@ -1,10 +1,10 @@
 import type { Startable } from '@medvault/common/http';
 import type { Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
+import type { Collections, DeliveryDoc, WebhookDoc } from '../adapters/mongo.js';
+import { BlockedTargetError, postToWebhook } from '../adapters/webhook-target.js';
 import type { AllowList } from '../domain/address-policy.js';
 import { backoffMs, sign } from '../domain/signature.js';
-import type { Collections, DeliveryDoc, WebhookDoc } from '../store/mongo.js';
-import { BlockedTargetError, postToWebhook } from './webhook-target.js';
 
 export interface WebhookWorkerOptions {
   c: Collections;
