@@ -1,23 +1,30 @@
 import { canOnFile, canUploadFor, type Decision, type FileAction, type Principal } from '@medvault/common/auth';
 import { AppError } from '@medvault/common/errors';
 import type { FileRecord } from '../domain/file.js';
-import type { FilesPorts } from '../domain/ports.js';
+import type { Clock, Directory, GrantRepository } from '../domain/ports.js';
 
-type AccessPorts = Pick<FilesPorts, 'projections' | 'grants' | 'clock'>;
+/** The relations a decision needs (narrow, so the list logic is tested with tiny fakes). */
+interface AccessPorts {
+  projections: Pick<Directory, 'inCare' | 'inCareOf'>;
+  grants: Pick<GrantRepository, 'allows' | 'grantedPatients'>;
+  clock: Clock;
+}
+/** What the policy reads of a file. */
+type FileStanding = Pick<FileRecord, 'ownerId' | 'uploadedBy' | 'patientId' | 'shares'>;
 
 /** Users with an unexpired share at `now`. */
-export function activeShares(f: FileRecord, now: Date): string[] {
+export function activeShares(f: Pick<FileRecord, 'shares'>, now: Date): string[] {
   return f.shares.filter((s) => !s.expiresAt || new Date(s.expiresAt) > now).map((s) => s.userId);
 }
 
-const factsOf = (f: FileRecord, now: Date) => ({
+const factsOf = (f: FileStanding, now: Date) => ({
   ownerId: f.ownerId,
   uploadedBy: f.uploadedBy,
   patientId: f.patientId,
   sharedWith: activeShares(f, now),
 });
 
-export async function decide(ports: AccessPorts, p: Principal, action: FileAction, f: FileRecord): Promise<Decision> {
+export async function decide(ports: AccessPorts, p: Principal, action: FileAction, f: FileStanding): Promise<Decision> {
   return (await decideMany(ports, p, action, [f]))[0]!;
 }
 
@@ -29,7 +36,7 @@ export async function decideMany(
   ports: AccessPorts,
   p: Principal,
   action: FileAction,
-  files: FileRecord[],
+  files: FileStanding[],
 ): Promise<Decision[]> {
   const now = ports.clock.now();
   const patients = [...new Set(files.map((f) => f.patientId))];
@@ -54,7 +61,7 @@ export async function decideMany(
  * the gateway turns every 403 into an access.denied event for the audit log. File ids carry 80
  * random bits, so answering 403 rather than 404 reveals nothing that could be enumerated.
  */
-export async function authorize(ports: AccessPorts, p: Principal, action: FileAction, f: FileRecord): Promise<void> {
+export async function authorize(ports: AccessPorts, p: Principal, action: FileAction, f: FileStanding): Promise<void> {
   const d = await decide(ports, p, action, f);
   if (d.allowed) return;
   throw new AppError('FORBIDDEN', 'You are not allowed to do this', { details: { reason: d.reason } });
