@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Principal, RevocationStore } from '@medvault/common/auth';
+import type { AccessTokenSigner, Principal, RevocationStore } from '@medvault/common/auth';
 import { AppError } from '@medvault/common/errors';
 import { createEvent } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { sourceOf } from './login-backoff.js';
-import { dummyHash, verifyPassword } from './passwords.js';
+import { sourceOf } from '../domain/login-backoff.js';
+import { dummyHash, verifyPassword } from '../domain/passwords.js';
 import type {
   EventSink,
   LoginThrottle,
@@ -12,9 +12,9 @@ import type {
   RefreshTokenStore,
   UserRecord,
   UserRepository,
-} from './ports.js';
-import { type AccessTokenSigner, emailHash, hashRefreshToken, newRefreshToken } from './tokens.js';
-import { normaliseEmail, type RequestContext } from './users.js';
+} from '../domain/ports.js';
+import { emailHash, hashRefreshToken, newRefreshToken } from '../domain/tokens.js';
+import { normaliseEmail, type RequestContext } from '../domain/users.js';
 
 export interface TokenPair {
   accessToken: string;

@@ -1,9 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { Principal } from '@medvault/common/auth';
+import { AccessTokenSigner, type Principal } from '@medvault/common/auth';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryRefresh, MemoryRevocation, MemorySink, MemoryThrottle, MemoryUsers } from '../domain/memory-ports.js';
 import { AuthService } from './auth.js';
-import { MemoryRefresh, MemoryRevocation, MemorySink, MemoryThrottle, MemoryUsers } from './memory-ports.js';
-import { AccessTokenSigner } from './tokens.js';
 import { UserService } from './users.js';
 
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
