@@ -1,36 +1,28 @@
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
-import { awsClientConfig, queueUrl, s3ClientConfig } from '@medvault/common/aws';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { TokenVerifierOptions } from '@medvault/common/auth';
+import { awsClientConfig } from '@medvault/common/aws';
 import {
-  type EventPublisher,
   type IdempotencyStore,
   type OutboxRelay,
   RedisIdempotencyStore,
   SnsEventPublisher,
 } from '@medvault/common/bus';
-import { createRedis, readPem } from '@medvault/common/clients';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
-import {
-  type CallerPolicy,
-  type DependencyCheck,
-  gatewayOnlyCallers,
-  kmsCheck,
-  mongoCheck,
-  redisCheck,
-  s3Check,
-  snsCheck,
-  sqsCheck,
-} from '@medvault/common/http';
-import { createLogger, type Logger } from '@medvault/common/logger';
-import type { Redis } from 'ioredis';
-import { type Db, MongoClient } from 'mongodb';
+import { type CallerPolicy, type DependencyCheck, mongoCheck, snsCheck } from '@medvault/common/http';
+import type { Logger } from '@medvault/common/logger';
+import { platform } from '@medvault/common/platform';
+import type { Db } from 'mongodb';
 import { FilesRepo } from './adapters/files-repo.js';
 import { GrantsRepo } from './adapters/grants-repo.js';
 import { LinksRepo } from './adapters/links-repo.js';
-import { detectFlavour, type MongoFlavour, type MongoSemantics, semanticsFor } from './adapters/mongo-flavour.js';
+import {
+  detectFlavour,
+  type MongoFlavour,
+  type MongoSemantics,
+  openMongo,
+  semanticsFor,
+} from './adapters/mongo-flavour.js';
 import { ObjectStore } from './adapters/objects.js';
 import { Projections } from './adapters/projections.js';
 import { allowedContentTypes, type Config } from './config.js';
@@ -50,10 +42,10 @@ export interface Deps extends FilesPorts {
   config: Config;
   logger: Logger;
   checks: DependencyCheck[];
-  jwtPublicKey: string;
+  /** Access tokens, verified by the base app (with revocation). */
+  tokenAuth: TokenVerifierOptions;
   /** Only the gateway may call: the assertion key and where direct hits are recorded. */
   callers: CallerPolicy;
-  revocation: RevocationChecker;
   /** Which server the database is, and so which write semantics the repositories use. */
   mongo: MongoSemantics;
   db: Db;
@@ -93,57 +85,38 @@ function settingsOf(config: Config): FilesSettings {
 }
 
 export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
-  const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const aws = awsClientConfig(config);
-  const redis = createRedis(config.REDIS_URL, 'medvault-files');
+  const p = platform(SERVICE, config);
+  const logger = p.logger;
+  const redis = p.redis();
   const semantics = semanticsFor(flavour, redis, `medvault:files:lock:${config.MONGO_DB}`);
-  // No eager connect: the service starts (and reports not-ready naming mongo) while the database is down.
-  const mongo = new MongoClient(config.MONGO_URL, {
-    appName: 'medvault-files',
-    serverSelectionTimeoutMS: 5000,
-    connectTimeoutMS: 5000,
-    maxPoolSize: 20,
-    retryWrites: semantics.retryWrites,
-  });
+  const mongo = openMongo(config.MONGO_URL, 'medvault-files', semantics);
   const db = mongo.db(config.MONGO_DB);
+  p.addCheck(mongoCheck(db));
+  p.onClose(() => mongo.close());
   // Socket timeouts so a frozen dependency fails a request instead of hanging it for ever
   // (the outbox relay retries SNS; S3 is given longer for slow multipart parts).
   // Response checksums off unless required: for multipart objects the emulator reports a
   // composite CRC the SDK rejects for the whole body, and every byte we read is AEAD-authenticated anyway.
-  const s3 = new S3Client({
-    ...s3ClientConfig(config),
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: { requestTimeout: 60_000, connectionTimeout: 5_000, throwOnRequestTimeout: true },
+  const s3 = p.s3({
+    buckets: [config.BUCKET_QUARANTINE, config.BUCKET_CLEAN, config.BUCKET_DERIVATIVES],
+    timeouts: { requestTimeoutMs: 60_000, connectionTimeoutMs: 5_000 },
+    extra: { responseChecksumValidation: 'WHEN_REQUIRED' },
   });
-  const kms = new KMSClient({
-    ...aws,
-    requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
+  const kms = p.kms({
+    keyId: config.KMS_DATA_KEY_ID,
+    timeouts: { requestTimeoutMs: 10_000, connectionTimeoutMs: 3_000 },
   });
+  // The relay must see SNS fail fast (one attempt, 5 s) and retry on its own schedule; the
+  // platform's publisher has no per-client timeouts (told the platform's owner).
   const sns = new SNSClient({
-    ...aws,
+    ...awsClientConfig(config),
     maxAttempts: 1,
     requestHandler: { requestTimeout: 5_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
   });
+  p.addCheck(snsCheck(sns, config.EVENTS_TOPIC_ARN));
+  p.onClose(async () => sns.destroy());
   const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);
-  const sqs = new SQSClient(aws);
-  const queue = queueUrl(config.QUEUE_URL_BASE, config.FILES_QUEUE_NAME);
-  const idempotency = new RedisIdempotencyStore(redis);
-  const jwtPublicKey = readPem(
-    config.JWT_PUBLIC_KEY,
-    config.JWT_PUBLIC_KEY_FILE,
-    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
-  );
-  const revocation = new RedisRevocationStore(redis);
-  const checks: DependencyCheck[] = [
-    mongoCheck(db),
-    redisCheck(redis),
-    s3Check(s3, config.BUCKET_QUARANTINE),
-    s3Check(s3, config.BUCKET_CLEAN),
-    s3Check(s3, config.BUCKET_DERIVATIVES),
-    kmsCheck(kms, config.KMS_DATA_KEY_ID),
-    snsCheck(sns, config.EVENTS_TOPIC_ARN),
-    sqsCheck(sqs, queue),
-  ];
+  const { sqs, queueUrl } = p.queue(config.FILES_QUEUE_NAME);
   const files = new FilesRepo(db, semantics.guard('file'));
   const outbox = createClaimingOutboxRelay({
     source: files,
@@ -153,19 +126,20 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
   });
   // Every write that adds events starts a relay pass (looked up at call time: tests replace kick).
   files.onEvents = () => outbox.kick();
+  p.beforeClose(() => outbox.stop());
   logger.info({ database: flavour, writeGuard: semantics.guard('file').name }, 'database semantics chosen');
-  const deps: Deps = {
+  const tokenAuth = p.tokenAuth();
+  return {
     config,
     logger,
-    checks,
-    jwtPublicKey,
-    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => publisher.publish(e) }),
-    revocation,
+    checks: p.checks,
+    tokenAuth,
+    callers: p.gatewayOnly(),
     mongo: semantics,
     db,
     sqs,
-    queueUrl: queue,
-    idempotency,
+    queueUrl,
+    idempotency: new RedisIdempotencyStore(redis),
     publisher,
     keys: new KmsDataKeyProvider(kms, config.KMS_DATA_KEY_ID),
     objects: new ObjectStore(s3, {
@@ -179,17 +153,6 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
     settings: settingsOf(config),
     clock: systemClock,
     outbox,
-    close: async () => {
-      await outbox.stop();
-      await Promise.allSettled([
-        mongo.close(),
-        redis.quit().catch(() => redis.disconnect()),
-        Promise.resolve(s3.destroy()),
-        Promise.resolve(kms.destroy()),
-        Promise.resolve(sns.destroy()),
-        Promise.resolve(sqs.destroy()),
-      ]);
-    },
+    close: () => p.close(),
   };
-  return deps;
 }

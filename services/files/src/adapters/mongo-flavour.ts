@@ -41,3 +41,18 @@ export function semanticsFor(flavour: MongoFlavour, redis: Redis, prefix: string
   if (flavour === 'mongodb') return { flavour, retryWrites: true, guard: () => atomicWrites };
   return { flavour, retryWrites: false, guard: (name) => ferretdbWriteLock(redis, `${prefix}:${name}`) };
 }
+
+/**
+ * The service's MongoDB client with the flavour's write options (the platform's shared client
+ * keeps retryable writes off for FerretDB). No eager connect: the service starts, and reports
+ * not-ready naming mongo, while the database is down.
+ */
+export function openMongo(url: string, appName: string, semantics: MongoSemantics): MongoClient {
+  return new MongoClient(url, {
+    appName,
+    serverSelectionTimeoutMS: 5000,
+    connectTimeoutMS: 5000,
+    maxPoolSize: 20,
+    retryWrites: semantics.retryWrites,
+  });
+}

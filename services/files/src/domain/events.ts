@@ -14,7 +14,7 @@ export const systemMeta = (correlationId: string): EventMeta => ({
   actor: { userId: 'files', role: 'system' },
 });
 
-/** A validated envelope, typed loosely so events of different types share one outbox array. */
+/** A validated envelope (typed envelopes are Envelopes: events of different types share one outbox). */
 export function event<T extends EventType>(clock: Clock, type: T, data: EventData<T>, meta: EventMeta): Envelope {
   const ctx = {
     correlationId: meta.correlationId,
@@ -22,5 +22,5 @@ export function event<T extends EventType>(clock: Clock, type: T, data: EventDat
     now: clock.now(),
     ...(meta.actor ? { actor: meta.actor } : {}),
   };
-  return createEvent(type, data as never, ctx) as unknown as Envelope;
+  return createEvent(type, data, ctx);
 }
