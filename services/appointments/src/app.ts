@@ -1,4 +1,3 @@
-import { tokenVerifier } from '@medvault/common/auth';
 import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 import { appointmentRoutes } from './http/appointments.js';
@@ -7,12 +6,12 @@ import { clinicianRoutes } from './http/clinicians.js';
 
 /** Builds the appointments HTTP app from its dependencies. Never reads the environment, never listens. */
 export async function buildApp(deps: Deps) {
-  const app = createBaseApp({ service: SERVICE, logger: deps.logger, checks: deps.checks, callers: deps.callers });
-  await app.register(tokenVerifier, {
-    publicKey: deps.jwtPublicKey,
-    issuer: deps.config.JWT_ISSUER,
-    audience: deps.config.JWT_AUDIENCE,
-    revocation: deps.revocation,
+  const app = createBaseApp({
+    service: SERVICE,
+    logger: deps.logger,
+    checks: deps.checks,
+    callers: deps.callers,
+    auth: deps.tokenAuth,
   });
   // Indexes are performance only here (the invariant lives in the schedule CAS): do not block start.
   deps.ensureIndexes().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried on next start'));

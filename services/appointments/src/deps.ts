@@ -1,26 +1,10 @@
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
-import { awsClientConfig, queueUrl } from '@medvault/common/aws';
-import {
-  type EventPublisher,
-  type IdempotencyStore,
-  RedisIdempotencyStore,
-  SnsEventPublisher,
-} from '@medvault/common/bus';
-import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import {
-  type CallerPolicy,
-  type DependencyCheck,
-  gatewayOnlyCallers,
-  mongoCheck,
-  redisCheck,
-  snsCheck,
-  sqsCheck,
-} from '@medvault/common/http';
-import { createLogger, type Logger } from '@medvault/common/logger';
-import type { Redis } from 'ioredis';
-import type { Db, MongoClient } from 'mongodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { TokenVerifierOptions } from '@medvault/common/auth';
+import { type EventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
+import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
+import type { Logger } from '@medvault/common/logger';
+import { platform } from '@medvault/common/platform';
+import type { Db } from 'mongodb';
 import {
   collections,
   ensureIndexes,
@@ -43,14 +27,11 @@ export interface Deps {
   config: Config;
   logger: Logger;
   checks: DependencyCheck[];
-  jwtPublicKey: string;
+  /** Access tokens, verified by the base app (with revocation). */
+  tokenAuth: TokenVerifierOptions;
   /** Only the gateway may call: the assertion key and where direct hits are recorded. */
   callers: CallerPolicy;
-  revocation: RevocationChecker;
-  mongo: MongoClient;
   db: Db;
-  redis: Redis;
-  sns: SNSClient;
   sqs: SQSClient;
   queueUrl: string;
   idempotency: IdempotencyStore;
@@ -86,27 +67,11 @@ export function defaultSettings(c: Config): ScheduleSettings {
 }
 
 export function buildDeps(config: Config): Deps {
-  const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const aws = awsClientConfig(config);
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-appointments', config.MONGO_DB);
-  const redis = createRedis(config.REDIS_URL, 'medvault-appointments');
-  const sns = new SNSClient(aws);
-  const sqs = new SQSClient(aws);
-  const queue = queueUrl(config.QUEUE_URL_BASE, config.APPOINTMENTS_QUEUE_NAME);
-  const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);
-  const idempotency = new RedisIdempotencyStore(redis);
-  const jwtPublicKey = readPem(
-    config.JWT_PUBLIC_KEY,
-    config.JWT_PUBLIC_KEY_FILE,
-    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
-  );
-  const revocation = new RedisRevocationStore(redis);
-  const checks: DependencyCheck[] = [
-    mongoCheck(db),
-    redisCheck(redis),
-    snsCheck(sns, config.EVENTS_TOPIC_ARN),
-    sqsCheck(sqs, queue),
-  ];
+  const p = platform(SERVICE, config);
+  const { db } = p.mongo();
+  const redis = p.redis();
+  const { publisher } = p.publisher();
+  const { sqs, queueUrl } = p.queue(config.APPOINTMENTS_QUEUE_NAME);
   // Adapters, then the use cases on them. `now` is read through deps at call time: tests move it.
   const c = collections(db);
   const users = new MongoUserDirectory(c.users);
@@ -135,18 +100,14 @@ export function buildDeps(config: Config): Deps {
   let indexes: Promise<void> | undefined;
   const deps: Deps = {
     config,
-    logger,
-    checks,
-    jwtPublicKey,
-    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => publisher.publish(e) }),
-    revocation,
-    mongo,
+    logger: p.logger,
+    checks: p.checks,
+    tokenAuth: p.tokenAuth(),
+    callers: p.gatewayOnly(),
     db,
-    redis,
-    sns,
     sqs,
-    queueUrl: queue,
-    idempotency,
+    queueUrl,
+    idempotency: new RedisIdempotencyStore(redis),
     publisher,
     now: () => new Date(),
     booking,
@@ -161,14 +122,7 @@ export function buildDeps(config: Config): Deps {
       });
       return indexes;
     },
-    close: async () => {
-      await Promise.allSettled([
-        mongo.close(),
-        redis.quit().catch(() => redis.disconnect()),
-        Promise.resolve(sns.destroy()),
-        Promise.resolve(sqs.destroy()),
-      ]);
-    },
+    close: () => p.close(),
   };
   return deps;
 }

@@ -1,19 +1,11 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { RedisRevocationStore, type RevocationChecker, RevocationWatcher } from '@medvault/common/auth';
-import { awsClientConfig, queueUrl } from '@medvault/common/aws';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { RevocationWatcher, type TokenVerifierOptions } from '@medvault/common/auth';
 import { type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
-import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import {
-  type CallerPolicy,
-  type DependencyCheck,
-  gatewayOnlyCallers,
-  mongoCheck,
-  redisCheck,
-  sqsCheck,
-} from '@medvault/common/http';
-import { createLogger, type Logger } from '@medvault/common/logger';
+import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
+import type { Logger } from '@medvault/common/logger';
+import { platform } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
-import type { Db, MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
 import { LiveHub } from './adapters/live-hub.js';
 import {
   type Collections,
@@ -39,15 +31,12 @@ export interface Deps {
   config: Config;
   logger: Logger;
   checks: DependencyCheck[];
-  jwtPublicKey: string;
+  /** Access tokens, verified by the base app (with revocation). */
+  tokenAuth: TokenVerifierOptions;
   /** Only the gateway may call: the assertion key and where direct hits are recorded. */
   callers: CallerPolicy;
-  revocation: RevocationChecker;
-  mongo: MongoClient;
   db: Db;
   redis: Redis;
-  /** The instance's one subscriber connection (a subscribed Redis connection can do nothing else). */
-  subscriber: Redis;
   sqs: SQSClient;
   queueUrl: string;
   idempotency: IdempotencyStore;
@@ -75,24 +64,16 @@ export interface Deps {
 export type Routed = Pick<Deps, 'c' | 'hub' | 'inbox' | 'preferences' | 'revocations' | 'allowPrivate'>;
 
 export function buildDeps(config: Config): Deps {
-  const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const aws = awsClientConfig(config);
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-notify', config.MONGO_DB);
-  const redis = createRedis(config.REDIS_URL, 'medvault-notify');
-  const subscriber = createRedis(config.REDIS_URL, 'medvault-notify-sub');
-  // Reconnects are retried by ioredis; the readiness check reports redis down meanwhile.
-  subscriber.on('error', () => undefined);
-  const sqs = new SQSClient(aws);
-  const queue = queueUrl(config.QUEUE_URL_BASE, config.NOTIFY_QUEUE_NAME);
-  const idempotency = new RedisIdempotencyStore(redis);
-  const jwtPublicKey = readPem(
-    config.JWT_PUBLIC_KEY,
-    config.JWT_PUBLIC_KEY_FILE,
-    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
-  );
-  const revocation = new RedisRevocationStore(redis);
+  const p = platform(SERVICE, config);
+  const logger = p.logger;
+  const { db } = p.mongo();
+  const redis = p.redis();
+  // The instance's one subscriber connection (a subscribed Redis connection can do nothing else).
+  const subscriber = p.subscriber();
+  const { sqs, queueUrl } = p.queue(config.NOTIFY_QUEUE_NAME);
+  const tokenAuth = p.tokenAuth();
   const mailer = smtpMailer(config);
-  const checks: DependencyCheck[] = [mongoCheck(db), redisCheck(redis), sqsCheck(sqs, queue)];
+  p.onClose(async () => mailer.close());
   // Adapters, then the use case and the job on them. `now` is read through deps: tests move it.
   const now = () => deps.now();
   const c = collections(db);
@@ -101,7 +82,7 @@ export function buildDeps(config: Config): Deps {
   const preferences = new MongoPreferences(c.preferences);
   const hub = new LiveHub(redis, subscriber, config.LIVE_CHANNEL, logger);
   // Same subscriber connection as the hub: each listens to its own channel on it.
-  const revocations = new RevocationWatcher(subscriber, revocation, {
+  const revocations = new RevocationWatcher(subscriber, tokenAuth.revocation, {
     onError: (err, msg) => logger.warn({ err }, msg),
   });
   const allowPrivate = parseAllowList(config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
@@ -133,19 +114,16 @@ export function buildDeps(config: Config): Deps {
   const deps: Deps = {
     config,
     logger,
-    checks,
+    checks: p.checks,
+    tokenAuth,
     // No bus grant (least privilege, infra/iam/notify.json): a refused direct request leaves its
     // trail in the log (warn, event "access.denied") and the refusal metric, not on the bus.
-    callers: gatewayOnlyCallers(config, { jwtPublicKey }),
-    jwtPublicKey,
-    revocation,
-    mongo,
+    callers: p.gatewayOnly(),
     db,
     redis,
-    subscriber,
     sqs,
-    queueUrl: queue,
-    idempotency,
+    queueUrl,
+    idempotency: new RedisIdempotencyStore(redis),
     mailer,
     now: () => new Date(),
     c,
@@ -164,15 +142,7 @@ export function buildDeps(config: Config): Deps {
       });
       return indexes;
     },
-    close: async () => {
-      mailer.close();
-      await Promise.allSettled([
-        mongo.close(),
-        redis.quit().catch(() => redis.disconnect()),
-        subscriber.quit().catch(() => subscriber.disconnect()),
-        Promise.resolve(sqs.destroy()),
-      ]);
-    },
+    close: () => p.close(),
   };
   return deps;
 }

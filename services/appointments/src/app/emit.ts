@@ -22,11 +22,10 @@ export async function emit<T extends EventType>(
     : { userId: 'system', role: 'system' };
   if (ctx?.ip) actor.ip = ctx.ip;
   if (ctx?.userAgent) actor.userAgent = ctx.userAgent.slice(0, 512);
-  // Envelope<T> is not assignable to the union envelope for a generic T; the value is validated anyway.
-  const event = createEvent(type as EventType, data as never, {
+  const event = createEvent(type, data, {
     correlationId: ctx?.correlationId ?? newId('request'),
     source: 'appointments',
     actor,
   });
-  await publisher.publish(event as unknown as Envelope);
+  await publisher.publish(event);
 }
