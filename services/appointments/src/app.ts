@@ -13,6 +13,9 @@ export async function buildApp(deps: Deps) {
     callers: deps.callers,
     auth: deps.tokenAuth,
   });
+  // The routes below are added directly (not as awaited plugins): load the token verifier first
+  // so `app.authenticate` exists when they reference it.
+  await app.after();
   // Indexes are performance only here (the invariant lives in the schedule CAS): do not block start.
   deps.ensureIndexes().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried on next start'));
   appointmentRoutes(app, deps);

@@ -13,6 +13,9 @@ export async function buildApp(deps: Deps) {
     callers: deps.callers,
     auth: deps.tokenAuth,
   });
+  // The routes below are added directly (not as awaited plugins): load the token verifier first
+  // so `app.authenticate` exists when they reference it.
+  await app.after();
   deps
     .ready()
     .catch((err) => deps.logger.warn({ err }, 'index creation failed; retried before the first notification'));
