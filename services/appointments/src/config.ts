@@ -1,4 +1,15 @@
-import { AwsConfigSchema, ConfigFields, GatewayAssertionKeyConfigSchema, loadConfig } from '@medvault/common/config';
+import {
+  AwsConfigSchema,
+  ConfigFields,
+  EventsTopicConfigSchema,
+  GatewayAssertionKeyConfigSchema,
+  JwtVerifierConfigSchema,
+  loadConfig,
+  mongoConfigSchema,
+  queueConfigSchema,
+  RedisConfigSchema,
+  serviceConfigSchema,
+} from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 const HHMM = '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$';
@@ -6,22 +17,13 @@ const HHMM = '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$';
 /** Everything the appointments service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
   ...AwsConfigSchema.properties,
-  APPOINTMENTS_PORT: ConfigFields.port(8084),
-  HOST: Type.String({ default: '127.0.0.1' }),
-  NODE_ENV: ConfigFields.nodeEnv,
-  LOG_LEVEL: ConfigFields.logLevel,
-  MONGO_URL: ConfigFields.url(),
-  /** Each service owns its database; tests point this at a scratch one. */
-  MONGO_DB: Type.String({ minLength: 1, default: 'medvault_appointments' }),
-  REDIS_URL: ConfigFields.url(),
-  EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:aws:sns:' }),
-  QUEUE_URL_BASE: ConfigFields.url(),
-  /** Delivers user.created / user.updated for the user projection. */
-  APPOINTMENTS_QUEUE_NAME: Type.String({ minLength: 1, default: 'medvault-appointments' }),
-  JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
-  JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  ...serviceConfigSchema('APPOINTMENTS_PORT', 8084).properties,
+  ...mongoConfigSchema('medvault_appointments').properties,
+  ...RedisConfigSchema.properties,
+  ...EventsTopicConfigSchema.properties,
+  /** The queue delivers user.created / user.updated for the user projection. */
+  ...queueConfigSchema('APPOINTMENTS_QUEUE_NAME', 'medvault-appointments').properties,
+  ...JwtVerifierConfigSchema.properties,
   /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
   ...GatewayAssertionKeyConfigSchema.properties,
   // Defaults of every clinician's schedule; PUT /v1/clinicians/:id/schedule overrides per clinician.

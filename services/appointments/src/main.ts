@@ -1,32 +1,18 @@
-import { createEventConsumer } from '@medvault/common/bus';
-import { runService, startOrExit } from '@medvault/common/http';
+import { queueConsumer, runServiceMain } from '@medvault/common/service';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import { buildDeps, SERVICE } from './deps.js';
 import { careEndJob } from './jobs/care-ends.js';
 import { buildHandlers } from './messaging/handlers.js';
-import { wire } from './wiring.js';
 
-startOrExit(async () => {
-  const config = loadServiceConfig();
-  const deps = buildDeps(config);
-  const app = await buildApp(deps);
-  const consumer = createEventConsumer({
-    name: SERVICE,
-    sqs: deps.sqs,
-    queueUrl: deps.queueUrl,
-    handlers: buildHandlers(deps),
-    idempotency: deps.idempotency,
-    logger: deps.logger,
-  });
-  const careJob = careEndJob(wire(deps).booking, config.CARE_JOB_INTERVAL_SECONDS, deps.logger);
-  deps.logger.info({ port: config.APPOINTMENTS_PORT }, `${SERVICE} starting`);
-  await runService({
-    app,
-    host: config.HOST,
-    port: config.APPOINTMENTS_PORT,
-    logger: deps.logger,
-    workers: [consumer, careJob],
-    close: deps.close,
-  });
+runServiceMain({
+  service: SERVICE,
+  loadConfig: loadServiceConfig,
+  buildDeps,
+  buildApp,
+  listen: (c) => ({ host: c.HOST, port: c.APPOINTMENTS_PORT }),
+  workers: (deps) => [
+    queueConsumer(SERVICE, deps, buildHandlers(deps)),
+    careEndJob(deps.booking, deps.config.CARE_JOB_INTERVAL_SECONDS, deps.logger),
+  ],
 });

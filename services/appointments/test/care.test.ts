@@ -1,6 +1,5 @@
 import { type BusTap, openBusTap } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wire } from '../src/wiring.js';
 import { bearer, futureMonday, instance, plusMinutes, scratchDb, seedUser } from './helpers.js';
 
 /**
@@ -123,7 +122,7 @@ describe('care relationship sources', () => {
     const c = await seedUser(svc.deps, 'clinician');
     const p = await seedUser(svc.deps, 'patient');
     const appt = await book([p, 'patient'], c, p, 5, 11);
-    const { booking } = wire(svc.deps);
+    const { booking } = svc.deps;
     const end = new Date(appt.end).getTime();
     const pending = () => svc.deps.db.collection('care_ends').findOne({ _id: `${c}:${p}` as never });
     expect((await pending())?.dueAt).toEqual(new Date(end + 2 * 3600_000));
@@ -170,7 +169,7 @@ describe('care relationship sources', () => {
     const p = await seedUser(svc.deps, 'patient');
     await book([c, 'clinician'], c, victim, 9, 9); // stands for a booking made under the old rule
     await book([p, 'patient'], c, p, 9, 10);
-    const result = await wire(svc.deps).care.resyncAll();
+    const result = await svc.deps.care.resyncAll();
     expect(result.pairs).toBeGreaterThanOrEqual(2);
     await tap.waitFor('care.relationship_ended', (e) => pairOf(e, c, victim));
     const started = await tap.waitFor(

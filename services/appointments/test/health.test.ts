@@ -1,54 +1,32 @@
-import { serviceEnv } from '@medvault/common/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describeHealth } from '@medvault/common/testing/health';
+import { expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
-import { buildDeps, type Deps } from '../src/deps.js';
+import { buildDeps } from '../src/deps.js';
 
-const opened: Deps[] = [];
-async function appWith(overrides: Record<string, string> = {}) {
-  const deps = buildDeps(loadServiceConfig(serviceEnv('appointments', { LOG_LEVEL: 'silent', ...overrides })));
-  opened.push(deps);
-  return buildApp(deps);
-}
-
-afterAll(async () => {
-  await Promise.all(opened.map((d) => d.close()));
-});
-
-describe('appointments health', () => {
-  it('is live and ready with the whole local stack up', async () => {
-    const app = await appWith();
-    expect((await app.inject('/health/live')).statusCode).toBe(200);
-    const ready = await app.inject('/health/ready');
-    expect(ready.json(), ready.body).toMatchObject({ status: 'ok', down: [] });
-    expect(ready.statusCode).toBe(200);
-  });
-
-  it('shows an unauthenticated probe the status of each dependency and nothing of the infrastructure', async () => {
-    const app = await appWith();
-    const ready = await app.inject('/health/ready');
-    expect(ready.json().checks).toEqual({
-      mongo: { status: 'up' },
-      redis: { status: 'up' },
-      sns: { status: 'up' },
-      sqs: { status: 'up' },
+describeHealth(
+  {
+    service: 'appointments',
+    buildDeps: (env) => buildDeps(loadServiceConfig(env)),
+    buildApp,
+    checks: ['mongo', 'redis', 'sns', 'sqs'],
+  },
+  (appWith) => {
+    it('shows an unauthenticated probe the status of each dependency and nothing of the infrastructure', async () => {
+      const ready = await (await appWith()).inject('/health/ready');
+      expect(ready.json().checks).toEqual({
+        mongo: { status: 'up' },
+        redis: { status: 'up' },
+        sns: { status: 'up' },
+        sqs: { status: 'up' },
+      });
     });
-  });
 
-  it('answers 503 naming redis when redis is unreachable, without its address or error text', async () => {
-    const app = await appWith({ REDIS_URL: 'redis://127.0.0.1:1' });
-    const ready = await app.inject('/health/ready');
-    expect(ready.statusCode).toBe(503);
-    expect(ready.json().down).toEqual(['redis']);
-    // The probe needs no gateway assertion, so it must not describe the infrastructure.
-    expect(ready.json().checks.redis).toEqual({ status: 'down' });
-    expect(ready.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
-  });
-
-  it('serves Prometheus metrics', async () => {
-    const app = await appWith();
-    const res = await app.inject('/metrics');
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('http_requests_total');
-  });
-});
+    it('says which dependency is down without its address or error text', async () => {
+      const ready = await (await appWith({ REDIS_URL: 'redis://127.0.0.1:1' })).inject('/health/ready');
+      // The probe needs no gateway assertion, so it must not describe the infrastructure.
+      expect(ready.json().checks.redis).toEqual({ status: 'down' });
+      expect(ready.body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED/);
+    });
+  },
+);

@@ -1,6 +1,5 @@
 import { type BusTap, openBusTap } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wire } from '../src/wiring.js';
 import { bearer, futureMonday, instance, plusMinutes, scratchDb, seedUser } from './helpers.js';
 
 const db = scratchDb();
@@ -280,7 +279,7 @@ describe('reschedule, cancel and the care relationship', () => {
       headers: bearer(patient, 'patient'),
     });
     await tap.waitFor('care.relationship_ended', (x) => x.data.clinicianId === c, 5_000);
-    const { booking } = wire(svc.deps);
+    const { booking } = svc.deps;
     const real = svc.deps.now;
     svc.deps.now = () => new Date(Date.now() + 3 * 3600_000);
     try {

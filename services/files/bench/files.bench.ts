@@ -139,7 +139,7 @@ async function main() {
     const { buildDeps } = await import('../src/deps.js');
     const { loadServiceConfig } = await import('../src/config.js');
     const { buildApp } = await import('../src/app.js');
-    deps = buildDeps(
+    deps = await buildDeps(
       loadServiceConfig(
         serviceEnv('files', {
           LOG_LEVEL: 'warn',

@@ -1,5 +1,4 @@
 import multipart from '@fastify/multipart';
-import { tokenVerifier } from '@medvault/common/auth';
 import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 import { emergencyRoutes } from './http/emergency.js';
@@ -15,13 +14,8 @@ export async function buildApp(deps: Deps) {
     logger: deps.logger,
     checks: deps.checks,
     callers: deps.callers,
+    auth: deps.tokenAuth,
     fastify: { routerOptions: { maxParamLength: 2048 } },
-  });
-  await app.register(tokenVerifier, {
-    publicKey: deps.jwtPublicKey,
-    issuer: deps.config.JWT_ISSUER,
-    audience: deps.config.JWT_AUDIENCE,
-    revocation: deps.revocation,
   });
   await app.register(multipart, {
     // One file and a few small fields; the file's own cap is enforced while streaming (413).

@@ -1,29 +1,38 @@
 import { readFileSync } from 'node:fs';
-import { AwsConfigSchema, ConfigFields, GatewayAssertionKeyConfigSchema, loadConfig } from '@medvault/common/config';
+import {
+  AwsConfigSchema,
+  ConfigFields,
+  EventsTopicConfigSchema,
+  GatewayAssertionKeyConfigSchema,
+  JwtVerifierConfigSchema,
+  loadConfig,
+  mongoConfigSchema,
+  queueConfigSchema,
+  RedisConfigSchema,
+  serviceConfigSchema,
+} from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the files service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
   ...AwsConfigSchema.properties,
-  FILES_PORT: ConfigFields.port(8081),
-  HOST: Type.String({ default: '127.0.0.1' }),
-  NODE_ENV: ConfigFields.nodeEnv,
-  LOG_LEVEL: ConfigFields.logLevel,
-  MONGO_URL: ConfigFields.url(),
-  /** Each service owns its database; tests point this at a scratch one. */
-  MONGO_DB: Type.String({ minLength: 1, default: 'medvault_files' }),
-  REDIS_URL: ConfigFields.url(),
-  EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:aws:sns:' }),
-  QUEUE_URL_BASE: ConfigFields.url(),
-  FILES_QUEUE_NAME: Type.String({ default: 'medvault-files' }),
+  ...serviceConfigSchema('FILES_PORT', 8081).properties,
+  ...mongoConfigSchema('medvault_files').properties,
+  /**
+   * Which server MONGO_URL is: `auto` asks it at start-up (buildInfo). `mongodb`: atomic updates,
+   * retryable writes, no lock; `ferretdb`: the local stand-in's workaround (adapters/ferretdb-*).
+   */
+  MONGO_FLAVOUR: Type.Union([Type.Literal('auto'), Type.Literal('mongodb'), Type.Literal('ferretdb')], {
+    default: 'auto',
+  }),
+  ...RedisConfigSchema.properties,
+  ...EventsTopicConfigSchema.properties,
+  ...queueConfigSchema('FILES_QUEUE_NAME', 'medvault-files').properties,
   BUCKET_QUARANTINE: ConfigFields.nonEmpty(),
   BUCKET_CLEAN: ConfigFields.nonEmpty(),
   BUCKET_DERIVATIVES: ConfigFields.nonEmpty(),
   KMS_DATA_KEY_ID: ConfigFields.nonEmpty(),
-  JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
-  JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  ...JwtVerifierConfigSchema.properties,
   /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
   ...GatewayAssertionKeyConfigSchema.properties,
   /** Largest plaintext accepted by POST /v1/files (bytes); past it: 413 and nothing kept. */

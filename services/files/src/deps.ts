@@ -1,164 +1,158 @@
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
-import { awsClientConfig, queueUrl, s3ClientConfig } from '@medvault/common/aws';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { TokenVerifierOptions } from '@medvault/common/auth';
+import { awsClientConfig } from '@medvault/common/aws';
 import {
-  createOutboxRelay,
-  type EventPublisher,
   type IdempotencyStore,
   type OutboxRelay,
   RedisIdempotencyStore,
   SnsEventPublisher,
 } from '@medvault/common/bus';
-import { createMongo, createRedis, KeyedLock, readPem } from '@medvault/common/clients';
-import { type DataKeyProvider, KmsDataKeyProvider } from '@medvault/common/crypto';
+import { KmsDataKeyProvider } from '@medvault/common/crypto';
+import { type CallerPolicy, type DependencyCheck, mongoCheck, snsCheck } from '@medvault/common/http';
+import type { Logger } from '@medvault/common/logger';
+import { platform } from '@medvault/common/platform';
+import type { Db } from 'mongodb';
+import { FilesRepo } from './adapters/files-repo.js';
+import { GrantsRepo } from './adapters/grants-repo.js';
+import { LinksRepo } from './adapters/links-repo.js';
 import {
-  type CallerPolicy,
-  type DependencyCheck,
-  gatewayOnlyCallers,
-  kmsCheck,
-  mongoCheck,
-  redisCheck,
-  s3Check,
-  snsCheck,
-  sqsCheck,
-} from '@medvault/common/http';
-import { createLogger, type Logger } from '@medvault/common/logger';
-import type { Redis } from 'ioredis';
-import type { Db, MongoClient } from 'mongodb';
+  detectFlavour,
+  type MongoFlavour,
+  type MongoSemantics,
+  openMongo,
+  semanticsFor,
+} from './adapters/mongo-flavour.js';
+import { ObjectStore } from './adapters/objects.js';
+import { Projections } from './adapters/projections.js';
 import { allowedContentTypes, type Config } from './config.js';
-import { ObjectStore } from './storage/objects.js';
-import { FilesRepo } from './store/files-repo.js';
-import { GrantsRepo } from './store/grants-repo.js';
-import { LinksRepo } from './store/links-repo.js';
-import { Projections } from './store/projections.js';
+import type { Clock, FilesPorts, FilesSettings } from './domain/ports.js';
+import { createClaimingOutboxRelay } from './jobs/outbox-relay.js';
 
-/** Injectable clock: tests move it to day 29 / day 31 of the trash retention. */
-export interface Clock {
-  now(): Date;
-}
+export type { Clock } from './domain/ports.js';
 export const systemClock: Clock = { now: () => new Date() };
 
 export const SERVICE = 'files';
 
-/** Everything the files service talks to. The only place its clients are constructed. */
-export interface Deps {
+/**
+ * The files service composed: the use cases' ports (FilesPorts: adapters chosen here) plus what
+ * app.ts and main.ts need to serve, consume and run jobs. The only place clients are constructed.
+ */
+export interface Deps extends FilesPorts {
   config: Config;
   logger: Logger;
   checks: DependencyCheck[];
-  jwtPublicKey: string;
+  /** Access tokens, verified by the base app (with revocation). */
+  tokenAuth: TokenVerifierOptions;
   /** Only the gateway may call: the assertion key and where direct hits are recorded. */
   callers: CallerPolicy;
-  revocation: RevocationChecker;
-  mongo: MongoClient;
+  /** Which server the database is, and so which write semantics the repositories use. */
+  mongo: MongoSemantics;
   db: Db;
-  redis: Redis;
-  s3: S3Client;
-  kms: KMSClient;
-  sns: SNSClient;
-  publisher: EventPublisher;
   sqs: SQSClient;
   queueUrl: string;
   idempotency: IdempotencyStore;
-  keys: DataKeyProvider;
-  objects: ObjectStore;
   files: FilesRepo;
-  links: LinksRepo;
   grants: GrantsRepo;
-  projections: Projections;
-  allowedTypes: Set<string>;
-  clock: Clock;
-  /** Relays outbox events to SNS (started by main; tests flush it directly). */
+  /** Relays outbox events to SNS (started by main, kicked by the repository's writes; tests flush it). */
   outbox: OutboxRelay;
   close(): Promise<void>;
 }
 
-export function buildDeps(config: Config): Deps {
-  const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const aws = awsClientConfig(config);
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-files', config.MONGO_DB);
-  const redis = createRedis(config.REDIS_URL, 'medvault-files');
+/**
+ * Builds the files service for `config`. Asks the database what it is first (MONGO_FLAVOUR
+ * auto): production MongoDB gets retryable writes and atomic single-document updates; the local
+ * FerretDB gets the clearly named workaround (retryable writes off, adapters/ferretdb-write-lock).
+ */
+export async function buildDeps(config: Config): Promise<Deps> {
+  const flavour: MongoFlavour =
+    config.MONGO_FLAVOUR === 'auto' ? await detectFlavour(config.MONGO_URL) : config.MONGO_FLAVOUR;
+  return composeDeps(config, flavour);
+}
+
+function settingsOf(config: Config): FilesSettings {
+  return {
+    BUCKET_QUARANTINE: config.BUCKET_QUARANTINE,
+    BUCKET_CLEAN: config.BUCKET_CLEAN,
+    MAX_UPLOAD_BYTES: config.MAX_UPLOAD_BYTES,
+    allowedTypes: allowedContentTypes(config),
+    TRASH_RETENTION_DAYS: config.TRASH_RETENTION_DAYS,
+    LINK_SIGNING_SECRET: config.LINK_SIGNING_SECRET,
+    LINK_DEFAULT_TTL_SECONDS: config.LINK_DEFAULT_TTL_SECONDS,
+    LINK_MAX_TTL_SECONDS: config.LINK_MAX_TTL_SECONDS,
+    EMERGENCY_ACCESS_MINUTES: config.EMERGENCY_ACCESS_MINUTES,
+  };
+}
+
+export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
+  const p = platform(SERVICE, config);
+  const logger = p.logger;
+  const redis = p.redis();
+  const semantics = semanticsFor(flavour, redis, `medvault:files:lock:${config.MONGO_DB}`);
+  const mongo = openMongo(config.MONGO_URL, 'medvault-files', semantics);
+  const db = mongo.db(config.MONGO_DB);
+  p.addCheck(mongoCheck(db));
+  p.onClose(() => mongo.close());
   // Socket timeouts so a frozen dependency fails a request instead of hanging it for ever
   // (the outbox relay retries SNS; S3 is given longer for slow multipart parts).
   // Response checksums off unless required: for multipart objects the emulator reports a
   // composite CRC the SDK rejects for the whole body, and every byte we read is AEAD-authenticated anyway.
-  const s3 = new S3Client({
-    ...s3ClientConfig(config),
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: { requestTimeout: 60_000, connectionTimeout: 5_000, throwOnRequestTimeout: true },
+  const s3 = p.s3({
+    buckets: [config.BUCKET_QUARANTINE, config.BUCKET_CLEAN, config.BUCKET_DERIVATIVES],
+    timeouts: { requestTimeoutMs: 60_000, connectionTimeoutMs: 5_000 },
+    extra: { responseChecksumValidation: 'WHEN_REQUIRED' },
   });
-  const kms = new KMSClient({
-    ...aws,
-    requestHandler: { requestTimeout: 10_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
+  const kms = p.kms({
+    keyId: config.KMS_DATA_KEY_ID,
+    timeouts: { requestTimeoutMs: 10_000, connectionTimeoutMs: 3_000 },
   });
+  // The relay must see SNS fail fast (one attempt, 5 s) and retry on its own schedule; the
+  // platform's publisher has no per-client timeouts (told the platform's owner).
   const sns = new SNSClient({
-    ...aws,
+    ...awsClientConfig(config),
     maxAttempts: 1,
     requestHandler: { requestTimeout: 5_000, connectionTimeout: 3_000, throwOnRequestTimeout: true },
   });
+  p.addCheck(snsCheck(sns, config.EVENTS_TOPIC_ARN));
+  p.onClose(async () => sns.destroy());
   const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);
-  const sqs = new SQSClient(aws);
-  const queue = queueUrl(config.QUEUE_URL_BASE, config.FILES_QUEUE_NAME);
-  const idempotency = new RedisIdempotencyStore(redis);
-  const jwtPublicKey = readPem(
-    config.JWT_PUBLIC_KEY,
-    config.JWT_PUBLIC_KEY_FILE,
-    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
-  );
-  const revocation = new RedisRevocationStore(redis);
-  const checks: DependencyCheck[] = [
-    mongoCheck(db),
-    redisCheck(redis),
-    s3Check(s3, config.BUCKET_QUARANTINE),
-    s3Check(s3, config.BUCKET_CLEAN),
-    s3Check(s3, config.BUCKET_DERIVATIVES),
-    kmsCheck(kms, config.KMS_DATA_KEY_ID),
-    snsCheck(sns, config.EVENTS_TOPIC_ARN),
-    sqsCheck(sqs, queue),
-  ];
-  const files = new FilesRepo(db, new KeyedLock(redis, `medvault:files:lock:${config.MONGO_DB}`));
-  const deps: Deps = {
+  const { sqs, queueUrl } = p.queue(config.FILES_QUEUE_NAME);
+  const files = new FilesRepo(db, semantics.guard('file'));
+  const outbox = createClaimingOutboxRelay({
+    source: files,
+    publisher,
+    logger,
+    intervalMs: config.OUTBOX_INTERVAL_MS,
+  });
+  // Every write that adds events starts a relay pass (looked up at call time: tests replace kick).
+  files.onEvents = () => outbox.kick();
+  p.beforeClose(() => outbox.stop());
+  logger.info({ database: flavour, writeGuard: semantics.guard('file').name }, 'database semantics chosen');
+  const tokenAuth = p.tokenAuth();
+  return {
     config,
     logger,
-    checks,
-    jwtPublicKey,
-    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => publisher.publish(e) }),
-    revocation,
-    mongo,
+    checks: p.checks,
+    tokenAuth,
+    callers: p.gatewayOnly(),
+    mongo: semantics,
     db,
-    redis,
-    s3,
-    kms,
-    sns,
-    publisher,
     sqs,
-    queueUrl: queue,
-    idempotency,
+    queueUrl,
+    idempotency: new RedisIdempotencyStore(redis),
+    publisher,
     keys: new KmsDataKeyProvider(kms, config.KMS_DATA_KEY_ID),
     objects: new ObjectStore(s3, {
       partSizeBytes: config.UPLOAD_PART_SIZE_MIB * 1024 * 1024,
       queueSize: config.UPLOAD_QUEUE_SIZE,
     }),
     files,
-    links: new LinksRepo(db, new KeyedLock(redis, `medvault:files:linklock:${config.MONGO_DB}`)),
+    links: new LinksRepo(db, semantics.guard('link')),
     grants: new GrantsRepo(db),
     projections: new Projections(db),
-    allowedTypes: allowedContentTypes(config),
+    settings: settingsOf(config),
     clock: systemClock,
-    outbox: createOutboxRelay({ source: files, publisher, logger, intervalMs: config.OUTBOX_INTERVAL_MS }),
-    close: async () => {
-      await deps.outbox.stop();
-      await Promise.allSettled([
-        mongo.close(),
-        redis.quit().catch(() => redis.disconnect()),
-        Promise.resolve(s3.destroy()),
-        Promise.resolve(kms.destroy()),
-        Promise.resolve(sns.destroy()),
-        Promise.resolve(sqs.destroy()),
-      ]);
-    },
+    outbox,
+    close: () => p.close(),
   };
-  return deps;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { openBusTap } from '@medvault/common/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   closeAll,
   deliver,
@@ -62,6 +62,32 @@ describe('who sees and shares what', () => {
     ).toBe(403);
     const admin = await list(user('admin'), `?patientId=${p.id}`);
     expect(ids(admin).sort()).toEqual(mine.map((f) => f.id).sort());
+  });
+
+  it('checks access to a listed page with one care lookup for the whole page, not one per file', async () => {
+    const doc = user('clinician');
+    const patients = [user('patient'), user('patient'), user('patient')];
+    const files: string[] = [];
+    for (const p of patients) {
+      await deliver(h, 'care.relationship_started', { clinicianId: doc.id, patientId: p.id }, 'appointments');
+      files.push((await uploaded(p)).id, (await uploaded(p)).id);
+    }
+    const one = vi.spyOn(h.deps.projections, 'inCare');
+    const batch = vi.spyOn(h.deps.projections, 'inCareOf');
+    const grant = vi.spyOn(h.deps.grants, 'allows');
+    const grants = vi.spyOn(h.deps.grants, 'grantedPatients');
+    try {
+      const res = await list(doc);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(ids(res).sort()).toEqual([...files].sort());
+      expect(batch).toHaveBeenCalledTimes(1);
+      expect(one).not.toHaveBeenCalled();
+      // Everything was allowed by care: break-glass grants are not even looked up.
+      expect(grant).not.toHaveBeenCalled();
+      expect(grants).not.toHaveBeenCalled();
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 
   it('lets a patient share with a clinician (optionally until a date), emitting file.shared/file.unshared', async () => {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { decodeHeader, TAG_LENGTH } from '@medvault/common/crypto';
 import { openBusTap } from '@medvault/common/testing';
@@ -16,7 +16,6 @@ import {
   user,
 } from './helpers.js';
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const s3 = adminS3();
 let h: Harness;
 beforeAll(async () => {
@@ -166,15 +165,16 @@ describe('downloading through signed links', () => {
       await expect.poll(async () => (await h.deps.files.get(fileId))?.status).toBe('blocked');
     }
     /**
-     * Caught while streaming (a segment fails authentication): depending on whether the first
-     * bytes were flushed already, either exactly the refusal above, or the response is cut
-     * (destroyed before completion, never a complete body); the file is blocked either way.
+     * Caught while streaming (a segment fails authentication). Which of two exact outcomes
+     * depends on how the stored object's bytes arrive in chunks: the failing segment is met
+     * before the status line (exactly the refusal above), or after (the response is cut:
+     * destroyed before completion, never a complete body). The file is blocked either way.
      */
     async function refusedOrCutAndBlocked(res: Outcome, data: Buffer, fileId: string) {
-      if (res.aborted !== undefined) {
-        expect(res.aborted).toBe('response destroyed before completion');
-        await expect.poll(async () => (await h.deps.files.get(fileId))?.status).toBe('blocked');
-      } else await refusedAndBlocked(res, data, fileId);
+      if (res.aborted === undefined) return refusedAndBlocked(res, data, fileId);
+      expect(res.statusCode).toBe(0);
+      expect(res.aborted).toBe('response destroyed before completion');
+      await expect.poll(async () => (await h.deps.files.get(fileId))?.status).toBe('blocked');
     }
 
     it('with one flipped byte fails without releasing bad bytes, and blocks the file', async () => {
@@ -232,7 +232,6 @@ describe('downloading through signed links', () => {
       const d = await tap.waitFor('file.downloaded', (e) => e.data.fileId === f.id);
       expect(d.data).toMatchObject({ linkId: l.id, bytes: f.size, rendition: 'original' });
       expect((await h.deps.files.get(f.id))?.downloads).toBe(1);
-      expect(sha(Buffer.alloc(0))).toHaveLength(64);
     } finally {
       await tap.close();
     }

@@ -30,7 +30,7 @@ const opened: Harness[] = [];
 
 /** The files service wired to the real stack, on a scratch database. */
 export async function harness(overrides: Record<string, string> = {}): Promise<Harness> {
-  const deps = buildDeps(
+  const deps = await buildDeps(
     loadServiceConfig(
       serviceEnv('files', { LOG_LEVEL: 'silent', MONGO_DB: unique('files_test').replace(/-/g, '_'), ...overrides }),
     ),

@@ -5,8 +5,8 @@ import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createEncryptStream } from '@medvault/common/crypto';
 import { openBusTap } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeDue } from '../src/app/purge.js';
 import type { Clock } from '../src/deps.js';
-import { purgeDue } from '../src/workers/purge.js';
 import {
   adminS3,
   closeAll,

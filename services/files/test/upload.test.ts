@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
-import { ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { eventually, gatewayHeaders, openBusTap } from '@medvault/common/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminS3, closeAll, deliver, harness, listen, listKeys, makeAvailable, multipart, user } from './helpers.js';
@@ -27,6 +27,17 @@ async function download(
   const l = await h.app.inject({ method: 'POST', url: `/v1/files/${fileId}/links`, headers: u.auth, payload: {} });
   expect(l.statusCode, l.body).toBe(201);
   return h.app.inject({ method: 'GET', url: l.json().url, headers: { ...u.auth, ...headers } });
+}
+
+/** Bytes stored so far in the parts of an unfinished multipart upload (0 once it is gone). */
+async function storedPartBytes(uploadId: string): Promise<number> {
+  const open = await adminS3().send(new ListMultipartUploadsCommand({ Bucket: 'medvault-quarantine' }));
+  const u = open.Uploads?.find((x) => x.UploadId === uploadId);
+  if (!u) return 0;
+  const r = await adminS3().send(
+    new ListPartsCommand({ Bucket: 'medvault-quarantine', Key: u.Key!, UploadId: uploadId }),
+  );
+  return (r.Parts ?? []).reduce((n, p) => n + (p.Size ?? 0), 0);
 }
 
 async function pendingUploads(): Promise<string[]> {
@@ -225,6 +236,17 @@ describe('uploading a file', () => {
       },
       { timeoutMs: 20_000 },
     );
+    // ...and bytes of it are stored in S3 (a whole 5 MiB part), before the client leaves.
+    let partBytes = 0;
+    await eventually(
+      'a first part of the upload to be stored in S3',
+      async () => {
+        partBytes = await storedPartBytes(started[0]!);
+        return partBytes >= 5 * 1024 * 1024;
+      },
+      { timeoutMs: 20_000 },
+    );
+    expect(partBytes).toBeGreaterThanOrEqual(5 * 1024 * 1024);
     req.destroy();
     await eventually(
       'the aborted upload to be cleaned up',
@@ -235,6 +257,7 @@ describe('uploading a file', () => {
       },
       { timeoutMs: 10_000 },
     );
+    expect(await storedPartBytes(started[0]!)).toBe(0);
   });
 
   it('refuses uploads by admins and compliance, and unauthenticated ones', async () => {

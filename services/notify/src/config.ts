@@ -3,7 +3,12 @@ import {
   ConfigError,
   ConfigFields,
   GatewayAssertionKeyConfigSchema,
+  JwtVerifierConfigSchema,
   loadConfig,
+  mongoConfigSchema,
+  queueConfigSchema,
+  RedisConfigSchema,
+  serviceConfigSchema,
 } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 import { parseAllowList } from './domain/address-policy.js';
@@ -11,20 +16,11 @@ import { parseAllowList } from './domain/address-policy.js';
 /** Everything the notify service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
   ...AwsConfigSchema.properties,
-  NOTIFY_PORT: ConfigFields.port(8085),
-  HOST: Type.String({ default: '127.0.0.1' }),
-  NODE_ENV: ConfigFields.nodeEnv,
-  LOG_LEVEL: ConfigFields.logLevel,
-  MONGO_URL: ConfigFields.url(),
-  /** Each service owns its database; tests point this at a scratch one. */
-  MONGO_DB: Type.String({ minLength: 1, default: 'medvault_notify' }),
-  REDIS_URL: ConfigFields.url(),
-  QUEUE_URL_BASE: ConfigFields.url(),
-  NOTIFY_QUEUE_NAME: Type.String({ default: 'medvault-notify' }),
-  JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
-  JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  ...serviceConfigSchema('NOTIFY_PORT', 8085).properties,
+  ...mongoConfigSchema('medvault_notify').properties,
+  ...RedisConfigSchema.properties,
+  ...queueConfigSchema('NOTIFY_QUEUE_NAME', 'medvault-notify').properties,
+  ...JwtVerifierConfigSchema.properties,
   /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
   ...GatewayAssertionKeyConfigSchema.properties,
   /** Public base URL used in links inside notifications (the gateway). */

@@ -1,22 +1,28 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
-import { awsClientConfig, queueUrl } from '@medvault/common/aws';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { RevocationWatcher, type TokenVerifierOptions } from '@medvault/common/auth';
 import { type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
-import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import {
-  type CallerPolicy,
-  type DependencyCheck,
-  gatewayOnlyCallers,
-  mongoCheck,
-  redisCheck,
-  sqsCheck,
-} from '@medvault/common/http';
-import { createLogger, type Logger } from '@medvault/common/logger';
+import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
+import type { Logger } from '@medvault/common/logger';
+import { platform } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
-import type { Db, MongoClient } from 'mongodb';
-import nodemailer from 'nodemailer';
-import type { Mailer } from './channels/email.js';
+import type { Db } from 'mongodb';
+import { LiveHub } from './adapters/live-hub.js';
+import {
+  type Collections,
+  collections,
+  ensureIndexes,
+  MongoDeliveries,
+  MongoDirectory,
+  MongoInbox,
+  MongoPreferences,
+  MongoWebhooks,
+} from './adapters/mongo.js';
+import { smtpMailer } from './adapters/smtp-mailer.js';
+import { Notifier } from './app/notify.js';
 import type { Config } from './config.js';
+import { type AllowList, parseAllowList } from './domain/address-policy.js';
+import type { Mailer } from './domain/ports.js';
+import { WebhookWorker } from './jobs/webhook-delivery.js';
 
 export const SERVICE = 'notify';
 
@@ -25,82 +31,118 @@ export interface Deps {
   config: Config;
   logger: Logger;
   checks: DependencyCheck[];
-  jwtPublicKey: string;
+  /** Access tokens, verified by the base app (with revocation). */
+  tokenAuth: TokenVerifierOptions;
   /** Only the gateway may call: the assertion key and where direct hits are recorded. */
   callers: CallerPolicy;
-  revocation: RevocationChecker;
-  mongo: MongoClient;
   db: Db;
   redis: Redis;
-  /** The instance's one subscriber connection (a subscribed Redis connection can do nothing else). */
-  subscriber: Redis;
   sqs: SQSClient;
   queueUrl: string;
   idempotency: IdempotencyStore;
   mailer: Mailer;
   now: () => Date;
+  c: Collections;
+  directory: MongoDirectory;
+  inbox: MongoInbox;
+  preferences: MongoPreferences;
+  /** Live fan-out of new inbox entries (Redis pub/sub) and the revocations that end streams. */
+  hub: LiveHub;
+  revocations: RevocationWatcher;
+  /** The use case: one event in, notifications out. */
+  notifier: Notifier;
+  /** The webhook delivery job (started by main). */
+  webhooks: WebhookWorker;
+  /** Development-only internal webhook targets (WEBHOOK_ALLOW_PRIVATE_HOSTS). */
+  allowPrivate: AllowList;
+  /** Unique indexes must exist before the first notification (they are the idempotency). */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** What the HTTP routes are given. */
+export type Routed = Pick<Deps, 'c' | 'hub' | 'inbox' | 'preferences' | 'revocations' | 'allowPrivate'>;
+
 export function buildDeps(config: Config): Deps {
-  const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const aws = awsClientConfig(config);
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-notify', config.MONGO_DB);
-  const redis = createRedis(config.REDIS_URL, 'medvault-notify');
-  const subscriber = createRedis(config.REDIS_URL, 'medvault-notify-sub');
-  // Reconnects are retried by ioredis; the readiness check reports redis down meanwhile.
-  subscriber.on('error', () => undefined);
-  const sqs = new SQSClient(aws);
-  const queue = queueUrl(config.QUEUE_URL_BASE, config.NOTIFY_QUEUE_NAME);
-  const idempotency = new RedisIdempotencyStore(redis);
-  const jwtPublicKey = readPem(
-    config.JWT_PUBLIC_KEY,
-    config.JWT_PUBLIC_KEY_FILE,
-    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
-  );
-  const revocation = new RedisRevocationStore(redis);
-  const transport = nodemailer.createTransport({
-    host: config.SMTP_HOST,
-    port: config.SMTP_PORT,
-    secure: config.SMTP_SECURE,
-    ...(config.SMTP_USER && config.SMTP_PASSWORD
-      ? { auth: { user: config.SMTP_USER, pass: config.SMTP_PASSWORD } }
-      : {}),
-    connectionTimeout: 5000,
-    socketTimeout: 10_000,
+  const p = platform(SERVICE, config);
+  const logger = p.logger;
+  const { db } = p.mongo();
+  const redis = p.redis();
+  // The instance's one subscriber connection (a subscribed Redis connection can do nothing else).
+  const subscriber = p.subscriber();
+  const { sqs, queueUrl } = p.queue(config.NOTIFY_QUEUE_NAME);
+  const tokenAuth = p.tokenAuth();
+  const mailer = smtpMailer(config);
+  p.onClose(async () => mailer.close());
+  // Adapters, then the use case and the job on them. `now` is read through deps: tests move it.
+  const now = () => deps.now();
+  const c = collections(db);
+  const directory = new MongoDirectory(c.users);
+  const inbox = new MongoInbox(c.notifications);
+  const preferences = new MongoPreferences(c.preferences);
+  const hub = new LiveHub(redis, subscriber, config.LIVE_CHANNEL, logger);
+  // Same subscriber connection as the hub: each listens to its own channel on it.
+  const revocations = new RevocationWatcher(subscriber, tokenAuth.revocation, {
+    onError: (err, msg) => logger.warn({ err }, msg),
   });
-  const mailer: Mailer = {
-    send: async (m) => {
-      await transport.sendMail({ from: config.SMTP_FROM, to: m.to, subject: m.subject, text: m.text });
-    },
-  };
-  const checks: DependencyCheck[] = [mongoCheck(db), redisCheck(redis), sqsCheck(sqs, queue)];
-  return {
+  const allowPrivate = parseAllowList(config.WEBHOOK_ALLOW_PRIVATE_HOSTS);
+  const notifier = new Notifier({
+    directory,
+    inbox,
+    preferences,
+    hub,
+    mailer,
+    deliveries: new MongoDeliveries(c.deliveries),
+    webhooks: new MongoWebhooks(c.webhooks),
+    baseUrl: config.PUBLIC_BASE_URL,
+    now,
+  });
+  const webhooks = new WebhookWorker({
+    c,
+    redis,
+    logger,
+    now,
+    pollMs: config.WEBHOOK_POLL_MS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+    backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    disableAfter: config.WEBHOOK_DISABLE_AFTER,
+    allowPrivate,
+  });
+  let indexes: Promise<void> | undefined;
+  const deps: Deps = {
     config,
     logger,
-    checks,
+    checks: p.checks,
+    tokenAuth,
     // No bus grant (least privilege, infra/iam/notify.json): a refused direct request leaves its
     // trail in the log (warn, event "access.denied") and the refusal metric, not on the bus.
-    callers: gatewayOnlyCallers(config, { jwtPublicKey }),
-    jwtPublicKey,
-    revocation,
-    mongo,
+    callers: p.gatewayOnly(),
     db,
     redis,
-    subscriber,
     sqs,
-    queueUrl: queue,
-    idempotency,
+    queueUrl,
+    idempotency: new RedisIdempotencyStore(redis),
     mailer,
     now: () => new Date(),
-    close: async () => {
-      transport.close();
-      await Promise.allSettled([
-        mongo.close(),
-        redis.quit().catch(() => redis.disconnect()),
-        subscriber.quit().catch(() => subscriber.disconnect()),
-        Promise.resolve(sqs.destroy()),
-      ]);
+    c,
+    directory,
+    inbox,
+    preferences,
+    hub,
+    revocations,
+    notifier,
+    webhooks,
+    allowPrivate,
+    ready: () => {
+      indexes ??= ensureIndexes(c).catch((err: unknown) => {
+        indexes = undefined;
+        throw err;
+      });
+      return indexes;
     },
+    close: () => p.close(),
   };
+  return deps;
 }

@@ -1,34 +1,19 @@
-import { createEventConsumer } from '@medvault/common/bus';
-import { runService, startOrExit } from '@medvault/common/http';
+import { queueConsumer, runServiceMain } from '@medvault/common/service';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import { buildDeps, SERVICE } from './deps.js';
 import { buildHandlers } from './messaging/handlers.js';
-import { wire } from './wiring.js';
 
-startOrExit(async () => {
-  const config = loadServiceConfig();
-  const deps = buildDeps(config);
-  const app = await buildApp(deps);
-  const w = wire(deps);
-  await w.hub
-    .start()
-    .catch((err) => deps.logger.warn({ err }, 'live channel not subscribed yet; retried on first stream'));
-  const consumer = createEventConsumer({
-    name: SERVICE,
-    sqs: deps.sqs,
-    queueUrl: deps.queueUrl,
-    handlers: buildHandlers(deps),
-    idempotency: deps.idempotency,
-    logger: deps.logger,
-  });
-  deps.logger.info({ port: config.NOTIFY_PORT }, `${SERVICE} starting`);
-  await runService({
-    app,
-    host: config.HOST,
-    port: config.NOTIFY_PORT,
-    logger: deps.logger,
-    workers: [consumer, w.webhooks],
-    close: deps.close,
-  });
+runServiceMain({
+  service: SERVICE,
+  loadConfig: loadServiceConfig,
+  buildDeps,
+  buildApp,
+  listen: (c) => ({ host: c.HOST, port: c.NOTIFY_PORT }),
+  workers: async (deps) => {
+    await deps.hub
+      .start()
+      .catch((err: unknown) => deps.logger.warn({ err }, 'live channel not subscribed yet; retried on first stream'));
+    return [queueConsumer(SERVICE, deps, buildHandlers(deps)), deps.webhooks];
+  },
 });

@@ -5,7 +5,6 @@ import { hostname } from 'node:os';
 import { newId } from '@medvault/common/ids';
 import { unique } from '@medvault/common/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { wire } from '../src/wiring.js';
 import { bearer, event, type Instance, instance, scratch, seedUser } from './helpers.js';
 
 // Production settings: no WEBHOOK_ALLOW_PRIVATE_HOSTS, so every internal address is refused.
@@ -123,7 +122,7 @@ describe('webhook SSRF', () => {
         })),
       );
       await svc.handle(event('file.available', { fileId: newId('file'), ownerId: newId('user') }));
-      const attempted = await wire(svc.deps).webhooks.runOnce();
+      const attempted = await svc.deps.webhooks.runOnce();
       expect(attempted).toBe(urls.length);
       const rows = await svc.deps.db
         .collection('deliveries')

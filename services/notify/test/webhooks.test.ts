@@ -2,7 +2,6 @@ import { newId } from '@medvault/common/ids';
 import { eventually, unique } from '@medvault/common/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../src/domain/signature.js';
-import { wire } from '../src/wiring.js';
 import { bearer, event, type Instance, instance, receiver, scratch, seedUser } from './helpers.js';
 
 let svc: Instance;
@@ -21,7 +20,7 @@ beforeAll(async () => {
     SMTP_PORT: '1', // no SMTP here: these users have no email address anyway
   });
   admin = await seedUser(svc, 'admin');
-  wire(svc.deps).webhooks.start();
+  svc.deps.webhooks.start();
 });
 
 afterEach(async () => {
@@ -30,7 +29,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await wire(svc.deps).webhooks.stop();
+  await svc.deps.webhooks.stop();
   await svc.deps.db.dropDatabase().catch(() => undefined);
   await svc.deps.close();
 });

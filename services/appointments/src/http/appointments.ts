@@ -1,12 +1,12 @@
 import { AppError } from '@medvault/common/errors';
 import type { BaseApp } from '@medvault/common/http';
+import type { Routed } from '../deps.js';
 import type { ListQuery as StoreQuery } from '../domain/ports.js';
 import { parseInstant } from '../domain/schedule.js';
-import type { wire } from '../wiring.js';
 import { contextOf, view } from './context.js';
 import { AppointmentList, AppointmentView, BookBody, IdParams, ListQuery, RescheduleBody } from './schemas.js';
 
-type Wired = ReturnType<typeof wire>;
+type Wired = Routed;
 
 const encodeCursor = (start: Date, id: string) =>
   Buffer.from(JSON.stringify({ s: start.toISOString(), i: id })).toString('base64url');

@@ -1,10 +1,10 @@
 import type { BaseApp } from '@medvault/common/http';
+import type { Routed } from '../deps.js';
 import type { CareAssignment } from '../domain/ports.js';
-import type { wire } from '../wiring.js';
 import { contextOf } from './context.js';
 import { AssignmentList, AssignmentView, ClinicianIdParams, PairParams } from './schemas.js';
 
-type Wired = ReturnType<typeof wire>;
+type Wired = Routed;
 
 const view = (a: CareAssignment) => ({
   clinicianId: a.clinicianId,

@@ -1,12 +1,12 @@
 import { AppError } from '@medvault/common/errors';
 import type { BaseApp } from '@medvault/common/http';
+import type { Routed } from '../deps.js';
 import { freeSlots, type ScheduleSettings } from '../domain/schedule.js';
 import { isCalendarDate, isTimeZone, minutesOf } from '../domain/time.js';
-import type { wire } from '../wiring.js';
 import { contextOf } from './context.js';
 import { Availability, AvailabilityQuery, ClinicianParams, ScheduleBody, ScheduleView } from './schemas.js';
 
-type Wired = ReturnType<typeof wire>;
+type Wired = Routed;
 
 const fieldError = (field: string, message: string) =>
   new AppError('VALIDATION_FAILED', `${field} ${message}`, { details: { errors: [{ field, message }] } });

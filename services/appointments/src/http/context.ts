@@ -1,6 +1,6 @@
 import { principalOf } from '@medvault/common/auth';
 import type { FastifyRequest } from 'fastify';
-import type { RequestContext } from '../domain/emit.js';
+import type { RequestContext } from '../app/emit.js';
 import type { Appointment } from '../domain/ports.js';
 
 export function contextOf(req: FastifyRequest): RequestContext {

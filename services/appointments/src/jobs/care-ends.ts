@@ -1,6 +1,6 @@
 import type { Startable } from '@medvault/common/http';
 import type { Logger } from '@medvault/common/logger';
-import type { BookingService } from '../domain/booking.js';
+import type { BookingService } from '../app/booking.js';
 
 /**
  * Interval job: emits care.relationship_ended for pairs whose grace period after a cancellation

@@ -4,9 +4,10 @@ import { AppError, dependencyUnavailable } from '@medvault/common/errors';
 import { idPattern, newId } from '@medvault/common/ids';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { event, metaOf } from '../core/events.js';
 import type { Deps } from '../deps.js';
-import type { GrantRecord } from '../store/grants-repo.js';
+import { event } from '../domain/events.js';
+import type { GrantRecord } from '../domain/ports.js';
+import { metaOf } from './request-meta.js';
 
 const GrantBody = Type.Object(
   {

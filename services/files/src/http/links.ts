@@ -4,11 +4,12 @@ import { AppError } from '@medvault/common/errors';
 import { newId } from '@medvault/common/ids';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { authorize } from '../core/access.js';
-import { serveLink } from '../core/download.js';
-import { event, metaOf } from '../core/events.js';
+import { authorize } from '../app/access.js';
+import { serveLink } from '../app/serve-link.js';
 import type { Deps } from '../deps.js';
+import { event } from '../domain/events.js';
 import { signLink } from '../domain/links.js';
+import { metaOf } from './request-meta.js';
 import { FileParams, LinkBody, LinkResponse } from './schemas.js';
 
 const TokenParams = Type.Object(
@@ -65,7 +66,6 @@ export async function linkRoutes(root: FastifyInstance, { deps }: { deps: Deps }
           metaOf(req, p),
         ),
       ]);
-      deps.outbox.kick();
       return reply.code(201).send({
         id: linkId,
         url: `/v1/links/${token}`,
@@ -77,6 +77,8 @@ export async function linkRoutes(root: FastifyInstance, { deps }: { deps: Deps }
 
   // No automatic HEAD route: it would run the download (count it, emit file.downloaded) for nothing.
   app.get('/v1/links/:token', { schema: { params: TokenParams }, exposeHeadRoute: false }, async (req, reply) => {
-    return serveLink(deps, req, reply, principalOf(req), req.params.token);
+    const p = principalOf(req);
+    const d = await serveLink(deps, p, req.params.token, req.headers.range, metaOf(req, p));
+    return reply.code(d.status).headers(d.headers).send(d.body);
   });
 }

@@ -4,9 +4,10 @@ import { AppError } from '@medvault/common/errors';
 import { idPattern } from '@medvault/common/ids';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { authorize } from '../core/access.js';
-import { event, metaOf } from '../core/events.js';
+import { authorize } from '../app/access.js';
 import type { Deps } from '../deps.js';
+import { event } from '../domain/events.js';
+import { metaOf } from './request-meta.js';
 import { FileParams, ShareBody, ShareResponse } from './schemas.js';
 
 const ShareParams = Type.Object(
@@ -67,7 +68,6 @@ export async function shareRoutes(root: FastifyInstance, { deps }: { deps: Deps 
           ),
         ],
       }));
-      deps.outbox.kick();
       return reply
         .code(201)
         .send({ fileId: f._id, userId, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) });
@@ -96,7 +96,6 @@ export async function shareRoutes(root: FastifyInstance, { deps }: { deps: Deps 
           }
         : null,
     );
-    deps.outbox.kick();
     return reply.code(204).send();
   });
 }

@@ -1,7 +1,10 @@
 import type { EventHandlers } from '@medvault/common/bus';
-import { systemMeta } from '../core/events.js';
-import { applyProcessed, applyProcessingFailed, applyScan, blockForIntegrity } from '../core/transitions.js';
-import type { Deps } from '../deps.js';
+import { applyProcessed } from '../app/apply-processed.js';
+import { applyProcessingFailed } from '../app/apply-processing-failed.js';
+import { applyScan } from '../app/apply-scan.js';
+import { blockForIntegrity } from '../app/block-for-integrity.js';
+import { systemMeta } from '../domain/events.js';
+import type { FilesPorts } from '../domain/ports.js';
 
 const CARE_AUTHORITY = 'appointments';
 const ignoreCare = (source: string, logger: { warn: (o: object, m: string) => void }) =>
@@ -12,18 +15,15 @@ const ignoreCare = (source: string, logger: { warn: (o: object, m: string) => vo
  * Every handler is safe to re-run: transitions are conditional on the current status and
  * generation, projections are upserts.
  */
-export function buildHandlers(deps: Deps): EventHandlers {
-  const after = () => deps.outbox.kick();
+export function buildHandlers(deps: FilesPorts): EventHandlers {
   return {
     'file.scanned': async (e, { logger }) => {
       const outcome = await applyScan(deps, e, systemMeta(e.correlationId));
       logger.info({ fileId: e.data.fileId, verdict: e.data.verdict, outcome }, 'scan verdict applied');
-      after();
     },
     'file.processed': async (e, { logger }) => {
       const outcome = await applyProcessed(deps, e, systemMeta(e.correlationId));
       logger.info({ fileId: e.data.fileId, outcome }, 'processing result applied');
-      after();
     },
     'file.processing_failed': async (e, { logger }) => {
       const outcome = await applyProcessingFailed(deps, e).catch((err: unknown) => {

@@ -1,11 +1,11 @@
 import { principalOf } from '@medvault/common/auth';
 import { AppError } from '@medvault/common/errors';
 import type { BaseApp } from '@medvault/common/http';
-import { inboxView } from '../notifier.js';
-import type { wire } from '../wiring.js';
+import type { Routed } from '../deps.js';
+import { inboxView } from '../domain/inbox-view.js';
 import { IdParams, InboxPage, InboxQuery, NotificationView, PreferencesBody } from './schemas.js';
 
-type Wired = ReturnType<typeof wire>;
+type Wired = Routed;
 
 export function inboxRoutes(app: BaseApp, w: Wired, now: () => Date) {
   // onRequest: an anonymous caller gets 401 before anything else is looked at.

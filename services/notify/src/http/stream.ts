@@ -2,12 +2,12 @@ import { principalOf } from '@medvault/common/auth';
 import { AppError, dependencyUnavailable } from '@medvault/common/errors';
 import type { BaseApp } from '@medvault/common/http';
 import { isId } from '@medvault/common/ids';
-import type { LiveNotification } from '../channels/live.js';
-import { inboxView } from '../notifier.js';
-import type { wire } from '../wiring.js';
+import type { Routed } from '../deps.js';
+import { inboxView } from '../domain/inbox-view.js';
+import type { LiveNotification } from '../domain/ports.js';
 import { StreamQuery } from './schemas.js';
 
-type Wired = ReturnType<typeof wire>;
+type Wired = Routed;
 
 const frame = (n: LiveNotification) => {
   const { recipientId: _r, ...rest } = n;

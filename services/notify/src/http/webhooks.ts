@@ -3,12 +3,12 @@ import { requireRole } from '@medvault/common/auth';
 import { AppError } from '@medvault/common/errors';
 import type { BaseApp } from '@medvault/common/http';
 import { Type } from '@sinclair/typebox';
-import { checkWebhookUrl } from '../channels/webhook-target.js';
-import type { WebhookDoc } from '../store/mongo.js';
-import type { wire } from '../wiring.js';
+import type { WebhookDoc } from '../adapters/mongo.js';
+import { checkWebhookUrl } from '../adapters/webhook-target.js';
+import type { Routed } from '../deps.js';
 import { WebhookBody, WebhookParams, WebhookView } from './schemas.js';
 
-type Wired = ReturnType<typeof wire>;
+type Wired = Routed;
 
 const view = (h: WebhookDoc) => ({
   orgId: h._id,

@@ -1,11 +1,9 @@
 import type { EventHandler, EventHandlers } from '@medvault/common/bus';
 import type { Deps } from '../deps.js';
 import { NOTIFYING_TYPES } from '../domain/templates.js';
-import { wire } from '../wiring.js';
 
 /** The events the notify service reacts to (its queue's filter policy delivers only these). */
-export function buildHandlers(deps: Deps): EventHandlers {
-  const w = wire(deps);
+export function buildHandlers(w: Pick<Deps, 'ready' | 'notifier' | 'directory'>): EventHandlers {
   const notify: EventHandler = async (event, ctx) => {
     await w.ready();
     await w.notifier.handle(event, ctx.logger);

@@ -1,0 +1,46 @@
+import type { Principal } from '@medvault/common/auth';
+import { AppError } from '@medvault/common/errors';
+import type { FileRecord } from '../domain/file.js';
+import type { FileStatus } from '../domain/lifecycle.js';
+import type { FilesPorts, Visibility } from '../domain/ports.js';
+import { decideMany } from './access.js';
+
+export interface ListFilesQuery {
+  status?: FileStatus;
+  patientId?: string;
+  contentType?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/**
+ * A page of the files the caller may see. The query narrows by role; the policy decides per
+ * file (expired shares, care ended), with its relations looked up once for the whole page.
+ */
+export async function listFiles(
+  ports: Pick<FilesPorts, 'files' | 'projections' | 'grants' | 'clock'>,
+  p: Principal,
+  q: ListFilesQuery,
+): Promise<{ items: FileRecord[]; nextCursor: string | null }> {
+  const page = await ports.files.list({
+    visibility: await visibilityOf(ports, p),
+    ...(q.status ? { status: q.status } : {}),
+    ...(q.patientId ? { patientId: q.patientId } : {}),
+    ...(q.contentType ? { contentType: q.contentType } : {}),
+    ...(q.cursor ? { after: q.cursor } : {}),
+    limit: q.limit,
+  });
+  const decisions = await decideMany(ports, p, 'file:read_metadata', page);
+  return {
+    items: page.filter((_, i) => decisions[i]!.allowed),
+    nextCursor: page.length === q.limit ? page[page.length - 1]!._id : null,
+  };
+}
+
+async function visibilityOf(ports: Pick<FilesPorts, 'projections'>, p: Principal): Promise<Visibility> {
+  if (p.role === 'admin') return { kind: 'all' };
+  if (p.role === 'patient') return { kind: 'owner', ownerId: p.userId };
+  if (p.role === 'clinician')
+    return { kind: 'clinician', userId: p.userId, patients: await ports.projections.patientsInCare(p.userId) };
+  throw new AppError('FORBIDDEN', 'Your role does not read files');
+}

@@ -1,0 +1,87 @@
+import type { EventPublisher, OutboxRelay } from '@medvault/common/bus';
+import type { Envelope } from '@medvault/common/events';
+import type { Logger } from '@medvault/common/logger';
+import type { PendingOutbox } from '../adapters/files-repo.js';
+
+/** The outbox as the relay sees it: claims with a lease, then a release of what was published. */
+export interface ClaimableOutbox {
+  claimPending(limit: number, leaseMs: number): Promise<PendingOutbox[]>;
+  release(id: string, sent: Envelope[]): Promise<void>;
+}
+
+/**
+ * Relays the files' outbox events to the bus. Safe on any number of instances: each pass claims
+ * documents with a lease (a conditional write, so one holder per document), publishes their
+ * events in order, removes exactly those and releases the claim, published or not, so a failed
+ * pass is retried at once by the next. A crash between publish and release republishes after the
+ * lease (at least once; consumers dedupe on the event id). Kicked by the repository's writes;
+ * the interval only catches what a crashed instance left behind.
+ */
+export function createClaimingOutboxRelay(opts: {
+  source: ClaimableOutbox;
+  publisher: EventPublisher;
+  logger: Logger;
+  intervalMs: number;
+  leaseMs?: number;
+}): OutboxRelay {
+  const leaseMs = opts.leaseMs ?? 30_000;
+  const log = opts.logger.child({ worker: 'outbox-relay' });
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let again = false;
+
+  async function publishDoc(doc: PendingOutbox): Promise<number> {
+    const sent: Envelope[] = [];
+    try {
+      for (const e of doc.outbox) {
+        await opts.publisher.publish(e);
+        sent.push(e);
+      }
+    } finally {
+      await opts.source.release(doc._id, sent);
+    }
+    return sent.length;
+  }
+
+  async function once(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const docs = await opts.source.claimPending(50, leaseMs);
+      if (docs.length === 0) return total;
+      for (const doc of docs) total += await publishDoc(doc);
+    }
+  }
+
+  const flush = (): Promise<number> => {
+    // One pass at a time per instance; a kick during a pass runs one more after it.
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = once().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        tick();
+      }
+    });
+    return running;
+  };
+  const tick = () => {
+    flush().catch((err: unknown) => log.warn({ err }, 'outbox relay pass failed; will retry'));
+  };
+  return {
+    flush,
+    kick: tick,
+    start() {
+      timer ??= setInterval(tick, opts.intervalMs);
+      tick();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      again = false;
+      await running?.catch(() => undefined);
+    },
+  };
+}
