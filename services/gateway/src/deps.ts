@@ -33,6 +33,7 @@ export interface Upstreams {
   appointments: string;
   notify: string;
   audit: string;
+  chat: string;
 }
 
 /** Everything the gateway service talks to. The only place its clients are constructed. */
@@ -186,6 +187,7 @@ export function buildDeps(config: Config): Deps {
       appointments: config.APPOINTMENTS_URL,
       notify: config.NOTIFY_URL,
       audit: config.AUDIT_URL,
+      chat: config.CHAT_URL,
     },
     upstreamAgents,
     assertions,
