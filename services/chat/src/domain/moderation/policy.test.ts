@@ -44,7 +44,10 @@ describe('moderation', () => {
   });
 
   it('flags rude but not obscene messages instead of rejecting them', () => {
-    expect(moderate('you are useless and stupid', matcher, reject)).toEqual({ action: 'flag', categories: ['harassment'] });
+    expect(moderate('you are useless and stupid', matcher, reject)).toEqual({
+      action: 'flag',
+      categories: ['harassment'],
+    });
   });
 
   it('flags profanity instead of rejecting it when the policy says flag', () => {
