@@ -1,3 +1,5 @@
+import { collapseRepeats } from './normalise.js';
+
 /**
  * Clinical vocabulary a profanity matcher mistakes for abuse: anatomy, symptoms, procedures,
  * and people's names. A match lying entirely inside one of these spans is not a match.
@@ -8,6 +10,9 @@ export const CLINICAL_PHRASES: readonly string[] = [
   'anal',
   'anus',
   'anal fissure',
+  'analgesia',
+  'analgesic',
+  'analgesics',
   'anal fistula',
   'perianal',
   'vagina',
@@ -91,7 +96,6 @@ export const CLINICAL_PHRASES: readonly string[] = [
   'sex hormone',
   'sex chromosome',
   // surnames and places that contain a "bad" word
-  'dick',
   'dickens',
   'dickinson',
   'dickson',
@@ -125,7 +129,8 @@ const TITLES = ['dr', 'doctor', 'mr', 'mrs', 'ms', 'miss', 'prof', 'professor', 
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const PHRASES = new RegExp(
-  `(?<![a-z])(?:${[...CLINICAL_PHRASES]
+  // Each phrase also as the repeat-collapsed view spells it ("middlesex" → "midlesex").
+  `(?<![a-z])(?:${[...new Set([...CLINICAL_PHRASES, ...CLINICAL_PHRASES.map(collapseRepeats)])]
     .sort((a, b) => b.length - a.length)
     .map(escapeRe)
     .join('|')})(?![a-z])`,

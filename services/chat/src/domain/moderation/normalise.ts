@@ -84,8 +84,10 @@ const LEET: Record<string, string> = {
 
 const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF]/gu;
 const MARKS = /\p{M}+/gu;
-// Punctuation people put between the letters of one word ("f.u.c.k", "sh-it", "c_o_c_k").
-const INNER_SEPARATOR = /([a-z])[.\-_*~'`"^:;,/\\=]+(?=[a-z])/g;
+// Punctuation people put between the letters of one word ("f.u.c.k", "sh-it", "c_o_c_k"): joined
+// when every piece is short, so hyphenated words ("orgasm-related") stay two words.
+const PUNCTUATED = /[a-z]+(?:[.\-_*~'`"^:;,/\\=]+[a-z]+)+/g;
+const SEPARATORS = /[^a-z]+/;
 // Three or more single letters separated by spaces or punctuation ("f u c k", "b . i . t . c . h").
 const SPACED_LETTERS = /(?<![a-z])[a-z](?:[^a-z\n]{1,3}[a-z](?![a-z])){2,}/g;
 
@@ -94,6 +96,12 @@ export function normalise(text: string): string {
   s = s.normalize('NFD').replace(MARKS, '').normalize('NFC').toLowerCase();
   let out = '';
   for (const ch of s) out += CONFUSABLES[ch] ?? LEET[ch] ?? ch;
-  out = out.replace(INNER_SEPARATOR, '$1');
+  out = out.replace(PUNCTUATED, (run) => {
+    const pieces = run.split(SEPARATORS);
+    return pieces.every((p) => p.length <= 3) ? pieces.join('') : run;
+  });
   return out.replace(SPACED_LETTERS, (run) => run.replace(/[^a-z]/g, ''));
 }
+
+/** Letters repeated for emphasis reduced to one ("kkkill youuu" → "kil you"): a second view to match. */
+export const collapseRepeats = (normalised: string) => normalised.replace(/([a-z])\1+/g, '$1');

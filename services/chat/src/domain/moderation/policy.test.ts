@@ -27,6 +27,9 @@ describe('moderation', () => {
     'fuuuuck this clinic',
     'c*u*n*t',
     'I will kill you',
+    'kkkill youuurseeelf',
+    'yooouuu reeetaaard',
+    'sUCk MY Dick',
   ])('rejects the obfuscated abuse %j', (text) => {
     expect(moderate(text, matcher, reject).action).toBe('reject');
   });
@@ -39,6 +42,9 @@ describe('moderation', () => {
     'Skin prick test for allergy next week',
     'Please send 5 mg of the cream',
     'Appointment in Scunthorpe at 10:30',
+    'Orgasm-related headaches are rare',
+    'Analgesia was increased overnight',
+    'You were referred to the Middlesex hospital',
   ])('delivers the clinical sentence %j', (text) => {
     expect(moderate(text, matcher, reject)).toEqual({ action: 'deliver' });
   });

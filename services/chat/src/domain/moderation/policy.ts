@@ -1,5 +1,5 @@
 import { allowedSpans, covered, type Span } from './allow-list.js';
-import { normalise } from './normalise.js';
+import { collapseRepeats, normalise } from './normalise.js';
 
 /** Port: a maintained profanity matcher (adapters/obscenity-matcher.ts) run on normalised text. */
 export interface ProfanityMatcher {
@@ -18,20 +18,30 @@ export interface ModerationPolicy {
 }
 
 // Threats the word matcher does not know: always the profanity action (reject by default).
+// Written as the repeat-collapsed view spells them ("kill" → "kil"): that view is matched too.
 const THREATS =
-  /(?<![a-z])(?:kill (?:yo)?u|kill yourself|kys|hurt (?:yo)?u|i know where (?:yo)?u live|you(?:'| a)?re dead)(?![a-z])/;
+  /(?<![a-z])(?:kil+ (?:yo)?u|kil+ (?:yo)?urself|kys|hurt (?:yo)?u|i know where (?:yo)?u live|you(?:'| a)?re dead)(?![a-z])/;
 // Rude but not obscene: delivered and held for a moderator, never refused.
 const BORDERLINE =
-  /(?<![a-z])(?:idiots?|stupid|moron(?:ic|s)?|dumb(?:ass)?|useless|incompetent|shut up|hate (?:yo)?u|loser|pathetic|clown|quack|liar)(?![a-z])/;
+  /(?<![a-z])(?:idiots?|stupid|moron(?:ic|s)?|dumb(?:as+)?|useles+|incompetent|shut up|hate (?:yo)?u|loser|pathetic|clown|quack|liar)(?![a-z])/;
 
-/** The categories a message falls in, after folding obfuscations and removing clinical vocabulary. */
+function profane(view: string, matcher: ProfanityMatcher): boolean {
+  const allowed = allowedSpans(view);
+  return matcher.matches(view).some((m) => !covered(allowed, m));
+}
+
+/**
+ * The categories a message falls in, after folding obfuscations and removing clinical
+ * vocabulary. Two views are matched: the normalised text, and the same with repeated letters
+ * reduced to one ("reeetaaard"), each with its own allow-list spans.
+ */
 export function classify(text: string, matcher: ProfanityMatcher): Category[] {
   const n = normalise(text);
-  const allowed = allowedSpans(n);
+  const views = [n, collapseRepeats(n)];
   const out: Category[] = [];
-  if (matcher.matches(n).some((m) => !covered(allowed, m))) out.push('profanity');
-  if (THREATS.test(n)) out.push('threat');
-  if (BORDERLINE.test(n)) out.push('harassment');
+  if (views.some((v) => profane(v, matcher))) out.push('profanity');
+  if (views.some((v) => THREATS.test(v))) out.push('threat');
+  if (views.some((v) => BORDERLINE.test(v))) out.push('harassment');
   return out;
 }
 
