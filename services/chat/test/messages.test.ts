@@ -39,13 +39,16 @@ describe('messages', () => {
     const text = 'Biopsy shows benign nevus, no further action';
     const m = (await send(chat, doctor, conversationId, text)).json();
     expect(m.text).toBe(text);
-    const raw = await chat.deps.mongo.db(chat.deps.config.MONGO_DB).collection('messages').findOne({ _id: m.id });
+    const raw = await chat.deps.mongo
+      .db(chat.deps.config.MONGO_DB)
+      .collection<{ _id: string; body?: string }>('messages')
+      .findOne({ _id: m.id });
     const dump = JSON.stringify(raw);
     expect(dump).not.toContain('Biopsy');
     expect(Buffer.from(String(raw?.body), 'base64').toString('latin1')).not.toContain('Biopsy');
     const conv = await chat.deps.mongo
       .db(chat.deps.config.MONGO_DB)
-      .collection('conversations')
+      .collection<{ _id: string; wrappedKey?: unknown }>('conversations')
       .findOne({ _id: conversationId });
     expect(typeof conv?.wrappedKey).toBe('string'); // the KMS-wrapped data key, never the key itself
   });
