@@ -1,4 +1,3 @@
-import { tokenVerifier } from '@medvault/common/auth';
 import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 import { conversationRoutes } from './http/conversations.js';
@@ -8,12 +7,12 @@ import { streamRoutes } from './http/stream.js';
 
 /** Builds the chat HTTP app from its dependencies. Never reads the environment, never listens. */
 export async function buildApp(deps: Deps) {
-  const app = createBaseApp({ service: SERVICE, logger: deps.logger, checks: deps.checks, callers: deps.callers });
-  await app.register(tokenVerifier, {
-    publicKey: deps.jwtPublicKey,
-    issuer: deps.config.JWT_ISSUER,
-    audience: deps.config.JWT_AUDIENCE,
-    revocation: deps.revocation,
+  const app = createBaseApp({
+    service: SERVICE,
+    logger: deps.logger,
+    checks: deps.checks,
+    callers: deps.callers,
+    auth: deps.auth,
   });
   deps.ensureIndexes().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried at next start'));
   conversationRoutes(app, deps.ports);

@@ -1,26 +1,28 @@
-import { AwsConfigSchema, ConfigFields, GatewayAssertionKeyConfigSchema, loadConfig } from '@medvault/common/config';
+import {
+  AwsConfigSchema,
+  ConfigFields,
+  EventsTopicConfigSchema,
+  GatewayAssertionKeyConfigSchema,
+  JwtVerifierConfigSchema,
+  loadConfig,
+  mongoConfigSchema,
+  queueConfigSchema,
+  RedisConfigSchema,
+  serviceConfigSchema,
+} from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the chat service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
   ...AwsConfigSchema.properties,
-  CHAT_PORT: ConfigFields.port(8087),
-  HOST: Type.String({ default: '127.0.0.1' }),
-  NODE_ENV: ConfigFields.nodeEnv,
-  LOG_LEVEL: ConfigFields.logLevel,
-  MONGO_URL: ConfigFields.url(),
-  /** Each service owns its database; tests point this at a scratch one. */
-  MONGO_DB: Type.String({ minLength: 1, default: 'medvault_chat' }),
-  REDIS_URL: ConfigFields.url(),
-  EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:aws:sns:' }),
-  QUEUE_URL_BASE: ConfigFields.url(),
+  ...serviceConfigSchema('CHAT_PORT', 8087).properties,
+  ...mongoConfigSchema('medvault_chat').properties,
+  ...RedisConfigSchema.properties,
+  ...EventsTopicConfigSchema.properties,
   /** Delivers user.* and care.* for the membership projections. */
-  CHAT_QUEUE_NAME: Type.String({ minLength: 1, default: 'medvault-chat' }),
+  ...queueConfigSchema('CHAT_QUEUE_NAME', 'medvault-chat').properties,
   KMS_DATA_KEY_ID: ConfigFields.nonEmpty(),
-  JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
-  JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  ...JwtVerifierConfigSchema.properties,
   /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
   ...GatewayAssertionKeyConfigSchema.properties,
   /** Where the files API is reached as the sender (attachments): the gateway, never files directly. */

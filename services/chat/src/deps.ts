@@ -1,27 +1,10 @@
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { RedisRevocationStore, RevocationWatcher } from '@medvault/common/auth';
-import { awsClientConfig, queueUrl } from '@medvault/common/aws';
-import {
-  type EventPublisher,
-  type IdempotencyStore,
-  RedisIdempotencyStore,
-  SnsEventPublisher,
-} from '@medvault/common/bus';
-import { createMongo, createRedis, readPem } from '@medvault/common/clients';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { type RedisRevocationStore, RevocationWatcher, type TokenVerifierOptions } from '@medvault/common/auth';
+import { type EventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
-import {
-  type CallerPolicy,
-  type DependencyCheck,
-  gatewayOnlyCallers,
-  kmsCheck,
-  mongoCheck,
-  redisCheck,
-  snsCheck,
-  sqsCheck,
-} from '@medvault/common/http';
-import { createLogger, type Logger } from '@medvault/common/logger';
+import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
+import type { Logger } from '@medvault/common/logger';
+import { platform } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
 import type { MongoClient } from 'mongodb';
 import { busEvents } from './adapters/bus-events.js';
@@ -45,7 +28,8 @@ export interface Deps {
   config: Config;
   logger: Logger;
   checks: DependencyCheck[];
-  jwtPublicKey: string;
+  /** Access-token verification for the base app (with its revocation check). */
+  auth: TokenVerifierOptions;
   callers: CallerPolicy;
   revocation: RedisRevocationStore;
   /** Ends open streams when their token is revoked (pushed over Redis). */
@@ -66,24 +50,17 @@ export interface Deps {
 }
 
 export function buildDeps(config: Config): Deps {
-  const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const aws = awsClientConfig(config);
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-chat', config.MONGO_DB);
-  const redis = createRedis(config.REDIS_URL, 'medvault-chat');
+  // The common platform builds every client from the config, with its readiness check and close.
+  const p = platform(SERVICE, config);
+  const logger = p.logger;
+  const { client: mongo, db } = p.mongo();
+  const redis = p.redis();
   // A subscribed connection can do nothing else: the live hub and revocation watcher share this one.
-  const subscriber = createRedis(config.REDIS_URL, 'medvault-chat-sub');
-  subscriber.on('error', () => undefined);
-  const sns = new SNSClient(aws);
-  const sqs = new SQSClient(aws);
-  const kms = new KMSClient(aws);
-  const queue = queueUrl(config.QUEUE_URL_BASE, config.CHAT_QUEUE_NAME);
-  const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);
-  const jwtPublicKey = readPem(
-    config.JWT_PUBLIC_KEY,
-    config.JWT_PUBLIC_KEY_FILE,
-    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
-  );
-  const revocation = new RedisRevocationStore(redis);
+  const subscriber = p.subscriber();
+  const { publisher } = p.publisher();
+  const { sqs, queueUrl } = p.queue(config.CHAT_QUEUE_NAME);
+  const kms = p.kms({ keyId: config.KMS_DATA_KEY_ID });
+  const revocation = p.revocation();
   const revocations = new RevocationWatcher(subscriber, revocation, {
     onError: (err, msg) => logger.warn({ err }, msg),
   });
@@ -115,25 +92,18 @@ export function buildDeps(config: Config): Deps {
       profanityAction: config.CHAT_PROFANITY_ACTION,
     },
   };
-  const checks: DependencyCheck[] = [
-    mongoCheck(db),
-    redisCheck(redis),
-    snsCheck(sns, config.EVENTS_TOPIC_ARN),
-    sqsCheck(sqs, queue),
-    kmsCheck(kms, config.KMS_DATA_KEY_ID),
-  ];
   return {
     config,
     logger,
-    checks,
-    jwtPublicKey,
-    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => publisher.publish(e) }),
+    checks: p.checks,
+    auth: p.tokenAuth(),
+    callers: p.gatewayOnly(),
     revocation,
     revocations,
     mongo,
     redis,
     sqs,
-    queueUrl: queue,
+    queueUrl,
     idempotency: new RedisIdempotencyStore(redis),
     publisher,
     ports,
@@ -143,15 +113,6 @@ export function buildDeps(config: Config): Deps {
     ensureIndexes: async () => {
       await Promise.all([conversations.ensureIndexes(), messages.ensureIndexes(), flags.ensureIndexes()]);
     },
-    close: async () => {
-      await Promise.allSettled([
-        mongo.close(),
-        redis.quit().catch(() => redis.disconnect()),
-        subscriber.quit().catch(() => subscriber.disconnect()),
-        Promise.resolve(sns.destroy()),
-        Promise.resolve(sqs.destroy()),
-        Promise.resolve(kms.destroy()),
-      ]);
-    },
+    close: () => p.close(),
   };
 }

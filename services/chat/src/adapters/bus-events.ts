@@ -1,5 +1,5 @@
 import type { EventPublisher } from '@medvault/common/bus';
-import { type Actor, createEvent, type EventType } from '@medvault/common/events';
+import { type Actor, createEvent } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
 import type { Events } from '../domain/ports.js';
 
@@ -12,7 +12,7 @@ export function busEvents(publisher: EventPublisher, source = 'chat'): Events {
         : { userId: 'system', role: 'system' };
       if (caller?.ip) actor.ip = caller.ip;
       if (caller?.userAgent) actor.userAgent = caller.userAgent.slice(0, 512);
-      const event = createEvent(type as EventType, data as never, {
+      const event = createEvent(type, data, {
         correlationId: caller?.requestId ?? newId('request'),
         source,
         actor,
