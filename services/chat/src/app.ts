@@ -14,6 +14,8 @@ export async function buildApp(deps: Deps) {
     callers: deps.callers,
     auth: deps.auth,
   });
+  // The base app registers the token verifier; routes below take app.authenticate once it is loaded.
+  await app.after();
   deps.ensureIndexes().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried at next start'));
   conversationRoutes(app, deps.ports);
   messageRoutes(app, deps.ports);
