@@ -1,9 +1,8 @@
 import { AppError } from '@medvault/common/errors';
-import { newId } from '@medvault/common/ids';
-import { moderate } from '../domain/moderation/policy.js';
 import type { Caller, ChatPorts } from '../domain/ports.js';
 import { assertNotMuted, assertWritable, convRef, type MessageView, messageAad, others, viewOf } from './access.js';
 import { changeable } from './change-guard.js';
+import { holdForReview, moderateOrReject } from './moderate-text.js';
 
 /** PATCH /v1/conversations/:id/messages/:messageId: the sender, within the window; moderated again. */
 export async function editMessage(
@@ -21,17 +20,7 @@ export async function editMessage(
     throw new AppError('BAD_REQUEST', `Text must be 1 to ${ports.settings.maxTextLength} characters`, {
       details: { field: 'text' },
     });
-  const verdict = moderate(t, ports.matcher, { profanity: ports.settings.profanityAction });
-  if (verdict.action === 'reject') {
-    await ports.events.emit(
-      'chat.message_rejected',
-      { ...convRef(c), senderId: m.senderId, categories: verdict.categories },
-      caller,
-    );
-    throw new AppError('MESSAGE_REJECTED', 'This message breaks the conversation rules and was not sent', {
-      details: { categories: verdict.categories },
-    });
-  }
+  const verdict = await moderateOrReject(ports, caller, c, t);
   const now = ports.clock.now();
   const body = await ports.cipher.seal(c, messageAad(m), t);
   await ports.messages.update(m.id, { body, editedAt: now });
@@ -48,22 +37,6 @@ export async function editMessage(
     sentAt: m.sentAt.toISOString(),
   });
   await ports.events.emit('chat.message_edited', { ...convRef(c), messageId: m.id, senderId: m.senderId }, caller);
-  if (verdict.action === 'flag') {
-    const flagId = newId('flag');
-    await ports.flags.insert({
-      id: flagId,
-      conversationId: c.id,
-      messageId: m.id,
-      senderId: m.senderId,
-      categories: verdict.categories,
-      createdAt: now,
-      status: 'open',
-    });
-    await ports.events.emit(
-      'chat.message_flagged',
-      { ...convRef(c), messageId: m.id, flagId, senderId: m.senderId, categories: verdict.categories },
-      caller,
-    );
-  }
+  await holdForReview(ports, caller, c, m, verdict, now);
   return viewOf(ports, c, { ...m, body, editedAt: now });
 }

@@ -1,6 +1,5 @@
 import { AppError } from '@medvault/common/errors';
 import { newId } from '@medvault/common/ids';
-import { moderate } from '../domain/moderation/policy.js';
 import type { Caller, ChatPorts } from '../domain/ports.js';
 import type { Message } from '../domain/types.js';
 import {
@@ -14,6 +13,7 @@ import {
   viewOf,
 } from './access.js';
 import { checkAttachments, shareAttachments } from './attachments.js';
+import { holdForReview, moderateOrReject } from './moderate-text.js';
 
 export interface SendInput {
   text: string;
@@ -47,17 +47,7 @@ export async function sendMessage(
   if (!(await ports.rateLimit.hit(caller.principal.userId)))
     throw new AppError('RATE_LIMITED', 'Too many messages: wait a moment', { headers: { 'retry-after': '10' } });
 
-  const verdict = moderate(text, ports.matcher, { profanity: ports.settings.profanityAction });
-  if (verdict.action === 'reject') {
-    await ports.events.emit(
-      'chat.message_rejected',
-      { ...convRef(c), senderId: caller.principal.userId, categories: verdict.categories },
-      caller,
-    );
-    throw new AppError('MESSAGE_REJECTED', 'This message breaks the conversation rules and was not sent', {
-      details: { categories: verdict.categories },
-    });
-  }
+  const verdict = await moderateOrReject(ports, caller, c, text);
   await checkAttachments(ports, caller, c, fileIds);
   await shareAttachments(ports, caller, c, fileIds);
 
@@ -99,22 +89,6 @@ export async function sendMessage(
     },
     caller,
   );
-  if (verdict.action === 'flag') {
-    const flagId = newId('flag');
-    await ports.flags.insert({
-      id: flagId,
-      conversationId: c.id,
-      messageId: m.id,
-      senderId: m.senderId,
-      categories: verdict.categories,
-      createdAt: now,
-      status: 'open',
-    });
-    await ports.events.emit(
-      'chat.message_flagged',
-      { ...convRef(c), messageId: m.id, flagId, senderId: m.senderId, categories: verdict.categories },
-      caller,
-    );
-  }
+  await holdForReview(ports, caller, c, m, verdict, now);
   return viewOf(ports, c, m);
 }
