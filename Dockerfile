@@ -23,6 +23,7 @@ COPY services/watermark/package.json services/watermark/
 COPY services/appointments/package.json services/appointments/
 COPY services/notify/package.json services/notify/
 COPY services/audit/package.json services/audit/
+COPY services/chat/package.json services/chat/
 COPY infra/package.json infra/
 RUN npm install --no-audit --no-fund --loglevel=error
 COPY . .

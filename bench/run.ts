@@ -25,6 +25,8 @@ const BENCHES: [string, string[]][] = [
   ['services/files/bench/files.bench.ts', ['--mib', process.env.BENCH_FILES_BIG_MIB ?? '1024']],
   ['services/scanner/bench/scan.bench.ts', []],
   ['bench/latency.bench.ts', []],
+  // Moderation precision/recall on its labelled corpus, chat fan-out latency and messages/s.
+  ['services/chat/bench/chat.bench.ts', []],
   ['services/audit/bench/audit.bench.ts', ['--records', process.env.BENCH_AUDIT_RECORDS ?? '1000000']],
 ];
 

@@ -13,7 +13,7 @@ import { awsClientConfig, queueUrl } from '../packages/common/src/aws/index.js';
 import { redriveDeadLetters } from '../packages/common/src/bus/redrive.js';
 import { loadEnvFile, parseEnvFile } from '../packages/common/src/config/index.js';
 
-const SERVICES = ['gateway', 'files', 'scanner', 'watermark', 'appointments', 'notify', 'audit'];
+const SERVICES = ['gateway', 'files', 'scanner', 'watermark', 'appointments', 'notify', 'audit', 'chat'];
 
 function usage(msg: string): never {
   console.error(`${msg}\nusage: npm run dlq:redrive -- <${SERVICES.join('|')}> [--rate N] [--dry-run]`);

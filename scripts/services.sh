@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN="$ROOT/.local/run"
 LOGS="$ROOT/.local/logs"
 CREDS="$ROOT/.local/state/credentials"
-ALL=(audit files scanner watermark appointments notify gateway)
+ALL=(audit files scanner watermark appointments notify chat gateway)
 READY_TIMEOUT="${SERVICES_READY_TIMEOUT:-90}"
 mkdir -p "$RUN" "$LOGS"
 

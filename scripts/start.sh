@@ -15,7 +15,7 @@ cat <<MSG
 MedVault is up.
   API (gateway):      http://127.0.0.1:${GATEWAY_PORT}/v1      docs: http://127.0.0.1:${GATEWAY_PORT}/docs
   Bootstrap admin:    ${BOOTSTRAP_ADMIN_EMAIL} / ${BOOTSTRAP_ADMIN_PASSWORD}
-  Internal services:  files :${FILES_PORT}  scanner :${SCANNER_PORT}  watermark :${WATERMARK_PORT}  appointments :${APPOINTMENTS_PORT}  notify :${NOTIFY_PORT}  audit :${AUDIT_PORT}
+  Internal services:  files :${FILES_PORT}  scanner :${SCANNER_PORT}  watermark :${WATERMARK_PORT}  appointments :${APPOINTMENTS_PORT}  notify :${NOTIFY_PORT}  audit :${AUDIT_PORT}  chat :${CHAT_PORT}
   Infrastructure:     AWS (LocalStack) ${AWS_ENDPOINT_URL}  MongoDB (FerretDB) ${MONGO_URL}  ${REDIS_URL}  clamd ${CLAMD_HOST}:${CLAMD_PORT}
   Status:             npm run stack status && bash scripts/services.sh status
   Logs:               .local/logs/<name>.log

@@ -27,7 +27,7 @@ vitest_project() {
 }
 
 was_running=()
-for s in audit files scanner watermark appointments notify gateway; do
+for s in audit files scanner watermark appointments notify chat gateway; do
   bash scripts/services.sh status "$s" >/dev/null 2>&1 && was_running+=("$s")
 done
 if [ ${#was_running[@]} -gt 0 ]; then

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadServiceConfig as appointments } from '../../services/appointments/src/config.js';
 import { loadServiceConfig as audit } from '../../services/audit/src/config.js';
+import { loadServiceConfig as chat } from '../../services/chat/src/config.js';
 import { loadServiceConfig as files } from '../../services/files/src/config.js';
 import { loadServiceConfig as gateway } from '../../services/gateway/src/config.js';
 import { loadServiceConfig as notify } from '../../services/notify/src/config.js';
@@ -18,6 +19,7 @@ import { chartDir, type K8sObject, ofKind, render, root } from './render.js';
 const loaders: Record<string, (env: NodeJS.ProcessEnv) => object> = {
   appointments,
   audit,
+  chat,
   files,
   gateway,
   notify,
@@ -71,7 +73,7 @@ describe.each([
     expect(cfg[`${up}_QUEUE_NAME`]).toBe(topology.users[service]?.queue);
     expect(cfg.AWS_ACCESS_KEY_ID).toBeUndefined();
     if (service === 'gateway')
-      for (const t of ['files', 'appointments', 'notify', 'audit']) {
+      for (const t of ['files', 'appointments', 'notify', 'audit', 'chat']) {
         const svc = ofKind(r, 'Service').find((s) => s.metadata.labels?.['app.kubernetes.io/component'] === t);
         expect(cfg[`${t.toUpperCase()}_URL`]).toBe(`http://${svc?.metadata.name}:${svc?.spec.ports[0].port}`);
       }

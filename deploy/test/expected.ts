@@ -33,8 +33,9 @@ export function httpTargets(service: string): string[] {
 export function dependencies(service: string): string[] {
   const text = configText(service);
   const deps = ['dns', 'aws']; // every service resolves names and has an IAM identity in the topology
-  if (reads(text, 'MONGO_URL')) deps.push('mongo');
-  if (reads(text, 'REDIS_URL')) deps.push('redis');
+  // A key declared directly, or through common's partial schemas (mongoConfigSchema, RedisConfigSchema).
+  if (reads(text, 'MONGO_URL') || /\bmongoConfigSchema\(/.test(text)) deps.push('mongo');
+  if (reads(text, 'REDIS_URL') || /\bRedisConfigSchema\b/.test(text)) deps.push('redis');
   if (reads(text, 'SMTP_HOST')) deps.push('smtp');
   if (reads(text, 'WEBHOOK_TIMEOUT_MS')) deps.push('webhooks');
   return deps.sort();

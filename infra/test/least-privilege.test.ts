@@ -2,10 +2,10 @@
 // does not evaluate IAM, so these tests provision a moto of their own, which does: every request
 // after provisioning is checked against the caller's policy, so a permission a service should not
 // have surfaces as AccessDenied, and a widened policy file makes these tests fail.
-import { SignCommand } from '@aws-sdk/client-kms';
+import { GenerateDataKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomeOf, clientsFor as stackClientsFor, queueUrl as stackQueueUrl, uniqueId } from './helpers.js';
 import { type IamEmulator, startIamEmulator } from './iam-emulator.js';
@@ -73,5 +73,25 @@ describe('services without a queue or topic permission', () => {
       new SendMessageCommand({ QueueUrl: queueUrl('medvault-files'), MessageBody: '{}' }),
     );
     expect(await outcomeOf(send)).toBe('denied');
+  });
+});
+
+describe('chat credentials', () => {
+  it('can mint a conversation data key but reads no bucket and no other service’s queue', async () => {
+    const { kms, s3, sqs } = clientsFor('chat');
+    const dataKey = kms.send(
+      new GenerateDataKeyCommand({
+        KeyId: process.env.KMS_DATA_KEY_ID,
+        KeySpec: 'AES_256',
+        EncryptionContext: { service: 'chat', conversationId: 'cnv_test' },
+      }),
+    );
+    expect(await outcomeOf(dataKey)).toBe('allowed');
+    expect(await outcomeOf(s3.send(new GetObjectCommand({ Bucket: process.env.BUCKET_QUARANTINE, Key: key })))).toBe(
+      'denied',
+    );
+    expect(await outcomeOf(sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl('medvault-files') })))).toBe(
+      'denied',
+    );
   });
 });

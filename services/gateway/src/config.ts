@@ -45,6 +45,8 @@ export const ConfigSchema = Type.Object({
   APPOINTMENTS_URL: ConfigFields.url(),
   NOTIFY_URL: ConfigFields.url(),
   AUDIT_URL: ConfigFields.url(),
+  /** Defaulted (unlike the others) so deployments without chat keep their configuration valid. */
+  CHAT_URL: Type.String({ pattern: '^[a-z][a-z0-9+.-]*://', default: 'http://127.0.0.1:8087' }),
   /** Time to the upstream's response headers; SSE streams have no body timeout. */
   UPSTREAM_TIMEOUT_MS: ms(30_000),
   /** Idle time allowed between two body chunks of a proxied download/upload. */

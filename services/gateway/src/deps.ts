@@ -37,6 +37,7 @@ export interface Upstreams {
   appointments: string;
   notify: string;
   audit: string;
+  chat: string;
 }
 
 /** Everything the gateway service talks to, and its use cases. The only place they are built. */
@@ -179,6 +180,7 @@ export function buildDeps(config: Config): Deps {
       appointments: config.APPOINTMENTS_URL,
       notify: config.NOTIFY_URL,
       audit: config.AUDIT_URL,
+      chat: config.CHAT_URL,
     },
     upstreamAgents,
     assertions,

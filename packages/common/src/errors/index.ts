@@ -24,6 +24,8 @@ export const ErrorCodes = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   RANGE_NOT_SATISFIABLE: { status: 416, retryable: false },
   UNPROCESSABLE: { status: 422, retryable: false },
+  /** A chat message the moderation policy refuses (nothing stored or delivered). */
+  MESSAGE_REJECTED: { status: 422, retryable: false },
   FILE_NOT_AVAILABLE: { status: 409, retryable: false },
   RATE_LIMITED: { status: 429, retryable: true },
   /** The caller already holds the most concurrent event streams allowed (close one first). */

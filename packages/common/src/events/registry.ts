@@ -13,26 +13,35 @@ import * as e9 from './catalogue/auth.login_succeeded.v1.js';
 import * as e10 from './catalogue/auth.refresh_reused.v1.js';
 import * as e11 from './catalogue/care.relationship_ended.v1.js';
 import * as e12 from './catalogue/care.relationship_started.v1.js';
-import * as e13 from './catalogue/file.available.v1.js';
-import * as e14 from './catalogue/file.clean.v1.js';
-import * as e15 from './catalogue/file.deleted.v1.js';
-import * as e16 from './catalogue/file.downloaded.v1.js';
-import * as e17 from './catalogue/file.infected.v1.js';
-import * as e18 from './catalogue/file.integrity_failed.v1.js';
-import * as e19 from './catalogue/file.link_created.v1.js';
-import * as e20 from './catalogue/file.processed.v1.js';
-import * as e21 from './catalogue/file.processing_failed.v1.js';
-import * as e22 from './catalogue/file.purged.v1.js';
-import * as e23 from './catalogue/file.rescan_requested.v1.js';
-import * as e24 from './catalogue/file.restored.v1.js';
-import * as e25 from './catalogue/file.scan_failed.v1.js';
-import * as e26 from './catalogue/file.scanned.v1.js';
-import * as e27 from './catalogue/file.shared.v1.js';
-import * as e28 from './catalogue/file.unshared.v1.js';
-import * as e29 from './catalogue/file.uploaded.v1.js';
-import * as e30 from './catalogue/request.completed.v1.js';
-import * as e31 from './catalogue/user.created.v1.js';
-import * as e32 from './catalogue/user.updated.v1.js';
+import * as e13 from './catalogue/chat.conversation_created.v1.js';
+import * as e14 from './catalogue/chat.flag_dismissed.v1.js';
+import * as e15 from './catalogue/chat.message_deleted.v1.js';
+import * as e16 from './catalogue/chat.message_edited.v1.js';
+import * as e17 from './catalogue/chat.message_flagged.v1.js';
+import * as e18 from './catalogue/chat.message_rejected.v1.js';
+import * as e19 from './catalogue/chat.message_sent.v1.js';
+import * as e20 from './catalogue/chat.user_muted.v1.js';
+import * as e21 from './catalogue/chat.user_unmuted.v1.js';
+import * as e22 from './catalogue/file.available.v1.js';
+import * as e23 from './catalogue/file.clean.v1.js';
+import * as e24 from './catalogue/file.deleted.v1.js';
+import * as e25 from './catalogue/file.downloaded.v1.js';
+import * as e26 from './catalogue/file.infected.v1.js';
+import * as e27 from './catalogue/file.integrity_failed.v1.js';
+import * as e28 from './catalogue/file.link_created.v1.js';
+import * as e29 from './catalogue/file.processed.v1.js';
+import * as e30 from './catalogue/file.processing_failed.v1.js';
+import * as e31 from './catalogue/file.purged.v1.js';
+import * as e32 from './catalogue/file.rescan_requested.v1.js';
+import * as e33 from './catalogue/file.restored.v1.js';
+import * as e34 from './catalogue/file.scan_failed.v1.js';
+import * as e35 from './catalogue/file.scanned.v1.js';
+import * as e36 from './catalogue/file.shared.v1.js';
+import * as e37 from './catalogue/file.unshared.v1.js';
+import * as e38 from './catalogue/file.uploaded.v1.js';
+import * as e39 from './catalogue/request.completed.v1.js';
+import * as e40 from './catalogue/user.created.v1.js';
+import * as e41 from './catalogue/user.updated.v1.js';
 
 export const catalogue = [
   e0,
@@ -68,4 +77,13 @@ export const catalogue = [
   e30,
   e31,
   e32,
+  e33,
+  e34,
+  e35,
+  e36,
+  e37,
+  e38,
+  e39,
+  e40,
+  e41,
 ] as const;

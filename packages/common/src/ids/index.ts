@@ -17,6 +17,9 @@ export const IdPrefixes = {
   session: 'ses',
   webhook: 'whk',
   grant: 'grt',
+  conversation: 'cnv',
+  message: 'msg',
+  flag: 'flg',
 } as const;
 export type IdKind = keyof typeof IdPrefixes;
 

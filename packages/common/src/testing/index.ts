@@ -24,6 +24,7 @@ export type ServiceName =
   | 'appointments'
   | 'notify'
   | 'audit'
+  | 'chat'
   | 'provisioner';
 
 /** The IAM credentials provisioning minted for one service (least privilege in tests too). */

@@ -1,4 +1,5 @@
 import { type TSchema, Type } from '@sinclair/typebox';
+import { chatRoutes } from './chat-routes.js';
 import {
   Appointment,
   AuditRecord,
@@ -18,7 +19,7 @@ import {
  * own and validate them; these schemas describe the CONTRACT.md surface for API consumers).
  * Also used to name the route pattern and resource id of proxied requests in the access audit.
  */
-export type Upstream = 'files' | 'appointments' | 'notify' | 'audit';
+export type Upstream = 'files' | 'appointments' | 'notify' | 'audit' | 'chat';
 
 export interface PublicRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -380,6 +381,7 @@ export const publicRoutes: PublicRoute[] = [
       }),
     },
   },
+  ...chatRoutes,
 ];
 
 /** Path prefixes routed to each upstream (path-preserving). */
@@ -388,4 +390,5 @@ export const upstreamPrefixes: Record<Upstream, string[]> = {
   appointments: ['/v1/appointments', '/v1/clinicians'],
   notify: ['/v1/notifications'],
   audit: ['/v1/audit'],
+  chat: ['/v1/conversations', '/v1/moderation'],
 };

@@ -4,16 +4,20 @@ import { type Principal, principalOf } from '@medvault/common/auth';
 import { AppError, dependencyUnavailable } from '@medvault/common/errors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
+import type { Upstream } from '../docs/public-routes.js';
 import { StreamSlots } from '../domain/stream-slots.js';
 import { forwarder, proxyScope } from './proxy.js';
 
-/** Long-lived event streams; every other notify route goes through the ordinary proxy. */
-export const STREAM_ROUTES = ['/v1/notifications/stream'];
+/** Long-lived event streams and their upstream; every other route goes through the ordinary proxy. */
+export const STREAM_ROUTES: readonly { url: string; upstream: Upstream }[] = [
+  { url: '/v1/notifications/stream', upstream: 'notify' },
+  { url: '/v1/conversations/stream', upstream: 'chat' },
+];
 
 /** reply-from hands onResponse its upstream answer as `{ statusCode, headers, stream }`. */
 function upstreamBody(res: object): Readable {
   const stream = (res as { stream?: unknown }).stream;
-  if (!(stream instanceof Readable)) throw new AppError('UPSTREAM_FAILED', 'notify service sent no stream');
+  if (!(stream instanceof Readable)) throw new AppError('UPSTREAM_FAILED', 'upstream sent no stream');
   return stream;
 }
 
@@ -52,42 +56,42 @@ function relay(
 }
 
 /**
- * GET /v1/notifications/stream through the gateway: on connections of their own (never the
- * pool ordinary requests wait on), at most SSE_MAX_STREAMS_PER_USER at a time per user on this
- * instance, and ended at once when the caller's token stops being valid.
+ * The event streams (GET /v1/notifications/stream, GET /v1/conversations/stream) through the
+ * gateway: on connections of their own (never the pool ordinary requests wait on), at most
+ * SSE_MAX_STREAMS_PER_USER at a time per user on this instance (all streams together), and
+ * ended at once when the caller's token stops being valid.
  */
-export async function streamRoutes(scope: FastifyInstance, { deps }: { deps: Deps }) {
+export async function streamRoutes(root: FastifyInstance, { deps }: { deps: Deps }) {
   const c = deps.config;
   const slots = new StreamSlots(c.SSE_MAX_STREAMS_PER_USER);
   const watcher = deps.revocationWatcher;
-  proxyScope(scope, c);
-  await scope.register(replyFrom, {
-    base: deps.upstreams.notify,
-    undici: deps.upstreamAgents.streaming,
-    disableRequestLogging: true,
-  });
-  const forward = forwarder('notify', deps, (req, reply, res) => relay(req, reply, upstreamBody(res), watcher));
   // Open streams would hold the server open for ever: end them when the app closes.
-  scope.addHook('preClose', async () => watcher.endAll());
-  for (const url of STREAM_ROUTES) {
-    scope.get(url, { schema: { hide: true } }, async (req, reply) => {
-      const p: Principal = principalOf(req);
-      const release = slots.acquire(p.userId);
-      if (!release) {
-        throw new AppError(
-          'TOO_MANY_STREAMS',
-          `At most ${c.SSE_MAX_STREAMS_PER_USER} open notification streams per user`,
-          {
-            details: { maxStreams: c.SSE_MAX_STREAMS_PER_USER },
-          },
-        );
-      }
-      reply.raw.once('close', release);
-      // Without the revocation push a logged-out stream would run until its token expires.
-      await watcher.start().catch((cause) => {
-        throw dependencyUnavailable('redis', cause);
+  root.addHook('preClose', async () => watcher.endAll());
+  for (const { url, upstream } of STREAM_ROUTES) {
+    // One scope per upstream: reply-from takes its base URL per registration.
+    await root.register(async (scope) => {
+      proxyScope(scope, c);
+      await scope.register(replyFrom, {
+        base: deps.upstreams[upstream],
+        undici: deps.upstreamAgents.streaming,
+        disableRequestLogging: true,
       });
-      return forward(req, reply);
+      const forward = forwarder(upstream, deps, (req, reply, res) => relay(req, reply, upstreamBody(res), watcher));
+      scope.get(url, { schema: { hide: true } }, async (req, reply) => {
+        const p: Principal = principalOf(req);
+        const release = slots.acquire(p.userId);
+        if (!release) {
+          throw new AppError('TOO_MANY_STREAMS', `At most ${c.SSE_MAX_STREAMS_PER_USER} open event streams per user`, {
+            details: { maxStreams: c.SSE_MAX_STREAMS_PER_USER },
+          });
+        }
+        reply.raw.once('close', release);
+        // Without the revocation push a logged-out stream would run until its token expires.
+        await watcher.start().catch((cause) => {
+          throw dependencyUnavailable('redis', cause);
+        });
+        return forward(req, reply);
+      });
     });
   }
 }

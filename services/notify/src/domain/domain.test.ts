@@ -15,6 +15,27 @@ const u = (n: number) => `usr_01JD00000000000000000000${String(n).padStart(2, '0
 const f = 'fil_01JD0000000000000000000000';
 
 describe('who is notified', () => {
+  it('tells only the offline participants of a chat message, with ids and no text', async () => {
+    const e = ev('chat.message_sent', {
+      conversationId: 'cnv_01JD0000000000000000000000',
+      messageId: 'msg_01JD0000000000000000000000',
+      senderId: u(1),
+      recipientIds: [u(2), u(3)],
+      offlineRecipientIds: [u(3)],
+      patientId: u(1),
+      resourceType: 'conversation',
+      resourceId: 'cnv_01JD0000000000000000000000',
+    });
+    expect(await recipientsOf(e, dir({}))).toEqual([u(3)]);
+    const m = messageFor(e, 'https://medvault.example');
+    expect(m.title).toBe('You have a new secure message');
+    expect(m.link).toBe('https://medvault.example/v1/conversations/cnv_01JD0000000000000000000000/messages');
+    expect(m.refs).toMatchObject({
+      conversationId: 'cnv_01JD0000000000000000000000',
+      messageId: 'msg_01JD0000000000000000000000',
+    });
+  });
+
   it('sends an infected file to the uploader and every admin, once each', async () => {
     const e = ev('file.infected', { fileId: f, ownerId: u(1), uploadedBy: u(2), signatures: ['X'] });
     expect(await recipientsOf(e, dir({ admin: [u(3), u(2)] }))).toEqual([u(2), u(3)]);

@@ -41,6 +41,10 @@ export async function recipientsOf(event: Envelope, dir: Directory): Promise<str
     case 'appointment.cancelled':
       ids = defined([d.clinicianId, d.patientId]);
       break;
+    case 'chat.message_sent':
+      // Only participants with no open chat stream: the others saw the message live.
+      ids = (event.data as { offlineRecipientIds?: string[] }).offlineRecipientIds ?? [];
+      break;
     case 'access.emergency_granted':
       ids = await dir.idsWithRole('compliance');
       break;

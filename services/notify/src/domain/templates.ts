@@ -11,6 +11,7 @@ export const NOTIFYING_TYPES = [
   'appointment.rescheduled',
   'appointment.cancelled',
   'access.emergency_granted',
+  'chat.message_sent',
 ] as const satisfies readonly EventType[];
 export type NotifyingType = (typeof NOTIFYING_TYPES)[number];
 
@@ -35,6 +36,8 @@ const TITLES: Record<NotifyingType, string> = {
   'appointment.rescheduled': 'An appointment was rescheduled',
   'appointment.cancelled': 'An appointment was cancelled',
   'access.emergency_granted': 'Emergency access was granted',
+  // Never the text nor the sender's name: a lock screen is not a secure channel.
+  'chat.message_sent': 'You have a new secure message',
 };
 
 // Fields that may leave the platform: identifiers and times. Everything else (reasons, scanner
@@ -53,6 +56,8 @@ const SAFE_FIELDS = new Set([
   'previousStart',
   'previousEnd',
   'expiresAt',
+  'conversationId',
+  'messageId',
 ]);
 
 export function safeData(data: unknown): Record<string, string> {
@@ -67,6 +72,8 @@ function linkOf(type: NotifyingType, refs: Record<string, string>, base: string)
   const root = base.replace(/\/$/, '');
   if (type.startsWith('file.') && refs.fileId) return `${root}/v1/files/${refs.fileId}`;
   if (type.startsWith('appointment.') && refs.appointmentId) return `${root}/v1/appointments/${refs.appointmentId}`;
+  if (type === 'chat.message_sent' && refs.conversationId)
+    return `${root}/v1/conversations/${refs.conversationId}/messages`;
   return `${root}/v1/notifications`;
 }
 

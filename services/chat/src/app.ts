@@ -1,0 +1,33 @@
+import { createBaseApp } from '@medvault/common/http';
+import { type Deps, SERVICE } from './deps.js';
+import { conversationRoutes } from './http/conversations.js';
+import { messageRoutes } from './http/messages.js';
+import { moderationRoutes } from './http/moderation.js';
+import { streamRoutes } from './http/stream.js';
+
+/** Builds the chat HTTP app from its dependencies. Never reads the environment, never listens. */
+export async function buildApp(deps: Deps) {
+  const app = createBaseApp({
+    service: SERVICE,
+    logger: deps.logger,
+    checks: deps.checks,
+    callers: deps.callers,
+    auth: deps.auth,
+  });
+  // The base app registers the token verifier; routes below take app.authenticate once it is loaded.
+  await app.after();
+  deps.ensureIndexes().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried at next start'));
+  conversationRoutes(app, deps.ports);
+  messageRoutes(app, deps.ports);
+  moderationRoutes(app, deps.ports);
+  streamRoutes(app, {
+    ports: deps.ports,
+    hub: deps.hub,
+    presence: deps.presence,
+    revocations: deps.revocations,
+    heartbeatSeconds: deps.config.SSE_HEARTBEAT_SECONDS,
+  });
+  // Open streams would hold the server open for ever: end them when the app closes.
+  app.addHook('preClose', async () => deps.hub.closeAll());
+  return app;
+}

@@ -1,0 +1,90 @@
+import type { AddressInfo } from 'node:net';
+import { type BusTap, openBusTap, unique } from '@medvault/common/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, care, type Instance, instance, open, scratch, seedUser, send, sseClient } from './helpers.js';
+
+// Two chat instances on one database and one live channel, as two replicas behind the gateway.
+let a: Instance;
+let b: Instance;
+let tap: BusTap;
+let streamOnB: string;
+
+beforeAll(async () => {
+  const db = scratch();
+  const channel = unique('chat-live');
+  tap = await openBusTap(['chat.message_sent']);
+  a = await instance(db, channel);
+  b = await instance(db, channel, { SSE_HEARTBEAT_SECONDS: '1' });
+  await b.app.listen({ host: '127.0.0.1', port: 0 });
+  streamOnB = `http://127.0.0.1:${(b.app.server.address() as AddressInfo).port}/v1/conversations/stream`;
+});
+
+afterAll(async () => {
+  await a.deps.mongo
+    .db(a.deps.config.MONGO_DB)
+    .dropDatabase()
+    .catch(() => undefined);
+  await a.close();
+  await b.close();
+  await tap.close();
+});
+
+describe('live delivery', () => {
+  it('delivers a message sent on one instance to a stream on the other within a second, text included', async () => {
+    const patient = { id: await seedUser(a, 'patient'), role: 'patient' as const };
+    const doctor = { id: await seedUser(a, 'clinician'), role: 'clinician' as const };
+    await care(a, doctor.id, patient.id);
+    const c = (await open(a, doctor, [patient.id])).json();
+    const s = await sseClient(streamOnB, bearer(patient.id, 'patient'));
+    expect(s.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200)); // the stream is registered once its headers are sent
+
+    const m = (await send(a, doctor, c.id, 'Your scan is clear')).json();
+    const got = await s.next((e) => e.event === 'message' && JSON.parse(e.data!).id === m.id, 1000);
+    expect(JSON.parse(got.data!)).toMatchObject({
+      conversationId: c.id,
+      senderId: doctor.id,
+      text: 'Your scan is clear',
+    });
+
+    // Connected (stream open): no notification needed.
+    const e = await tap.waitFor('chat.message_sent', (x) => x.data.messageId === m.id);
+    expect(e.data.offlineRecipientIds).toEqual([]);
+
+    // The read receipt reaches the sender's stream too.
+    const sd = await sseClient(streamOnB, bearer(doctor.id, 'clinician'));
+    await new Promise((r) => setTimeout(r, 200));
+    await a.app.inject({
+      method: 'POST',
+      url: `/v1/conversations/${c.id}/read`,
+      headers: bearer(patient.id, 'patient'),
+      payload: { upTo: m.id },
+    });
+    await sd.next((x) => x.event === 'read' && JSON.parse(x.data!).readerId === patient.id, 1000);
+    s.close();
+    sd.close();
+  });
+
+  it('names a participant without an open stream as offline, for notify to tell them (without the text)', async () => {
+    const patient = { id: await seedUser(a, 'patient'), role: 'patient' as const };
+    const doctor = { id: await seedUser(a, 'clinician'), role: 'clinician' as const };
+    await care(a, doctor.id, patient.id);
+    const c = (await open(a, patient, [doctor.id])).json();
+    const m = (await send(a, patient, c.id, 'Can I take ibuprofen?')).json();
+    const e = await tap.waitFor('chat.message_sent', (x) => x.data.messageId === m.id);
+    expect(e.data.offlineRecipientIds).toEqual([doctor.id]);
+  });
+
+  it('does not deliver a conversation to a stream of someone outside it', async () => {
+    const patient = { id: await seedUser(a, 'patient'), role: 'patient' as const };
+    const doctor = { id: await seedUser(a, 'clinician'), role: 'clinician' as const };
+    const outsider = await seedUser(a, 'clinician');
+    await care(a, doctor.id, patient.id);
+    const c = (await open(a, patient, [doctor.id])).json();
+    const s = await sseClient(streamOnB, bearer(outsider, 'clinician'));
+    await new Promise((r) => setTimeout(r, 200));
+    const m = (await send(a, patient, c.id, 'Private question')).json();
+    await expect(s.next((e) => JSON.parse(e.data!).id === m.id, 1000)).rejects.toThrow(/no matching/);
+    s.close();
+  });
+});
