@@ -22,6 +22,8 @@ const { values } = parseArgs({
     ingest: { type: 'string', default: '20000' },
     batch: { type: 'string', default: '5000' },
     keep: { type: 'boolean', default: false },
+    /** Comma-separated subset of ingest,compute,verify (e.g. to --cpu-prof one path). */
+    phases: { type: 'string', default: 'ingest,compute,verify' },
   },
 });
 const RECORDS = Number(values.records);
@@ -179,7 +181,8 @@ const figures: {
 }[] = [];
 let computeRate = 0;
 console.log(`audit bench: ingest ${INGEST} events, verify ${RECORDS} records (scratch ${scratch})`);
-if (INGEST > 0) await ingestPhase();
-if (RECORDS > 0) await computePhase();
-if (RECORDS > 0) await verifyPhase();
+const phases = new Set(values.phases.split(','));
+if (INGEST > 0 && phases.has('ingest')) await ingestPhase();
+if (RECORDS > 0 && phases.has('compute')) await computePhase();
+if (RECORDS > 0 && phases.has('verify')) await verifyPhase();
 benchResult('audit', figures);

@@ -12,16 +12,28 @@ import {
   kmsCheck,
   mongoCheck,
   redisCheck,
+  type Startable,
   s3Check,
   sqsCheck,
 } from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
+import { KmsPublicKeyVerifier, KmsSigner } from './adapters/kms-signer.js';
+import { MongoCheckpointLedger } from './adapters/mongo-checkpoints.js';
+import { MongoLease } from './adapters/mongo-lease.js';
+import { MongoRecordStore } from './adapters/mongo-records.js';
+import { RedisRecordedEvents } from './adapters/redis-recorded.js';
+import { S3CheckpointArchive } from './adapters/s3-archive.js';
+import { S3SegmentStore } from './adapters/s3-segments.js';
+import { type AuditLog, createAuditLog } from './app/audit-log.js';
 import type { Config } from './config.js';
-import { type AuditCore, createAuditCore } from './core.js';
+import type { Digest } from './domain/digest.js';
+import { sealerJob } from './jobs/sealer.js';
 
 export const SERVICE = 'audit';
+
+export type AuditCore = AuditLog<MongoRecordStore>;
 
 /** Everything the audit service talks to. The only place its clients are constructed. */
 export interface Deps {
@@ -40,9 +52,43 @@ export interface Deps {
   sqs: SQSClient;
   queueUrl: string;
   idempotency: IdempotencyStore;
-  /** The audit log itself (chain writer, checkpoints, verification). */
+  /** The audit log itself (chain writer, sealing, verification). */
   audit: AuditCore;
+  /** Background sealing (main.ts starts it beside the consumer). */
+  sealer: Startable;
   close(): Promise<void>;
+}
+
+// The sealer's lease outlives a few ticks, so a live holder keeps it and a dead one frees it soon.
+const LEASE_TICKS = 6;
+
+/** The audit log over Mongo, S3 and KMS (service and CLI share this wiring). */
+function buildAuditLog(io: { db: Db; redis?: Redis; s3: S3Client; kms: KMSClient; config: Config; logger: Logger }) {
+  const { config } = io;
+  const prefix = config.AUDIT_CHECKPOINT_PREFIX;
+  let kick = () => {};
+  const audit = createAuditLog(
+    {
+      store: new MongoRecordStore(io.db),
+      segments: new S3SegmentStore(io.s3, config.BUCKET_AUDIT, prefix),
+      digestLedger: new MongoCheckpointLedger<Digest>(io.db, 'digests'),
+      archive: new S3CheckpointArchive(io.s3, config.BUCKET_AUDIT, prefix),
+      checkpointLedger: new MongoCheckpointLedger(io.db),
+      lease: new MongoLease(io.db, 'sealer', config.CHECKPOINT_TICK_SECONDS * 1000 * LEASE_TICKS),
+      signer: new KmsSigner(io.kms, config.KMS_AUDIT_SIGNING_KEY_ID),
+      verifier: new KmsPublicKeyVerifier(io.kms, config.KMS_AUDIT_SIGNING_KEY_ID),
+      ...(io.redis ? { recorded: new RedisRecordedEvents(io.redis, io.db.databaseName) } : {}),
+    },
+    {
+      sealEvery: config.CHECKPOINT_EVERY,
+      sealIntervalSeconds: config.CHECKPOINT_INTERVAL_SECONDS,
+      appendBatch: config.AUDIT_APPEND_BATCH,
+      onSealDue: () => kick(),
+    },
+  );
+  const sealer = sealerJob(audit.sealer, config.CHECKPOINT_TICK_SECONDS, io.logger);
+  kick = sealer.kick;
+  return { audit, sealer };
 }
 
 export function buildDeps(config: Config): Deps {
@@ -68,7 +114,7 @@ export function buildDeps(config: Config): Deps {
     kmsCheck(kms, config.KMS_AUDIT_SIGNING_KEY_ID),
     sqsCheck(sqs, queue),
   ];
-  const audit = createAuditCore({ db, redis, s3, kms, config, logger });
+  const { audit, sealer } = buildAuditLog({ db, redis, s3, kms, config, logger });
   return {
     config,
     logger,
@@ -85,6 +131,7 @@ export function buildDeps(config: Config): Deps {
     queueUrl: queue,
     idempotency,
     audit,
+    sealer,
     close: async () => {
       await Promise.allSettled([
         mongo.close(),
@@ -110,7 +157,7 @@ export function buildCliDeps(config: Config): CliDeps {
   const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-audit-cli', config.MONGO_DB);
   const s3 = new S3Client(s3ClientConfig(config));
   const kms = new KMSClient(awsClientConfig(config));
-  const audit = createAuditCore({ db, s3, kms, config, logger });
+  const { audit } = buildAuditLog({ db, s3, kms, config, logger });
   return {
     config,
     logger,

@@ -23,7 +23,7 @@ startOrExit(async () => {
     host: config.HOST,
     port: config.AUDIT_PORT,
     logger: deps.logger,
-    workers: [consumer, deps.audit.checkpointWorker()],
+    workers: [consumer, deps.sealer],
     close: deps.close,
   });
 });
