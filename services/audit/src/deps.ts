@@ -3,7 +3,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
 import { awsClientConfig, queueUrl, s3ClientConfig } from '@medvault/common/aws';
-import { type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import { createMongo, createRedis, readPem } from '@medvault/common/clients';
 import {
   type CallerPolicy,
@@ -30,6 +29,7 @@ import { type AuditLog, createAuditLog } from './app/audit-log.js';
 import type { Config } from './config.js';
 import type { Digest } from './domain/digest.js';
 import { sealerJob } from './jobs/sealer.js';
+import { createAuditBatchConsumer } from './messaging/batch-consumer.js';
 
 export const SERVICE = 'audit';
 
@@ -51,7 +51,8 @@ export interface Deps {
   kms: KMSClient;
   sqs: SQSClient;
   queueUrl: string;
-  idempotency: IdempotencyStore;
+  /** The audit queue's batch consumer (main.ts starts it). */
+  consumer: Startable;
   /** The audit log itself (chain writer, sealing, verification). */
   audit: AuditCore;
   /** Background sealing (main.ts starts it beside the consumer). */
@@ -100,7 +101,6 @@ export function buildDeps(config: Config): Deps {
   const kms = new KMSClient(aws);
   const sqs = new SQSClient(aws);
   const queue = queueUrl(config.QUEUE_URL_BASE, config.AUDIT_QUEUE_NAME);
-  const idempotency = new RedisIdempotencyStore(redis);
   const jwtPublicKey = readPem(
     config.JWT_PUBLIC_KEY,
     config.JWT_PUBLIC_KEY_FILE,
@@ -129,7 +129,12 @@ export function buildDeps(config: Config): Deps {
     kms,
     sqs,
     queueUrl: queue,
-    idempotency,
+    consumer: createAuditBatchConsumer({
+      sqs,
+      queueUrl: queue,
+      logger,
+      ingestMany: (events) => audit.ingestMany(events),
+    }),
     audit,
     sealer,
     close: async () => {

@@ -46,6 +46,12 @@ export interface SegmentCheck {
 
 const NL = 0x0a;
 
+/** Buffer's latin1Slice (present at runtime, missing from @types/node): no encoding lookup per call. */
+interface Latin1Buffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+const latin1 = (buf: Buffer, start: number, end: number) => (buf as Latin1Buffer).latin1Slice(start, end);
+
 /**
  * Recomputes every line's hash from its bytes and checks the links, the contiguous seqs from
  * `from` to `to`, and both ends against the signed digest. Stops at the first bad record.
@@ -92,20 +98,20 @@ interface ParsedLine {
 }
 
 function parseLine(buf: Buffer, start: number, end: number): ParsedLine | undefined {
-  if (end - start < BODY_AT + 2 || buf.toString('latin1', start, start + HEAD_LEN) !== HEAD) return undefined;
+  if (end - start < BODY_AT + 2 || latin1(buf, start, start + HEAD_LEN) !== HEAD) return undefined;
   if (buf[end - 1] !== 0x7d /* } */) return undefined;
-  const hash = buf.toString('latin1', start + HEAD_LEN, start + HEAD_LEN + 64);
+  const hash = latin1(buf, start + HEAD_LEN, start + HEAD_LEN + 64);
   const body = start + BODY_AT;
-  if (buf.toString('latin1', body, body + V2_TAG.length) === V2_TAG) {
+  if (latin1(buf, body, body + V2_TAG.length) === V2_TAG) {
     let i = body + V2_TAG.length;
     let seq = 0;
     const digitsAt = i;
     while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39) seq = seq * 10 + (buf[i++]! - 0x30);
-    if (i === digitsAt || buf.toString('latin1', i, i + PREV_TAG.length) !== PREV_TAG) return undefined;
+    if (i === digitsAt || latin1(buf, i, i + PREV_TAG.length) !== PREV_TAG) return undefined;
     const p = i + PREV_TAG.length;
-    return { seq, hash, prevHash: buf.toString('latin1', p, p + 64), computed: sha256Hex(buf.subarray(body, end - 1)) };
+    return { seq, hash, prevHash: latin1(buf, p, p + 64), computed: sha256Hex(buf.subarray(body, end - 1)) };
   }
-  if (buf.toString('latin1', body, body + V1_TAG.length) !== V1_TAG) return undefined;
+  if (latin1(buf, body, body + V1_TAG.length) !== V1_TAG) return undefined;
   const text = buf.subarray(body + V1_TAG.length, end - 1);
   try {
     const r = JSON.parse(text.toString('utf8')) as { seq?: unknown; prevHash?: unknown };
