@@ -1,21 +1,10 @@
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { RedisRevocationStore, type RevocationChecker } from '@medvault/common/auth';
-import { awsClientConfig, queueUrl, s3ClientConfig } from '@medvault/common/aws';
-import { createMongo, createRedis, readPem } from '@medvault/common/clients';
-import {
-  type CallerPolicy,
-  type DependencyCheck,
-  gatewayOnlyCallers,
-  kmsCheck,
-  mongoCheck,
-  redisCheck,
-  type Startable,
-  s3Check,
-  sqsCheck,
-} from '@medvault/common/http';
-import { createLogger, type Logger } from '@medvault/common/logger';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { TokenVerifierOptions } from '@medvault/common/auth';
+import type { CallerPolicy, DependencyCheck, Startable } from '@medvault/common/http';
+import type { Logger } from '@medvault/common/logger';
+import { platform } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
 import { KmsPublicKeyVerifier, KmsSigner } from './adapters/kms-signer.js';
@@ -40,10 +29,10 @@ export interface Deps {
   config: Config;
   logger: Logger;
   checks: DependencyCheck[];
-  jwtPublicKey: string;
+  /** Access tokens, verified by the base app (with revocation). */
+  tokenAuth: TokenVerifierOptions;
   /** Only the gateway may call: the assertion key and where direct hits are recorded. */
   callers: CallerPolicy;
-  revocation: RevocationChecker;
   mongo: MongoClient;
   db: Db;
   redis: Redis;
@@ -93,59 +82,36 @@ function buildAuditLog(io: { db: Db; redis?: Redis; s3: S3Client; kms: KMSClient
 }
 
 export function buildDeps(config: Config): Deps {
-  const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const aws = awsClientConfig(config);
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-audit', config.MONGO_DB);
-  const redis = createRedis(config.REDIS_URL, 'medvault-audit');
-  const s3 = new S3Client(s3ClientConfig(config));
-  const kms = new KMSClient(aws);
-  const sqs = new SQSClient(aws);
-  const queue = queueUrl(config.QUEUE_URL_BASE, config.AUDIT_QUEUE_NAME);
-  const jwtPublicKey = readPem(
-    config.JWT_PUBLIC_KEY,
-    config.JWT_PUBLIC_KEY_FILE,
-    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
-  );
-  const revocation = new RedisRevocationStore(redis);
-  const checks: DependencyCheck[] = [
-    mongoCheck(db),
-    redisCheck(redis),
-    s3Check(s3, config.BUCKET_AUDIT),
-    kmsCheck(kms, config.KMS_AUDIT_SIGNING_KEY_ID),
-    sqsCheck(sqs, queue),
-  ];
-  const { audit, sealer } = buildAuditLog({ db, redis, s3, kms, config, logger });
+  const p = platform(SERVICE, config);
+  const { client: mongo, db } = p.mongo();
+  const redis = p.redis();
+  const s3 = p.s3({ buckets: [config.BUCKET_AUDIT] });
+  const kms = p.kms({ keyId: config.KMS_AUDIT_SIGNING_KEY_ID });
+  const { sqs, queueUrl } = p.queue(config.AUDIT_QUEUE_NAME);
+  const { audit, sealer } = buildAuditLog({ db, redis, s3, kms, config, logger: p.logger });
   return {
     config,
-    logger,
-    checks,
-    jwtPublicKey,
-    callers: gatewayOnlyCallers(config, { jwtPublicKey, denied: (e) => audit.ingest(e) }),
-    revocation,
+    logger: p.logger,
+    checks: p.checks,
+    tokenAuth: p.tokenAuth(),
+    // Refused direct calls are recorded straight into the chain (this service has no sns:Publish).
+    callers: p.gatewayOnly({ denied: (e) => audit.ingest(e) }),
     mongo,
     db,
     redis,
     s3,
     kms,
     sqs,
-    queueUrl: queue,
+    queueUrl,
     consumer: createAuditBatchConsumer({
       sqs,
-      queueUrl: queue,
-      logger,
+      queueUrl,
+      logger: p.logger,
       ingestMany: (events) => audit.ingestMany(events),
     }),
     audit,
     sealer,
-    close: async () => {
-      await Promise.allSettled([
-        mongo.close(),
-        redis.quit().catch(() => redis.disconnect()),
-        Promise.resolve(s3.destroy()),
-        Promise.resolve(kms.destroy()),
-        Promise.resolve(sqs.destroy()),
-      ]);
-    },
+    close: () => p.close(),
   };
 }
 
@@ -158,17 +124,10 @@ export interface CliDeps {
 }
 
 export function buildCliDeps(config: Config): CliDeps {
-  const logger = createLogger({ service: `${SERVICE}-cli`, level: config.LOG_LEVEL });
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-audit-cli', config.MONGO_DB);
-  const s3 = new S3Client(s3ClientConfig(config));
-  const kms = new KMSClient(awsClientConfig(config));
-  const { audit } = buildAuditLog({ db, s3, kms, config, logger });
-  return {
-    config,
-    logger,
-    audit,
-    close: async () => {
-      await Promise.allSettled([mongo.close(), Promise.resolve(s3.destroy()), Promise.resolve(kms.destroy())]);
-    },
-  };
+  const p = platform(`${SERVICE}-cli`, config);
+  const { db } = p.mongo();
+  const s3 = p.s3({ buckets: [config.BUCKET_AUDIT] });
+  const kms = p.kms({ keyId: config.KMS_AUDIT_SIGNING_KEY_ID });
+  const { audit } = buildAuditLog({ db, s3, kms, config, logger: p.logger });
+  return { config, logger: p.logger, audit, close: () => p.close() };
 }

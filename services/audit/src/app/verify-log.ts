@@ -13,6 +13,8 @@ import { verifySegmentBytes } from '../domain/segment.js';
 import { checkCheckpoints, earliest, type Failure, type VerifyResult, verifyChain } from '../domain/verify.js';
 import { checkDigests } from '../domain/verify-sealed.js';
 
+const POINT_READ_TAIL = 256;
+
 export interface VerifyLogDeps {
   store: RecordStore;
   segments: SegmentStore;
@@ -92,10 +94,15 @@ export async function verifyLog(
       tailFrom === sealedEnd + 1 && sealedEnd > 0 ? { seq: sealedEnd, hash: digests.valid.at(-1)!.hash } : null;
     const head = await findTail(deps.store, known);
     const end = Math.min(to, head.seq);
-    const records = end >= tailFrom ? await deps.store.getRange(tailFrom, end) : [];
+    // Point reads cost per record, a scan costs per stored record (FerretDB v1 filters after
+    // reading): short tails by point reads, long ones (a chain never sealed yet) by one scan.
+    const records =
+      end - tailFrom + 1 > POINT_READ_TAIL
+        ? deps.store.iterateRange(tailFrom, Number.isFinite(to) ? to : undefined)
+        : asAsync(end >= tailFrom ? await deps.store.getRange(tailFrom, end) : []);
     const hint = await deps.store.readHint();
     const r = await verifyChain({
-      records: asAsync(records),
+      records,
       from: tailFrom,
       ...(Number.isFinite(to) ? { to } : {}),
       anchorHash: anchor,

@@ -39,6 +39,9 @@ export class MemoryRecordStore implements RecordStore {
     }
     return out;
   }
+  async *iterateRange(from: number, to = Number.POSITIVE_INFINITY) {
+    for (const r of [...this.bySeq.values()].sort((a, b) => a.seq - b.seq)) if (r.seq >= from && r.seq <= to) yield r;
+  }
   async insertOrdered(records: AuditRecord[]) {
     await this.tick();
     for (let i = 0; i < records.length; i++) {

@@ -18,8 +18,10 @@ export interface RecordStore {
    * reporting how many went in before it. Other failures throw.
    */
   insertOrdered(records: AuditRecord[]): Promise<{ inserted: number; conflictAt?: number }>;
-  /** Records with seq in [from, to], in seq order; missing ones are simply absent. */
+  /** Records with seq in [from, to], in seq order; missing ones are simply absent (point reads). */
   getRange(from: number, to: number): Promise<AuditRecord[]>;
+  /** Records with seq in [from, to] streamed in storage order (one scan: for long ranges). */
+  iterateRange(from: number, to?: number): AsyncIterable<AuditRecord & { _id?: unknown }>;
 }
 
 /** Mongo copy of a checkpoint (or digest) chain: coordinates instances (one successor each). */
