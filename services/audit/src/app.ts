@@ -11,6 +11,8 @@ export async function buildApp(deps: Deps) {
     callers: deps.callers,
     auth: deps.tokenAuth,
   });
+  // The routes name app.authenticate when declared: let the base app's verifier load first.
+  await app.after();
   auditRoutes(app, deps.audit);
   return app;
 }
