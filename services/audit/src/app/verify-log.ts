@@ -92,15 +92,19 @@ export async function verifyLog(
           : ((await deps.store.getBySeq(tailFrom - 1))?.hash ?? null);
     const known =
       tailFrom === sealedEnd + 1 && sealedEnd > 0 ? { seq: sealedEnd, hash: digests.valid.at(-1)!.hash } : null;
-    const head = await findTail(deps.store, known);
-    const end = Math.min(to, head.seq);
+    // The hint first: records up to it existed when it was read (it is written after them), so a
+    // later append cannot look like a truncation. A hint naming a missing record is a truncation:
+    // read up to it and let the chain check name the gap.
+    const hint = await deps.store.readHint();
+    const head = await findTail(deps.store, known).catch(() => null);
+    const headSeq = Math.max(hint?.seq ?? 0, head?.seq ?? 0);
+    const end = Math.min(to, headSeq);
     // Point reads cost per record, a scan costs per stored record (FerretDB v1 filters after
     // reading): short tails by point reads, long ones (a chain never sealed yet) by one scan.
     const records =
       end - tailFrom + 1 > POINT_READ_TAIL
-        ? deps.store.iterateRange(tailFrom, Number.isFinite(to) ? to : undefined)
+        ? deps.store.iterateRange(tailFrom, end)
         : asAsync(end >= tailFrom ? await deps.store.getRange(tailFrom, end) : []);
-    const hint = await deps.store.readHint();
     const r = await verifyChain({
       records,
       from: tailFrom,
@@ -108,7 +112,7 @@ export async function verifyLog(
       anchorHash: anchor,
       checkpoints: legacyList,
       verifier: deps.verifier,
-      headSeq: Math.max(hint?.seq ?? 0, head.seq),
+      headSeq,
     });
     tailChecked = r.checked;
     checked += r.checked;
