@@ -7,15 +7,16 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { awsClientConfig } from '@medvault/common/aws';
-import { createEventConsumer, type EventConsumer, SnsEventPublisher } from '@medvault/common/bus';
+import { SnsEventPublisher } from '@medvault/common/bus';
 import type { Envelope } from '@medvault/common/events';
+import type { Startable } from '@medvault/common/http';
 import { credentialsFor, eventually, unique } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoRecordStore } from '../src/adapters/mongo-records.js';
 import type { Deps } from '../src/deps.js';
 import { ChainWriter } from '../src/domain/chain-writer.js';
 import { draftFromEvent } from '../src/domain/record.js';
-import { buildHandlers } from '../src/messaging/handlers.js';
+import { createAuditBatchConsumer } from '../src/messaging/batch-consumer.js';
 import { chainEnv, closeAll, ev, instance, sha } from './helpers.js';
 
 const admin = {
@@ -35,7 +36,7 @@ const req = {
   remove: unique('req'),
 };
 let deps: Deps;
-let consumer: EventConsumer;
+let consumer: Startable;
 let queueUrl: string;
 let subscriptionArn: string | undefined;
 
@@ -57,13 +58,13 @@ beforeAll(async () => {
     }),
   );
   subscriptionArn = sub.SubscriptionArn;
-  consumer = createEventConsumer({
-    name: unique('audit-test'),
+  // The service's own consumer (batched receive, append, ack), on this test's private queue.
+  consumer = createAuditBatchConsumer({
     sqs,
     queueUrl,
-    handlers: buildHandlers(deps),
-    idempotency: deps.idempotency,
     logger: deps.logger,
+    ingestMany: (events) => deps.audit.ingestMany(events),
+    pollers: 2,
     waitTimeSeconds: 1,
   });
   consumer.start();

@@ -144,7 +144,7 @@ describe('tamper evidence', () => {
 
 describe('verify CLI', () => {
   const run = (d: Deps) =>
-    spawnSync('node', ['--conditions=source', '--import', 'tsx', 'services/audit/src/cli/verify.ts', '--json'], {
+    spawnSync('node', ['--conditions=source', '--import', 'tsx', 'services/audit/src/jobs/verify-cli.ts', '--json'], {
       cwd: repoRoot,
       encoding: 'utf8',
       env: serviceEnv('audit', {

@@ -20,6 +20,8 @@ export interface ChainWriterOptions {
   maxAttempts?: number;
   clock?: () => Date;
   onAppended?: (tail: ChainTail) => void;
+  /** Every record once it is durably stored, in seq order (the sealer's cache). */
+  onStored?: (records: AuditRecord[]) => void;
   recorded?: RecordedEvents;
 }
 
@@ -148,6 +150,7 @@ export class ChainWriter {
         prev = r;
       }
       const res = await this.store.insertOrdered(sealed);
+      if (res.inserted > 0) this.opts.onStored?.(sealed.slice(0, res.inserted));
       for (let i = 0; i < res.inserted; i++) {
         pending[i]!.resolve({ record: sealed[i]!, duplicate: false });
         written.push(sealed[i]!.eventId);

@@ -30,6 +30,18 @@ export class MemoryRecordStore implements RecordStore {
     await this.tick();
     return this.bySeq.get(seq) ?? null;
   }
+  async getRange(from: number, to: number) {
+    await this.tick();
+    const out: AuditRecord[] = [];
+    for (let s = from; s <= to; s++) {
+      const r = this.bySeq.get(s);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+  async *iterateRange(from: number, to = Number.POSITIVE_INFINITY) {
+    for (const r of [...this.bySeq.values()].sort((a, b) => a.seq - b.seq)) if (r.seq >= from && r.seq <= to) yield r;
+  }
   async insertOrdered(records: AuditRecord[]) {
     await this.tick();
     for (let i = 0; i < records.length; i++) {
@@ -67,6 +79,9 @@ export class MemoryLedger implements CheckpointLedger {
 
 export class MemoryArchive implements CheckpointArchive {
   readonly objects = new Map<number, string>();
+  keyOf(seq: number) {
+    return String(seq);
+  }
   async put(cp: Checkpoint) {
     if (this.objects.has(cp.seq)) return 'exists' as const;
     this.objects.set(cp.seq, JSON.stringify(cp));

@@ -1,4 +1,5 @@
 import type { Checkpoint } from './checkpoint.js';
+import type { Digest } from './digest.js';
 import type { AuditRecord } from './record.js';
 
 export interface ChainTail {
@@ -17,19 +18,24 @@ export interface RecordStore {
    * reporting how many went in before it. Other failures throw.
    */
   insertOrdered(records: AuditRecord[]): Promise<{ inserted: number; conflictAt?: number }>;
+  /** Records with seq in [from, to], in seq order; missing ones are simply absent (point reads). */
+  getRange(from: number, to: number): Promise<AuditRecord[]>;
+  /** Records with seq in [from, to] streamed in storage order (one scan: for long ranges). */
+  iterateRange(from: number, to?: number): AsyncIterable<AuditRecord & { _id?: unknown }>;
 }
 
-/** Mongo copy of the checkpoint chain: coordinates instances (one successor per checkpoint). */
-export interface CheckpointLedger {
-  readHint(): Promise<Checkpoint | null>;
-  writeHint(cp: Checkpoint): Promise<void>;
-  successorOf(previousSeq: number): Promise<Checkpoint | null>;
+/** Mongo copy of a checkpoint (or digest) chain: coordinates instances (one successor each). */
+export interface CheckpointLedger<T extends { seq: number; previousSeq: number } = Checkpoint> {
+  readHint(): Promise<T | null>;
+  writeHint(cp: T): Promise<void>;
+  successorOf(previousSeq: number): Promise<T | null>;
   /** False when another instance already extended `cp.previousSeq` (unique key). */
-  claim(cp: Checkpoint): Promise<boolean>;
+  claim(cp: T): Promise<boolean>;
 }
 
 /** The write-once copy verification trusts (S3, object lock). */
 export interface CheckpointArchive {
+  keyOf(seq: number): string;
   /** 'exists' when an object is already there (never overwritten). */
   put(cp: Checkpoint): Promise<'created' | 'exists'>;
   /** Every checkpoint object in sequence order, or why it could not be read. */
@@ -61,4 +67,39 @@ export interface RecordedEvents {
   /** The subset of `ids` known to be recorded. */
   recorded(ids: string[]): Promise<Set<string>>;
   remember(ids: string[]): Promise<void>;
+}
+
+/** A sealed segment as stored: its object's SHA-256 and size, and the decompressed JSONL. */
+export interface StoredSegment {
+  sha256: string;
+  bytes: number;
+  jsonl: Buffer;
+}
+
+/** The write-once archive of sealed segments and their signed digests (S3, object lock). */
+export interface SegmentStore {
+  /** The object key of the segment [from, to]. */
+  keyOf(from: number, to: number): string;
+  /** Compresses and writes once; when the key exists already, returns what is stored there. */
+  writeSegment(key: string, jsonl: Buffer): Promise<StoredSegment & { created: boolean }>;
+  /** null when there is no such object. */
+  readSegment(key: string): Promise<StoredSegment | null>;
+  /** Keys of segments that start at `from` (a sealer that crashed may have left one without digest). */
+  segmentsStartingAt(from: number): Promise<string[]>;
+  putDigest(d: Digest): Promise<'created' | 'exists'>;
+  /** Every digest object in seq order, or why it could not be read. */
+  listDigests(): Promise<ArchivedDigest[]>;
+}
+
+export interface ArchivedDigest {
+  key: string;
+  seq: number;
+  digest?: Digest;
+  error?: string;
+}
+
+/** One holder at a time for a while (a sealer); safe to lose: the digest ledger decides. */
+export interface Lease {
+  acquire(): Promise<boolean>;
+  release(): Promise<void>;
 }

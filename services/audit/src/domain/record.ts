@@ -1,4 +1,5 @@
 import { canonicalJson, compact, sha256Hex } from './canonical.js';
+import { HASH_V2, hashV2, type V2Fields } from './encoding.js';
 import { stripSecrets } from './redact.js';
 
 export type Outcome = 'success' | 'denied' | 'failure';
@@ -10,8 +11,13 @@ export interface AuditActor {
   userAgent?: string;
 }
 
-/** One entry of the chain. `hash` covers every other member (canonical JSON), `prevHash` links it. */
+/**
+ * One entry of the chain. `hash` covers every other member, `prevHash` links it. `hv` names the
+ * hash scheme: absent = v1 (canonical JSON of the whole record, records written before v2),
+ * 2 = the fixed field encoding of encoding.ts. Both verify forever; new records are v2.
+ */
 export interface AuditRecord {
+  hv?: typeof HASH_V2;
   seq: number;
   eventId: string;
   type: string;
@@ -31,7 +37,7 @@ export interface AuditRecord {
 }
 
 /** What an event becomes before it gets its place in the chain. */
-export type RecordDraft = Omit<AuditRecord, 'seq' | 'recordedAt' | 'prevHash' | 'hash'>;
+export type RecordDraft = Omit<AuditRecord, 'hv' | 'seq' | 'recordedAt' | 'prevHash' | 'hash'>;
 
 /** prevHash of the first record: the chain starts from a fixed, public value. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -106,14 +112,26 @@ export function draftFromEvent(event: AuditableEvent): RecordDraft {
   });
 }
 
-/** SHA-256 over the canonical JSON of the record without `hash` (and without any storage key). */
-export function hashOf(record: Omit<AuditRecord, 'hash'> & { hash?: string; _id?: unknown }): string {
-  const { hash: _h, _id: _i, ...rest } = record;
-  return sha256Hex(canonicalJson(rest));
+type Hashable = Omit<AuditRecord, 'hash'> & { hash?: string; _id?: unknown };
+
+/** The record's hash under its own scheme (v2 when `hv` is 2, else v1). */
+export function hashOf(record: Hashable): string {
+  return record.hv === HASH_V2 ? hashV2(record as V2Fields & Hashable) : hashV1(record);
 }
 
-/** Gives a draft its place: sequence number, link to the previous record, and its own hash. */
+/** v1: SHA-256 over the canonical JSON of the record without `hash` (and without any storage key). */
+export function hashV1(record: Hashable): string {
+  return sha256Hex(canonicalJsonV1(record));
+}
+
+/** The exact text v1 hashes (also what a sealed segment stores for a v1 record). */
+export function canonicalJsonV1(record: Hashable): string {
+  const { hash: _h, _id: _i, ...rest } = record;
+  return canonicalJson(rest);
+}
+
+/** Gives a draft its place: sequence number, link to the previous record, and its own (v2) hash. */
 export function seal(draft: RecordDraft, seq: number, prevHash: string, recordedAt: Date): AuditRecord {
-  const body = { ...draft, seq, recordedAt: recordedAt.toISOString(), prevHash };
-  return { ...body, hash: hashOf(body) };
+  const body = { hv: HASH_V2, ...draft, seq, recordedAt: recordedAt.toISOString(), prevHash };
+  return { ...body, hash: hashV2(body) };
 }

@@ -11,7 +11,10 @@ export type InvalidReason =
   | 'checkpoint_unreadable'
   | 'checkpoint_signature_invalid'
   | 'checkpoint_chain_broken'
-  | 'checkpoint_mismatch';
+  | 'checkpoint_mismatch'
+  | 'digest_missing'
+  | 'segment_missing'
+  | 'segment_altered';
 
 export interface VerifyResult {
   ok: boolean;
@@ -43,14 +46,14 @@ export interface VerifyInput {
 // Records arriving ahead of a missing one are held at most this long before declaring the gap.
 const MAX_DISORDER = 10_000;
 
-interface Failure {
+export interface Failure {
   seq: number;
   reason: InvalidReason;
 }
-const earliest = (a: Failure | undefined, b: Failure | undefined) => (!a ? b : !b ? a : b.seq < a.seq ? b : a);
+export const earliest = (a: Failure | undefined, b: Failure | undefined) => (!a ? b : !b ? a : b.seq < a.seq ? b : a);
 
 /** Checks every archived checkpoint: readable, signed by the key, linked to its predecessor. */
-async function checkCheckpoints(list: ArchivedCheckpoint[], verifier: SignatureVerifier) {
+export async function checkCheckpoints(list: ArchivedCheckpoint[], verifier: SignatureVerifier) {
   const valid = new Map<number, Checkpoint>();
   let failure: Failure | undefined;
   let prev: Checkpoint | null = null;

@@ -6,7 +6,7 @@ import type { BaseApp } from '@medvault/common/http';
 import type { FastifyRequest } from 'fastify';
 import { withoutId } from '../adapters/mongo-records.js';
 import { exportRecords, type SearchFilters, searchRecords } from '../adapters/query.js';
-import type { AuditCore } from '../core.js';
+import type { AuditCore } from '../deps.js';
 import { csvHeader, csvRow } from './csv.js';
 import { ExportQuery, ExportResponse, SearchQuery, SearchResponse, VerifyQuery, VerifyResponse } from './schemas.js';
 

@@ -5,8 +5,9 @@ import { loadServiceConfig } from '../config.js';
 import { buildCliDeps } from '../deps.js';
 
 /**
- * `npm run audit:verify [-- --from N --to N --json]`: recomputes the hash chain from MongoDB and
- * checks every signed checkpoint in S3 with the audit service's own configuration.
+ * `npm run audit:verify [-- --from N --to N --json]`: verifies the sealed part of the chain from its
+ * segments and signed digests in S3, and the unsealed tail from MongoDB, with the audit service's
+ * own configuration. A one-shot job (no server, no consumer), hence its place under jobs/.
  * Exit codes: 0 valid, 1 invalid (first bad seq printed), 2 could not verify (e.g. a dependency down).
  */
 async function main(): Promise<number> {
@@ -37,10 +38,17 @@ async function main(): Promise<number> {
       console.log(
         `audit chain (${deps.config.MONGO_DB}, s3://${deps.config.BUCKET_AUDIT}/${deps.config.AUDIT_CHECKPOINT_PREFIX})`,
       );
+      const per = (n: number, s: number) => (s > 0 ? Math.round(n / s) : n);
       console.log(
         `  records checked:     ${r.checked} (seq ${r.from}..${r.lastSeq}) in ${seconds.toFixed(1)} s, ${rate} records/s`,
       );
-      console.log(`  checkpoints checked: ${r.checkpointsChecked}`);
+      console.log(
+        `  sealed (S3):         ${r.sealed.records} records in ${r.sealed.segments} segments, ${r.sealed.digests} signed digests, through seq ${r.sealed.lastSeq}, ${r.sealed.seconds.toFixed(1)} s = ${per(r.sealed.records, r.sealed.seconds)} records/s`,
+      );
+      console.log(
+        `  unsealed tail (DB):  ${r.tail.records} records from seq ${r.tail.from}, ${r.tail.seconds.toFixed(1)} s`,
+      );
+      console.log(`  checkpoints/digests checked: ${r.checkpointsChecked}`);
       console.log(
         `  latest valid checkpoint: ${r.checkpoint ? `seq ${r.checkpoint.seq} at ${r.checkpoint.time}` : 'none'}`,
       );
