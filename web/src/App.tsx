@@ -4,8 +4,8 @@ import { useEffect } from 'react';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { canUse, homeOf, type Role, SECTIONS, sectionsFor } from './nav';
 import { AuditPage } from './pages/Audit';
-import { Forbidden } from './pages/Forbidden';
 import { MyFilesPage, PatientFilesPage } from './pages/Files';
+import { Forbidden } from './pages/Forbidden';
 import { SignInPage } from './pages/SignIn';
 import { UsersPage } from './pages/Users';
 import { useSession } from './session';
@@ -46,7 +46,11 @@ export function App() {
   }
   const role: Role = me.role;
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap">

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from 'react';
-import { ApiError, api, must, setUnauthenticatedHandler, withCsrf } from './api/client';
+import { ApiError, api, setUnauthenticatedHandler, withCsrf } from './api/client';
 import type { Role } from './nav';
 
 export interface Me {
@@ -77,7 +77,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // Refresh the session cookie before the access token in it expires (the API says how long it lives).
   useEffect(() => {
     if (!me) return;
-    const t = setInterval(() => void post('/v1/auth/session/refresh').catch(() => qc.setQueryData(['me'], null)), 4 * 60_000);
+    const t = setInterval(
+      () => void post('/v1/auth/session/refresh').catch(() => qc.setQueryData(['me'], null)),
+      4 * 60_000,
+    );
     return () => clearInterval(t);
   }, [me, qc]);
 
@@ -96,7 +99,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     };
   }, [me, signOut]);
 
-  const value = useMemo(() => ({ me, loading: meQuery.isPending, signIn, signOut }), [me, meQuery.isPending, signIn, signOut]);
+  const value = useMemo(
+    () => ({ me, loading: meQuery.isPending, signIn, signOut }),
+    [me, meQuery.isPending, signIn, signOut],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -62,7 +62,9 @@ export function uploadFile(
   xhr.open('POST', '/v1/files');
   const headers = new Headers();
   withCsrf('POST', headers);
-  headers.forEach((v, k) => xhr.setRequestHeader(k, v));
+  headers.forEach((v, k) => {
+    xhr.setRequestHeader(k, v);
+  });
   xhr.send(form);
   return { done, cancel: () => xhr.abort() };
 }

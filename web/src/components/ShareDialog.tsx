@@ -15,7 +15,8 @@ export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose:
     if (!file) return;
     setBusy(true);
     try {
-      const expiresAt = typeof days === 'number' && days > 0 ? new Date(Date.now() + days * 86_400_000).toISOString() : undefined;
+      const expiresAt =
+        typeof days === 'number' && days > 0 ? new Date(Date.now() + days * 86_400_000).toISOString() : undefined;
       await must(
         api.POST('/v1/files/{id}/shares', {
           params: { path: { id: file.id } },

@@ -27,7 +27,13 @@ export function Uploader() {
       const handle = uploadFile(file, (progress) => update(key, { progress }));
       setItems((all) => [
         ...all,
-        { key, name: file.name, progress: { loaded: 0, total: file.size, secondsLeft: undefined }, state: 'uploading', handle },
+        {
+          key,
+          name: file.name,
+          progress: { loaded: 0, total: file.size, secondsLeft: undefined },
+          state: 'uploading',
+          handle,
+        },
       ]);
       handle.done.then(
         (r) => {
@@ -35,14 +41,25 @@ export function Uploader() {
           void qc.invalidateQueries({ queryKey: ['files'] });
         },
         (e: Error) =>
-          update(key, e.name === 'AbortError' ? { state: 'cancelled', message: 'Cancelled' } : { state: 'failed', message: e.message }),
+          update(
+            key,
+            e.name === 'AbortError'
+              ? { state: 'cancelled', message: 'Cancelled' }
+              : { state: 'failed', message: e.message },
+          ),
       );
     }
   };
 
   return (
     <Stack gap="sm">
-      <Dropzone onDrop={start} multiple aria-label="Drop files to upload" data-testid="dropzone" activateOnClick={false}>
+      <Dropzone
+        onDrop={start}
+        multiple
+        aria-label="Drop files to upload"
+        data-testid="dropzone"
+        activateOnClick={false}
+      >
         <Stack align="center" gap={4} py="md">
           <Text fw={600}>Drag files here to upload</Text>
           <Text size="sm">Every file is scanned for malware before anyone can open it.</Text>

@@ -26,7 +26,9 @@ export function AuditPage() {
   const events = useInfiniteQuery({
     queryKey: ['audit', query],
     queryFn: ({ pageParam }) =>
-      must(api.GET('/v1/audit/events', { params: { query: { ...query, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+      must(
+        api.GET('/v1/audit/events', { params: { query: { ...query, ...(pageParam ? { cursor: pageParam } : {}) } } }),
+      ),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -43,10 +45,25 @@ export function AuditPage() {
       <form onSubmit={submit} aria-label="Search the audit log">
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
           {FIELDS.map(([k, label]) => (
-            <TextInput key={k} label={label} value={form[k] ?? ''} onChange={(e) => setForm({ ...form, [k]: e.currentTarget.value })} />
+            <TextInput
+              key={k}
+              label={label}
+              value={form[k] ?? ''}
+              onChange={(e) => setForm({ ...form, [k]: e.currentTarget.value })}
+            />
           ))}
-          <TextInput label="From" type="datetime-local" value={form.from ?? ''} onChange={(e) => setForm({ ...form, from: e.currentTarget.value })} />
-          <TextInput label="To" type="datetime-local" value={form.to ?? ''} onChange={(e) => setForm({ ...form, to: e.currentTarget.value })} />
+          <TextInput
+            label="From"
+            type="datetime-local"
+            value={form.from ?? ''}
+            onChange={(e) => setForm({ ...form, from: e.currentTarget.value })}
+          />
+          <TextInput
+            label="To"
+            type="datetime-local"
+            value={form.to ?? ''}
+            onChange={(e) => setForm({ ...form, to: e.currentTarget.value })}
+          />
         </SimpleGrid>
         <Group mt="sm">
           <Button type="submit">Search</Button>
@@ -56,7 +73,11 @@ export function AuditPage() {
         </Group>
       </form>
       {verify.data && (
-        <Alert color={verify.data.ok ? 'green' : 'red'} role="status" title={verify.data.ok ? 'Chain intact' : 'Chain broken'}>
+        <Alert
+          color={verify.data.ok ? 'green' : 'red'}
+          role="status"
+          title={verify.data.ok ? 'Chain intact' : 'Chain broken'}
+        >
           <Text size="sm">
             {verify.data.checked} records checked.{' '}
             {verify.data.firstInvalid ? `First invalid record: ${verify.data.firstInvalid}.` : ''}

@@ -28,11 +28,24 @@ function useDownload() {
   return { error, run };
 }
 
-function FilesBody({ caption, showPatient, onShare }: { caption: string; showPatient?: boolean; onShare?: (f: FileItem) => void }) {
+function FilesBody({
+  caption,
+  showPatient,
+  onShare,
+}: {
+  caption: string;
+  showPatient?: boolean;
+  onShare?: (f: FileItem) => void;
+}) {
   const files = useFiles();
   const download = useDownload();
   if (files.isPending) return <Loader aria-label="Loading files" />;
-  if (files.isError) return <Alert color="red" role="alert">Could not load files.</Alert>;
+  if (files.isError)
+    return (
+      <Alert color="red" role="alert">
+        Could not load files.
+      </Alert>
+    );
   return (
     <Stack>
       {download.error && (
@@ -73,8 +86,8 @@ export function PatientFilesPage() {
     <Stack>
       <Title order={2}>Patient files</Title>
       <Text size="sm">
-        Files of your patients and files shared with you. Your user ID (give it to a patient who wants to share a
-        file with you): <Code>{me?.id}</Code>
+        Files of your patients and files shared with you. Your user ID (give it to a patient who wants to share a file
+        with you): <Code>{me?.id}</Code>
       </Text>
       <FilesBody caption="Patient files" showPatient />
     </Stack>

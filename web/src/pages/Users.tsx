@@ -1,4 +1,16 @@
-import { Alert, Badge, Button, Group, PasswordInput, Select, SimpleGrid, Stack, Table, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
@@ -10,7 +22,10 @@ const EMPTY: NewUser = { name: '', email: '', password: '', role: 'patient' };
 /** Users (admin): list, create, deactivate / reactivate. */
 export function UsersPage() {
   const qc = useQueryClient();
-  const users = useQuery({ queryKey: ['users'], queryFn: () => must(api.GET('/v1/users', { params: { query: { limit: 100 } } })) });
+  const users = useQuery({
+    queryKey: ['users'],
+    queryFn: () => must(api.GET('/v1/users', { params: { query: { limit: 100 } } })),
+  });
   const [form, setForm] = useState<NewUser>(EMPTY);
   const create = useMutation({
     mutationFn: (u: NewUser) => must(api.POST('/v1/users', { body: u })),
@@ -37,8 +52,19 @@ export function UsersPage() {
           Create a user
         </Title>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label="Name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} />
-          <TextInput label="Email" type="email" required value={form.email} onChange={(e) => setForm({ ...form, email: e.currentTarget.value })} />
+          <TextInput
+            label="Name"
+            required
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+          />
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
+          />
           <PasswordInput
             label="Initial password"
             required
