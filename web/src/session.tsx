@@ -58,7 +58,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     await post('/v1/auth/session/logout').catch(() => undefined);
-    qc.clear();
+    // Forget everything the signed-in user loaded; `me` last, so the page shows sign-in at once.
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
     qc.setQueryData(['me'], null);
   }, [qc]);
 

@@ -41,6 +41,12 @@ function refuseCrossSite(req: FastifyRequest, cookies: Map<string, string>) {
   }
 }
 
+/**
+ * Checked here too (once the access cookie has expired, browser-session.ts sees no session), and
+ * at onRequest: before the body is parsed, so a forged form post is refused as such.
+ */
+const csrfGuard = async (req: FastifyRequest) => refuseCrossSite(req, parseCookies(req.headers.cookie));
+
 const problem = {
   description: 'Problem details (RFC 9457)',
   content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
@@ -123,6 +129,7 @@ export async function sessionRoutes(app: FastifyInstance, { deps }: { deps: Deps
     `${REFRESH_PATH}/refresh`,
     {
       config: { public: true },
+      onRequest: async (req) => csrfGuard(req),
       schema: {
         tags: ['auth'],
         summary: 'Rotate the browser session (refresh cookie, single use); CSRF header required',
@@ -131,9 +138,7 @@ export async function sessionRoutes(app: FastifyInstance, { deps }: { deps: Deps
       },
     },
     async (req, reply) => {
-      // Checked here too: once the access cookie has expired, browser-session.ts sees no session.
       const cookies = parseCookies(req.headers.cookie);
-      refuseCrossSite(req, cookies);
       const refreshToken = cookies.get(REFRESH_COOKIE);
       if (!refreshToken) throw new AppError('UNAUTHENTICATED', 'No browser session');
       const pair = await deps.auth.refresh(refreshToken, contextOf(req));
@@ -145,6 +150,7 @@ export async function sessionRoutes(app: FastifyInstance, { deps }: { deps: Deps
     `${REFRESH_PATH}/logout`,
     {
       config: { public: true },
+      onRequest: async (req) => csrfGuard(req),
       schema: {
         tags: ['auth'],
         summary: 'Sign the browser out: revokes the session and clears its cookies',
@@ -153,7 +159,6 @@ export async function sessionRoutes(app: FastifyInstance, { deps }: { deps: Deps
       },
     },
     async (req, reply) => {
-      refuseCrossSite(req, parseCookies(req.headers.cookie));
       // Signing out must work with an expired access cookie too: revoke when there is a live one.
       if (req.viaSessionCookie) {
         try {

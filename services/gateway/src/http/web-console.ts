@@ -82,11 +82,8 @@ export async function webConsole(app: FastifyInstance, opts: { dir: string }) {
     reply.headers(CONSOLE_HEADERS);
     return payload;
   });
-  let index: Buffer | undefined;
-  const indexHtml = async () => {
-    index ??= await readFile(join(root, 'index.html')).catch(() => undefined);
-    return index;
-  };
+  // Read per page load (half a kilobyte): a rebuilt console is served without a gateway restart.
+  const indexHtml = () => readFile(join(root, 'index.html')).catch(() => undefined);
 
   const sendFile = async (reply: FastifyReply, rel: string) => {
     const path = resolve(root, `.${rel}`);
