@@ -46,13 +46,7 @@ export function FileTable({ files, caption, showPatient = false, onDownload, onS
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
                   {f.status === 'available' && (
-                    <Button
-                      size="xs"
-                      variant="light"
-                      color="blue.9"
-                      onClick={() => onDownload(f)}
-                      aria-label={`Download ${f.name}`}
-                    >
+                    <Button size="xs" variant="filled" onClick={() => onDownload(f)} aria-label={`Download ${f.name}`}>
                       Download
                     </Button>
                   )}

@@ -37,7 +37,12 @@ export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose:
   };
 
   return (
-    <Modal opened={file !== null} onClose={close} title="Share with a clinician">
+    <Modal
+      opened={file !== null}
+      onClose={close}
+      title="Share with a clinician"
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
       <form onSubmit={(e) => void submit(e)}>
         <Stack>
           <Text size="sm" style={{ wordBreak: 'break-all' }}>

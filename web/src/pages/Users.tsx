@@ -15,6 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
 import type { NewUser } from '../api/types';
+import { ToneBadge } from '../components/StatusBadge';
 
 const ROLES = ['patient', 'clinician', 'admin', 'compliance'] as const;
 const EMPTY: NewUser = { name: '', email: '', password: '', role: 'patient' };
@@ -114,9 +115,7 @@ export function UsersPage() {
                 <Table.Td>{u.email}</Table.Td>
                 <Table.Td>{u.role}</Table.Td>
                 <Table.Td>
-                  <Badge color={u.active ? 'green.9' : 'gray.3'} autoContrast>
-                    {u.active ? 'Active' : 'Deactivated'}
-                  </Badge>
+                  <ToneBadge tone={u.active ? 'good' : 'neutral'}>{u.active ? 'Active' : 'Deactivated'}</ToneBadge>
                 </Table.Td>
                 <Table.Td>
                   <Button
