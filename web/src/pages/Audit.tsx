@@ -84,7 +84,7 @@ export function AuditPage() {
           </Text>
           {verify.data.checkpoint != null && (
             <Text size="sm">
-              Checkpoint: <Code>{JSON.stringify(verify.data.checkpoint)}</Code>
+              Checkpoint: <Code style={{ wordBreak: 'break-all' }}>{JSON.stringify(verify.data.checkpoint)}</Code>
             </Text>
           )}
         </Alert>
