@@ -28,7 +28,7 @@ describe('web console browser session (HTTP level)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: u.email, password: u.password }),
     });
-    const body = await res.json();
+    const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['expiresIn']);
     const session = res.headers.getSetCookie().find((c) => c.startsWith('mv_session='));
     expect(session).toMatch(/HttpOnly/);
