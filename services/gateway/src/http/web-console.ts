@@ -16,7 +16,7 @@ const NOT_CONSOLE = /^\/(v1|docs|health|metrics|dicomweb)(\/|$)/;
  */
 export function isConsoleRequest(req: FastifyRequest): boolean {
   const route = req.routeOptions.url;
-  if (route !== '/' && route !== '/*') return false;
+  if (route !== '/*') return false;
   return (req.method === 'GET' || req.method === 'HEAD') && !NOT_CONSOLE.test(req.url);
 }
 
@@ -99,7 +99,7 @@ export async function webConsole(app: FastifyInstance, opts: { dir: string }) {
   };
 
   const hidden = { schema: { hide: true }, config: { public: true }, logLevel: 'warn' as const };
-  app.get('/', hidden, async (_req, reply) => sendIndex(reply));
+  // One wildcard (it matches `/` too): no handler on the root node keeps the route table's shape.
   app.get('/*', hidden, async (req, reply) => {
     const path = decoded(req.url.split('?')[0] ?? '/');
     if (NOT_CONSOLE.test(path)) throw new AppError('NOT_FOUND', `Route GET ${path.slice(0, 100)} not found`);
