@@ -25,6 +25,8 @@ export default defineConfig({
             // Offline: renders the Helm chart with the checker infra/install.sh builds (no cluster).
             'deploy/test/**/*.test.ts',
             'bench/**/*.test.ts',
+            // The web console's pure logic and components (component files opt into jsdom per file).
+            'web/src/**/*.test.{ts,tsx}',
           ],
           environment: 'node',
         },

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the local stack needs, idempotently and non-interactively:
-#   - Debian packages redis-server, clamav, clamav-daemon (only when a binary is missing)
+#   - Debian packages redis-server, clamav, clamav-daemon, chromium (only when a binary is missing)
 #   - LocalStack (the local AWS) in its own venv (.local/localstack/venv): localstack-core 4.14.0 on
 #     Python >= 3.12, every dependency pinned by infra/localstack/constraints.txt
 #   - a project-local Python venv (.local/venv) with a pinned moto[server], used only by the tests
@@ -47,6 +47,9 @@ command -v clamscan >/dev/null 2>&1 || need_apt+=(clamav)
 command -v clamdscan >/dev/null 2>&1 || need_apt+=(clamdscan) # the scanner benchmark's baseline
 command -v jq >/dev/null 2>&1 || need_apt+=(jq)               # the README's API walk-through
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
+# The web console's browser tests (web/playwright.config.ts) drive Debian's Chromium: Playwright's own
+# browser download is not reachable here, and the distribution's build gets security updates.
+{ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } || need_apt+=(chromium)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "install: need root to apt-get install ${need_apt[*]}" >&2; exit 1; }
   # Package maintainer scripts would start system redis/clamd/freshclam services that grab our

@@ -3,6 +3,7 @@
 #   1. typecheck (all workspaces)   2. unit tests   3. integration tests (LocalStack, FerretDB, Redis,
 #      clamd; the IAM least-privilege tests start a moto of their own)
 #   4. end-to-end tests through the gateway against running services (started here)
+#   5. the web console in a real browser (Playwright driving Debian's Chromium, web/e2e), same stack
 # Works whether or not `npm start` is running: running services are stopped for the integration
 # phase (they would consume the queues the tests publish to) and left running again at the end.
 # Ends with one summary line "N passed, N failed, N skipped". Exit code non-zero on any failure.
@@ -24,6 +25,16 @@ run() { # name, then the command
 }
 vitest_project() {
   npx vitest run --project "$1" --reporter=default --reporter=json --outputFile.json="$RESULTS/$1.json"
+}
+# The console is built first (the gateway serves web/dist); results in $RESULTS/browser.json,
+# screenshots and failure traces under $RESULTS/screenshots and $RESULTS/browser.
+browser_tests() {
+  local t0=$SECONDS
+  npm run -s build -w web >/dev/null || { echo "web console build failed"; return 1; }
+  (cd web && npx playwright test)
+  local rc=$?
+  echo "browser phase took $((SECONDS - t0)) s"
+  return $rc
 }
 
 was_running=()
@@ -49,6 +60,7 @@ if [ -d e2e ] && ls e2e/*.test.ts >/dev/null 2>&1; then
   node scripts/reset-state.mjs || status=1
   if bash scripts/services.sh start; then
     run e2e vitest_project e2e
+    run browser browser_tests
   else
     status=1
   fi
@@ -57,8 +69,13 @@ fi
 
 node -e '
   const fs = require("fs"); let p = 0, f = 0, s = 0;
-  for (const n of fs.readdirSync(process.argv[1])) {
+  for (const n of fs.readdirSync(process.argv[1]).filter((x) => x.endsWith(".json"))) {
     const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + n, "utf8"));
+    if (r.stats && r.suites) { // Playwright (browser.json): flaky ones passed on a retry
+      p += r.stats.expected + r.stats.flaky; f += r.stats.unexpected; s += r.stats.skipped;
+      if (r.errors && r.errors.length && r.stats.unexpected === 0) f += 1; // a run that failed to start
+      continue;
+    }
     p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + (r.numTodoTests || 0);
     if (!r.success && r.numFailedTests === 0) f += 1; // a suite that failed to load counts as a failure
   }

@@ -2,12 +2,15 @@ import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 import { accessAuditPlugin } from './http/access-audit.js';
 import { authRoutes } from './http/auth-routes.js';
+import { browserSessionPlugin } from './http/browser-session.js';
 import { docsPlugin } from './http/docs.js';
 import { proxyRoutes } from './http/proxy.js';
 import { edgeRequestIds } from './http/request-id.js';
 import { securityPlugin } from './http/security.js';
+import { sessionRoutes } from './http/session-routes.js';
 import { slowBodyGuard } from './http/slow-body.js';
 import { userRoutes } from './http/user-routes.js';
+import { defaultWebConsoleDir, webConsole } from './http/web-console.js';
 
 /** Builds the gateway HTTP app from its dependencies. Never reads the environment, never listens. */
 export async function buildApp(deps: Deps) {
@@ -28,6 +31,10 @@ export async function buildApp(deps: Deps) {
       ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
     },
   });
+  // The web console: its session cookie becomes the bearer token before anything reads it; its
+  // static files come before the API's security plugin (own headers, no API rate budget).
+  await app.register(browserSessionPlugin);
+  await app.register(webConsole, { dir: defaultWebConsoleDir() });
   // Order matters: docs (swagger collects routes) and security (rate limit hooks every route)
   // must be registered before the routes they cover.
   await app.register(docsPlugin);
@@ -38,6 +45,7 @@ export async function buildApp(deps: Deps) {
   });
   await app.register(securityPlugin, { deps });
   await app.register(authRoutes, { deps });
+  await app.register(sessionRoutes, { deps });
   await app.register(userRoutes, { deps });
   await app.register(proxyRoutes, { deps });
   return app;

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import type { Deps } from '../deps.js';
 import { sourceOf } from '../domain/login-backoff.js';
 import { actorOf } from './context.js';
+import { isConsoleRequest } from './web-console.js';
 
 const QUIET = /^\/(health|metrics|docs)(\/|$)/;
 const hasBearer = (req: FastifyRequest) => req.headers.authorization?.startsWith('Bearer ') === true;
@@ -79,7 +80,7 @@ async function anonymousLimit(app: FastifyInstance, { deps }: { deps: Deps }) {
   };
 
   app.addHook('onRequest', async (req) => {
-    if (req.method === 'OPTIONS' || QUIET.test(req.url)) return;
+    if (req.method === 'OPTIONS' || QUIET.test(req.url) || isConsoleRequest(req)) return;
     const k = key(req);
     if (hasBearer(req)) {
       const ttl = remaining(k);
@@ -106,7 +107,7 @@ async function anonymousLimit(app: FastifyInstance, { deps }: { deps: Deps }) {
   app.addHook('onResponse', async (req) => {
     // Whatever the outcome (401, or a 404 on an unknown route that never authenticates), a
     // token-bearing request that ended without a principal was anonymous.
-    if (req.anonymousLimited || !hasBearer(req) || req.principal) return;
+    if (req.anonymousLimited || !hasBearer(req) || req.principal || isConsoleRequest(req)) return;
     const k = key(req);
     await spend(k).then(
       (state) => note(k, state),

@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+import { checkPage, createAccount, signIn } from './support';
+
+test.describe('role-aware navigation', () => {
+  test('a patient sees only the pages a patient can use, and a deep link to another says so', async ({
+    page,
+    request,
+  }) => {
+    const patient = await createAccount(request, 'patient');
+    await signIn(page, patient);
+    const nav = page.getByRole('navigation');
+    await expect(nav.getByRole('link')).toHaveText(['My files']);
+    await page.goto('/audit');
+    await expect(page.getByRole('alert')).toContainText('You do not have access to this page');
+    await expect(page.getByRole('table')).toHaveCount(0);
+    await page.goto('/admin/users');
+    await expect(page.getByRole('alert')).toContainText('You do not have access to this page');
+    await checkPage(page, 'forbidden');
+  });
+
+  test('compliance sees the audit log and not user management', async ({ page, request }) => {
+    const officer = await createAccount(request, 'compliance');
+    await signIn(page, officer);
+    await expect(page.getByRole('navigation').getByRole('link')).toHaveText(['Audit log']);
+    await page.goto('/admin/users');
+    await expect(page.getByRole('alert')).toContainText('You do not have access to this page');
+  });
+});
+
+test.describe('administration', () => {
+  test('an admin lists users and creates a clinician', async ({ page }) => {
+    await signIn(page, {
+      email: process.env.BOOTSTRAP_ADMIN_EMAIL ?? '',
+      password: process.env.BOOTSTRAP_ADMIN_PASSWORD ?? '',
+    });
+    await page.getByRole('link', { name: 'Users' }).click();
+    await expect(page).toHaveTitle('Users · MedVault');
+    const users = page.getByRole('table', { name: 'Users' });
+    await expect(users.getByRole('row').filter({ hasText: process.env.BOOTSTRAP_ADMIN_EMAIL ?? '' })).toBeVisible();
+    const email = `web-admin-created-${Date.now().toString(36)}@e2e.medvault.test`;
+    await page.getByLabel('Name').fill('Dr Created');
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('textbox', { name: 'Initial password', exact: true }).fill(`Created-${Date.now()}-Lantern!`);
+    await page.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'clinician' }).click();
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'User created' })).toBeVisible();
+    await expect(users.getByRole('row').filter({ hasText: email })).toContainText('clinician');
+    await checkPage(page, 'admin-users');
+  });
+});

@@ -1,0 +1,12 @@
+import type { paths } from './schema';
+
+type Json<T> = T extends { content: { 'application/json': infer J } } ? J : never;
+
+/** A file record as GET /v1/files lists it (generated from the gateway's OpenAPI document). */
+export type FileItem = Json<paths['/v1/files']['get']['responses'][200]>['items'][number];
+export type UserItem = Json<paths['/v1/users']['get']['responses'][200]>['items'][number];
+export type AuditPage = Json<paths['/v1/audit/events']['get']['responses'][200]>;
+export type AuditItem = AuditPage['items'][number];
+export type AuditQuery = NonNullable<paths['/v1/audit/events']['get']['parameters']['query']>;
+export type VerifyResult = Json<paths['/v1/audit/verify']['get']['responses'][200]>;
+export type NewUser = NonNullable<paths['/v1/users']['post']['requestBody']>['content']['application/json'];

@@ -1,0 +1,76 @@
+import { Alert, Button, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { ApiError, api, must } from '../api/client';
+import type { FileItem } from '../api/types';
+
+/** Share one file with a clinician (by their user id, which the clinician's console shows them). */
+export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose: () => void }) {
+  const [userId, setUserId] = useState('');
+  const [days, setDays] = useState<number | string>(30);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!file) return;
+    setBusy(true);
+    try {
+      const expiresAt =
+        typeof days === 'number' && days > 0 ? new Date(Date.now() + days * 86_400_000).toISOString() : undefined;
+      await must(
+        api.POST('/v1/files/{id}/shares', {
+          params: { path: { id: file.id } },
+          body: { userId: userId.trim(), ...(expiresAt ? { expiresAt } : {}) },
+        }),
+      );
+      setResult({ ok: true, text: 'Shared. The clinician can now open this file.' });
+    } catch (err) {
+      setResult({ ok: false, text: err instanceof ApiError ? err.message : 'Sharing failed' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const close = () => {
+    setResult(null);
+    setUserId('');
+    onClose();
+  };
+
+  return (
+    <Modal
+      opened={file !== null}
+      onClose={close}
+      title="Share with a clinician"
+      closeButtonProps={{ 'aria-label': 'Close' }}
+    >
+      <form onSubmit={(e) => void submit(e)}>
+        <Stack>
+          <Text size="sm" style={{ wordBreak: 'break-all' }}>
+            File: {file?.name}
+          </Text>
+          <TextInput
+            label="Clinician user ID"
+            description="Shown to the clinician in their console"
+            required
+            value={userId}
+            onChange={(e) => setUserId(e.currentTarget.value)}
+          />
+          <NumberInput label="Expires after (days)" min={1} max={365} value={days} onChange={setDays} />
+          {result && (
+            <Alert color={result.ok ? 'green' : 'red'} role={result.ok ? 'status' : 'alert'}>
+              {result.text}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="outline" onClick={close}>
+              Close
+            </Button>
+            <Button type="submit" loading={busy}>
+              Share
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

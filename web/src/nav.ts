@@ -1,0 +1,25 @@
+/** The console's pages and who may use them: navigation shows a role only what it can use. */
+export type Role = 'admin' | 'clinician' | 'patient' | 'compliance';
+
+export interface Section {
+  path: string;
+  label: string;
+  roles: readonly Role[];
+}
+
+export const SECTIONS: readonly Section[] = [
+  { path: '/files', label: 'My files', roles: ['patient'] },
+  { path: '/patients-files', label: 'Patient files', roles: ['clinician'] },
+  { path: '/audit', label: 'Audit log', roles: ['compliance', 'admin'] },
+  { path: '/admin/users', label: 'Users', roles: ['admin'] },
+];
+
+export const sectionsFor = (role: Role) => SECTIONS.filter((s) => s.roles.includes(role));
+
+export const canUse = (role: Role, path: string) => {
+  const s = SECTIONS.find((x) => path === x.path || path.startsWith(`${x.path}/`));
+  return s ? s.roles.includes(role) : true;
+};
+
+/** Where a role lands after signing in. */
+export const homeOf = (role: Role) => sectionsFor(role)[0]?.path ?? '/';

@@ -1,0 +1,137 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { ApiError, api, must } from '../api/client';
+import type { NewUser } from '../api/types';
+import { ToneBadge } from '../components/StatusBadge';
+
+const ROLES = ['patient', 'clinician', 'admin', 'compliance'] as const;
+const EMPTY: NewUser = { name: '', email: '', password: '', role: 'patient' };
+
+/** Users (admin): list, create, deactivate / reactivate. */
+export function UsersPage() {
+  const qc = useQueryClient();
+  const users = useQuery({
+    queryKey: ['users'],
+    queryFn: () => must(api.GET('/v1/users', { params: { query: { limit: 100 } } })),
+  });
+  const [form, setForm] = useState<NewUser>(EMPTY);
+  const create = useMutation({
+    mutationFn: (u: NewUser) => must(api.POST('/v1/users', { body: u })),
+    onSuccess: () => {
+      setForm(EMPTY);
+      void qc.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
+  const setActive = useMutation({
+    mutationFn: ({ id, active }: { id: string; active: boolean }) =>
+      must(api.PATCH('/v1/users/{id}', { params: { path: { id } }, body: { active } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate(form);
+  };
+
+  return (
+    <Stack>
+      <Title order={2}>Users</Title>
+      <form onSubmit={submit} aria-label="Create a user">
+        <Title order={3} size="h4" mb="xs">
+          Create a user
+        </Title>
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TextInput
+            label="Name"
+            required
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+          />
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.currentTarget.value })}
+          />
+          <PasswordInput
+            label="Initial password"
+            required
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
+          />
+          <Select
+            label="Role"
+            data={[...ROLES]}
+            allowDeselect={false}
+            value={form.role}
+            onChange={(v) => v && setForm({ ...form, role: v as NewUser['role'] })}
+          />
+        </SimpleGrid>
+        <Group mt="sm">
+          <Button type="submit" loading={create.isPending}>
+            Create user
+          </Button>
+        </Group>
+      </form>
+      {create.isSuccess && (
+        <Alert color="green" role="status">
+          User created.
+        </Alert>
+      )}
+      {create.error && (
+        <Alert color="red" role="alert">
+          {create.error instanceof ApiError ? create.error.message : 'Could not create the user'}
+        </Alert>
+      )}
+      <Table.ScrollContainer minWidth={560}>
+        <Table striped aria-label="Users">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Name</Table.Th>
+              <Table.Th scope="col">Email</Table.Th>
+              <Table.Th scope="col">Role</Table.Th>
+              <Table.Th scope="col">Status</Table.Th>
+              <Table.Th scope="col">Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {users.data?.items.map((u) => (
+              <Table.Tr key={u.id}>
+                <Table.Td>{u.name}</Table.Td>
+                <Table.Td>{u.email}</Table.Td>
+                <Table.Td>{u.role}</Table.Td>
+                <Table.Td>
+                  <ToneBadge tone={u.active ? 'good' : 'neutral'}>{u.active ? 'Active' : 'Deactivated'}</ToneBadge>
+                </Table.Td>
+                <Table.Td>
+                  <Button
+                    size="xs"
+                    variant="outline"
+                    aria-label={`${u.active ? 'Deactivate' : 'Reactivate'} ${u.email}`}
+                    onClick={() => setActive.mutate({ id: u.id, active: !u.active })}
+                  >
+                    {u.active ? 'Deactivate' : 'Reactivate'}
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
+  );
+}
