@@ -89,3 +89,5 @@ export const AssignmentView = Type.Object({
   assignedAt: Type.String(),
 });
 export const AssignmentList = Type.Object({ items: Type.Array(AssignmentView) });
+
+export const NoContent = Type.Null({ description: 'Done; no body' });

@@ -10,21 +10,26 @@ import { requestRescan, restore, softDelete } from '../core/transitions.js';
 import { handleUpload } from '../core/upload.js';
 import type { Deps } from '../deps.js';
 import type { FileRecord } from '../store/files-repo.js';
-import { FileParams, FileSchema, ListQuery, ListResponse, RescanBody } from './schemas.js';
+import { FileParams, FileSchema, ListQuery, ListResponse, RescanBody, RescanResponse, UploadParts } from './schemas.js';
 
 /** Upload, read, list, delete/restore and rescan of files. */
 export async function fileRoutes(root: FastifyInstance, { deps }: { deps: Deps }) {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('preHandler', app.authenticate);
 
-  app.post('/v1/files', { schema: { response: { 200: FileSchema, 202: FileSchema } } }, async (req, reply) => {
-    const p = principalOf(req);
-    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a "file" part');
-    const { file, duplicate } = await handleUpload(deps, req, p);
-    if (duplicate) return reply.code(200).send({ ...toApi(file), duplicate: true });
-    deps.outbox.kick();
-    return reply.code(202).send(toApi(file));
-  });
+  app.post(
+    '/v1/files',
+    { schema: { multipart: UploadParts, response: { 200: FileSchema, 202: FileSchema } } },
+    async (req, reply) => {
+      const p = principalOf(req);
+      if (!req.isMultipart())
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a "file" part');
+      const { file, duplicate } = await handleUpload(deps, req, p);
+      if (duplicate) return reply.code(200).send({ ...toApi(file), duplicate: true });
+      deps.outbox.kick();
+      return reply.code(202).send(toApi(file));
+    },
+  );
 
   app.get('/v1/files', { schema: { querystring: ListQuery, response: { 200: ListResponse } } }, async (req) => {
     const p = principalOf(req);
@@ -84,7 +89,7 @@ export async function fileRoutes(root: FastifyInstance, { deps }: { deps: Deps }
 
   app.post(
     '/v1/admin/rescan',
-    { schema: { body: RescanBody }, preHandler: requireRole('admin') },
+    { schema: { body: RescanBody, response: { 202: RescanResponse } }, preHandler: requireRole('admin') },
     async (req, reply) => {
       const p = principalOf(req);
       const { olderThanDatabaseVersion, reason } = req.body;

@@ -9,7 +9,7 @@ import { serveLink } from '../core/download.js';
 import { event, metaOf } from '../core/events.js';
 import type { Deps } from '../deps.js';
 import { signLink } from '../domain/links.js';
-import { FileParams, LinkBody, LinkResponse } from './schemas.js';
+import { Download, FileParams, LinkBody, LinkResponse } from './schemas.js';
 
 const TokenParams = Type.Object(
   { token: Type.String({ minLength: 10, maxLength: 2048 }) },
@@ -76,7 +76,11 @@ export async function linkRoutes(root: FastifyInstance, { deps }: { deps: Deps }
   );
 
   // No automatic HEAD route: it would run the download (count it, emit file.downloaded) for nothing.
-  app.get('/v1/links/:token', { schema: { params: TokenParams }, exposeHeadRoute: false }, async (req, reply) => {
+  const download = {
+    schema: { params: TokenParams, response: { 200: Download, 206: Download } },
+    exposeHeadRoute: false,
+  };
+  app.get('/v1/links/:token', download, async (req, reply) => {
     return serveLink(deps, req, reply, principalOf(req), req.params.token);
   });
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { authorize } from '../core/access.js';
 import { event, metaOf } from '../core/events.js';
 import type { Deps } from '../deps.js';
-import { FileParams, ShareBody, ShareResponse } from './schemas.js';
+import { FileParams, NoContent, ShareBody, ShareResponse } from './schemas.js';
 
 const ShareParams = Type.Object(
   { id: Type.String({ pattern: idPattern('file') }), userId: Type.String({ pattern: idPattern('user') }) },
@@ -74,7 +74,8 @@ export async function shareRoutes(root: FastifyInstance, { deps }: { deps: Deps 
     },
   );
 
-  app.delete('/v1/files/:id/shares/:userId', { schema: { params: ShareParams } }, async (req, reply) => {
+  const revoke = { schema: { params: ShareParams, response: { 204: NoContent } } };
+  app.delete('/v1/files/:id/shares/:userId', revoke, async (req, reply) => {
     const p = principalOf(req);
     const f = await deps.files.mustGet(req.params.id);
     await authorize(deps, p, 'file:share', f);
@@ -97,6 +98,6 @@ export async function shareRoutes(root: FastifyInstance, { deps }: { deps: Deps 
         : null,
     );
     deps.outbox.kick();
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 }

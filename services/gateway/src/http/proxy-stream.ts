@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { StreamSlots } from '../domain/stream-slots.js';
 import { forwarder, proxyScope } from './proxy.js';
 
-/** Long-lived event streams; every other notify route goes through the ordinary proxy. */
+/** Long-lived event streams (GET); every other notify route goes through the ordinary proxy. */
 export const STREAM_ROUTES = ['/v1/notifications/stream'];
 
 /** reply-from hands onResponse its upstream answer as `{ statusCode, headers, stream }`. */

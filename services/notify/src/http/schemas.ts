@@ -68,3 +68,9 @@ export const WebhookView = Type.Object({
   consecutiveFailures: Type.Integer(),
   secret: Type.Optional(Type.String()),
 });
+
+/** Server-sent events (`id:` the notification id, `data:` its inbox view as JSON); heartbeat comments. */
+export const EventStream = {
+  description: 'Server-sent events, never buffered; ends when the token is revoked or expires',
+  content: { 'text/event-stream': { schema: Type.String() } },
+};

@@ -5,7 +5,7 @@ import { isId } from '@medvault/common/ids';
 import type { LiveNotification } from '../channels/live.js';
 import { inboxView } from '../notifier.js';
 import type { wire } from '../wiring.js';
-import { StreamQuery } from './schemas.js';
+import { EventStream, StreamQuery } from './schemas.js';
 
 type Wired = ReturnType<typeof wire>;
 
@@ -26,7 +26,7 @@ const frame = (n: LiveNotification) => {
 export function streamRoutes(app: BaseApp, w: Wired, o: { heartbeatSeconds: number; replayLimit: number }) {
   app.get(
     '/v1/notifications/stream',
-    { onRequest: app.authenticate, schema: { querystring: StreamQuery } },
+    { onRequest: app.authenticate, schema: { querystring: StreamQuery, response: { 200: EventStream } } },
     async (req, reply) => {
       const p = principalOf(req);
       const header = req.headers['last-event-id'];
