@@ -18,6 +18,8 @@ export const Operation = Type.Object(
     tags: Type.Optional(Type.Array(Type.String())),
     summary: Type.Optional(Type.String()),
     description: Type.Optional(Type.String()),
+    /** Which service serves it, in the merged document (the e2e conformance test picks these). */
+    'x-upstream': Type.Optional(Type.String()),
     parameters: Type.Optional(Type.Array(Parameter)),
     requestBody: Type.Optional(Json),
     responses: Type.Record(Type.String(), Json),

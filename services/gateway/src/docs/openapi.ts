@@ -28,6 +28,7 @@ function operation(r: PublicRoute): Operation {
   return {
     ...r.operation,
     tags: [r.upstream],
+    'x-upstream': r.upstream,
     description: `Served by the ${r.upstream} service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself.`,
     responses: { ...EDGE_RESPONSES, ...r.operation.responses },
   };
