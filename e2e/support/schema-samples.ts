@@ -11,6 +11,7 @@ export interface Schema {
   minLength?: number;
   maxLength?: number;
   minimum?: number;
+  minItems?: number;
   maximum?: number;
   enum?: unknown[];
   const?: unknown;
@@ -94,7 +95,7 @@ export function validValue(s: Schema): unknown {
     case 'boolean':
       return false;
     case 'array':
-      return [];
+      return Array.from({ length: s.minItems ?? 0 }, () => validValue(s.items ?? {}));
     case 'object':
       return Object.fromEntries((s.required ?? []).map((k) => [k, validValue(s.properties![k]!)]));
     default:

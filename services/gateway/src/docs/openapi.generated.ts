@@ -1540,13 +1540,17 @@ export const upstreamDocuments: Record<Upstream, OpenApiDocument> = {
                       type: 'string',
                     },
                     start: {
-                      minLength: 1,
                       maxLength: 40,
+                      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+                      description: 'ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional',
+                      examples: ['2030-01-07T09:00:00Z'],
                       type: 'string',
                     },
                     end: {
-                      minLength: 1,
                       maxLength: 40,
+                      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+                      description: 'ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional',
+                      examples: ['2030-01-07T09:30:00Z'],
                       type: 'string',
                     },
                     reason: {
@@ -1624,23 +1628,27 @@ export const upstreamDocuments: Record<Upstream, OpenApiDocument> = {
           parameters: [
             {
               schema: {
-                minLength: 1,
                 maxLength: 40,
+                pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
                 type: 'string',
               },
+              example: '2030-01-07T09:00:00Z',
               in: 'query',
               name: 'from',
               required: false,
+              description: 'ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional',
             },
             {
               schema: {
-                minLength: 1,
                 maxLength: 40,
+                pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
                 type: 'string',
               },
+              example: '2030-01-07T09:30:00Z',
               in: 'query',
               name: 'to',
               required: false,
+              description: 'ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional',
             },
             {
               schema: {
@@ -1685,6 +1693,7 @@ export const upstreamDocuments: Record<Upstream, OpenApiDocument> = {
               in: 'query',
               name: 'cursor',
               required: false,
+              description: 'nextCursor of the previous page (opaque: made by the service)',
             },
             {
               schema: {
@@ -1866,13 +1875,17 @@ export const upstreamDocuments: Record<Upstream, OpenApiDocument> = {
                   required: ['start', 'end'],
                   properties: {
                     start: {
-                      minLength: 1,
                       maxLength: 40,
+                      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+                      description: 'ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional',
+                      examples: ['2030-01-07T09:00:00Z'],
                       type: 'string',
                     },
                     end: {
-                      minLength: 1,
                       maxLength: 40,
+                      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+                      description: 'ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional',
+                      examples: ['2030-01-07T09:30:00Z'],
                       type: 'string',
                     },
                   },
@@ -2961,6 +2974,8 @@ export const upstreamDocuments: Record<Upstream, OpenApiDocument> = {
                     url: {
                       pattern: '^https?://',
                       maxLength: 2048,
+                      description: 'https only; internal addresses refused, in any notation and after DNS resolution',
+                      examples: ['https://93.184.215.14/medvault-webhook'],
                       type: 'string',
                     },
                     secret: {
