@@ -63,6 +63,38 @@ describe('the gateway API truth comes from the services route schemas', () => {
     expect(Object.keys(upload?.responses ?? {})).toEqual(expect.arrayContaining(['202', '401', '503']));
   });
 
+  // The drifts the hand-written mirror had (issue 13), each settled on the service's side.
+  describe('documents what the services really do', () => {
+    const op = (method: string, path: string) => publicRoutes.find((r) => r.method === method && r.path === path);
+    const json = (v: unknown) => JSON.stringify(v);
+
+    it('documents the bulk rescan body the files service takes (not a fileId)', () => {
+      const body = json(op('POST', '/v1/admin/rescan')?.operation.requestBody);
+      expect(body).toContain('olderThanDatabaseVersion');
+      expect(body).not.toContain('fileId');
+    });
+
+    it('documents an upload description of up to 2000 characters', () => {
+      expect(json(op('POST', '/v1/files')?.operation.requestBody)).toMatch(/"description":\{"maxLength":2000/);
+    });
+
+    it('documents the blocked file status', () => {
+      expect(json(op('GET', '/v1/files/{id}')?.operation.responses)).toContain('"blocked"');
+    });
+
+    it('does not document a clinician directory the appointments service does not serve', () => {
+      expect(publicRoutes.some((r) => r.path === '/v1/clinicians')).toBe(false);
+    });
+
+    it('documents audit verification ranges as sequence numbers', () => {
+      const params = op('GET', '/v1/audit/verify')?.operation.parameters ?? [];
+      expect(params.map((p) => [p.name, p.schema?.type])).toEqual([
+        ['from', 'integer'],
+        ['to', 'integer'],
+      ]);
+    });
+  });
+
   it('writes nothing of this machine into the documents', () => {
     expect(JSON.stringify(upstreamDocuments)).not.toContain(REPO_ROOT);
   });
