@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createUser, GATEWAY } from './support/client.js';
+import { adminToken, call, createUser, GATEWAY } from './support/client.js';
 import { atLimits, beyondLimits, type Schema, validValue } from './support/schema-samples.js';
 
 /**
@@ -29,7 +29,7 @@ interface Req {
 }
 
 let token = '';
-const doc: { paths: Record<string, Record<string, Op>> } = await (await fetch(`${GATEWAY}/docs/openapi.json`)).json();
+const doc: { paths: Record<string, Record<string, Op>> } = (await call('GET', '/docs/openapi.json')).body;
 const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
   Object.entries(ops)
     .filter(([, op]) => op['x-upstream'])

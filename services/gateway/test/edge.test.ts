@@ -251,7 +251,7 @@ describe('OpenAPI', () => {
         ),
     );
     // The router prints routes sharing a parameter position under every name (`:id|:clinicianId`).
-    const variants = (r: string) => {
+    const variants = (r: string): string[] => {
       const m = /\{(\w+(?:\|\w+)+)\}/.exec(r);
       return m ? m[1]!.split('|').flatMap((n) => variants(r.replace(m[0], `{${n}}`))) : [r];
     };

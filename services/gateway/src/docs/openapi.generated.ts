@@ -2,7 +2,7 @@
 import type { OpenApiDocument } from './document.js';
 import type { Upstream } from './upstreams.js';
 
-export const upstreamDocuments: Record<Upstream, OpenApiDocument> = {
+const documents = {
   files: {
     openapi: '3.1.0',
     info: {
@@ -3521,3 +3521,5 @@ export const upstreamDocuments: Record<Upstream, OpenApiDocument> = {
     },
   },
 };
+
+export const upstreamDocuments: Record<Upstream, OpenApiDocument> = documents;
