@@ -1,5 +1,6 @@
 import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
+import { MAX_PATH_PARAM_LENGTH } from './docs/routes.js';
 import { accessAuditPlugin } from './http/access-audit.js';
 import { authRoutes } from './http/auth-routes.js';
 import { browserSessionPlugin } from './http/browser-session.js';
@@ -28,6 +29,7 @@ export async function buildApp(deps: Deps) {
     fastify: {
       ...edgeRequestIds,
       trustProxy: c.TRUST_PROXY,
+      routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
       ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
     },
   });

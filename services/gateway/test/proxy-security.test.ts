@@ -58,7 +58,7 @@ describe('upstream connections after an early answer (finding 3)', () => {
     async (status, chunks) => {
       const rejected = await httpCall(port, {
         method: 'POST',
-        path: `/v1/files/reject?status=${status}`,
+        path: `/v1/files?reject=${status}`,
         headers: {
           ...bearer(alice.accessToken),
           // An upload: only multipart bodies may exceed the gateway's small JSON body limit.

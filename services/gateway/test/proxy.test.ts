@@ -32,18 +32,31 @@ afterAll(async () => {
 describe('routing to internal services', () => {
   it.each([
     ['/v1/files/fil_01JD0000000000000000000000?x=1', 'files'],
-    ['/v1/links/abc/info', 'files'],
-    ['/v1/admin/rescan', 'files'],
+    ['/v1/files/fil_01JD0000000000000000000000/shares/usr_01JD0000000000000000000000', 'files', 'DELETE'],
+    ['/v1/admin/rescan', 'files', 'POST'],
     ['/v1/emergency-access', 'files'],
     ['/v1/appointments', 'appointments'],
-    ['/v1/clinicians/usr_01JD0000000000000000000000/slots', 'appointments'],
+    ['/v1/clinicians/usr_01JD0000000000000000000000/availability?date=2026-01-05', 'appointments'],
     ['/v1/notifications', 'notify'],
     ['/v1/audit/events?from=2026-01-01T00:00:00Z', 'audit'],
-  ])('routes %s to %s, path and query preserved', async (url, name) => {
-    const res = await h.app.inject({ url, headers: bearer(patient.accessToken) });
+  ])('routes %s to %s, path and query preserved', async (url, name, method = 'GET') => {
+    const res = await h.app.inject({ method: method as 'GET', url, headers: bearer(patient.accessToken) });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ upstream: name });
     expect(up[name]!.seen.at(-1)!.url).toBe(url);
+  });
+
+  it.each([
+    ['GET', '/v1/links/abc/info'],
+    ['GET', '/v1/admin/rescan'],
+    ['POST', '/v1/files/fil_01JD0000000000000000000000'],
+    ['GET', '/v1/clinicians'],
+  ])('answers %s %s (documented by no service) itself with 404, never reaching a service', async (method, url) => {
+    const before = Object.values(up).reduce((n, u) => n + u.seen.length, 0);
+    const res = await h.app.inject({ method: method as 'GET', url, headers: bearer(patient.accessToken) });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'NOT_FOUND', detail: `No route ${method} ${url}` });
+    expect(Object.values(up).reduce((n, u) => n + u.seen.length, 0)).toBe(before);
   });
 
   it('forwards the token, request id, client address and user agent, and nothing an upstream would trust blindly', async () => {

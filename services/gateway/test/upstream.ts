@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 
 export interface Seen {
   method: string;
@@ -36,6 +36,8 @@ export async function fakeUpstream(name: string): Promise<FakeUpstream> {
     seen.push({ method: req.method, url: req.url, headers: { ...req.headers } });
   });
   app.post('/v1/files', async (req, reply) => {
+    const reject = (req.query as { reject?: string }).reject;
+    if (reject) return rejectEarly(req.body as Readable, reply, Number(reject));
     const hash = createHash('sha256');
     let bytes = 0;
     for await (const chunk of req.body as AsyncIterable<Buffer>) {
@@ -64,16 +66,14 @@ export async function fakeUpstream(name: string): Promise<FakeUpstream> {
   });
   // A service that answers before reading the whole body (files: 415 after sniffing the first
   // bytes, 413 past its own limit) and neither drains nor closes: the connection keeps unread bytes.
-  app.post('/v1/files/reject', async (req, reply) => {
-    const body = req.body as Readable;
+  async function rejectEarly(body: Readable, reply: FastifyReply, status: number) {
     await new Promise((r) => body.once('data', r));
     body.pause();
-    const status = Number((req.query as { status?: string }).status ?? 415);
     return reply
       .status(status)
       .type('application/problem+json')
       .send({ code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'UNSUPPORTED_MEDIA_TYPE', upstream: name });
-  });
+  }
   app.get('/v1/files/big', (req, reply) => {
     const chunk = Buffer.alloc(64 * 1024, 1);
     reply.raw.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': 128 * chunk.length });

@@ -6,6 +6,7 @@ import { newId } from '../ids/index.js';
 import { type CallerPolicy, registerCallerPolicy } from './callers.js';
 import { type DependencyCheck, registerHealth } from './health.js';
 import { collectProcessMetrics, counter, histogram, registry } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
 import { registerErrorHandling } from './problem.js';
 
 export interface BaseAppOptions {
@@ -81,6 +82,8 @@ export function createBaseApp(opts: BaseAppOptions) {
   // Not awaited: fastify loads plugins in registration order, so the routes a service registers
   // next (awaited) find `app.authenticate` decorated.
   if (opts.auth) void app.register(tokenVerifier, opts.auth);
+  // Internal services describe their routes; the edge publishes the merged document (gateway docs/).
+  if (opts.callers.kind === 'gateway-only') registerOpenApi(app, { service: opts.service });
   registerHealth(app, opts.checks, state, { details: opts.readinessDetails === false ? 'none' : 'names' });
   app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),

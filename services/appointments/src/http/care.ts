@@ -2,7 +2,7 @@ import type { BaseApp } from '@medvault/common/http';
 import type { Routed } from '../deps.js';
 import type { CareAssignment } from '../domain/ports.js';
 import { contextOf } from './context.js';
-import { AssignmentList, AssignmentView, ClinicianIdParams, PairParams } from './schemas.js';
+import { AssignmentList, AssignmentView, ClinicianIdParams, NoContent, PairParams } from './schemas.js';
 
 type Wired = Routed;
 
@@ -29,11 +29,11 @@ export function careRoutes(app: BaseApp, w: Wired) {
 
   app.delete(
     '/v1/clinicians/:clinicianId/patients/:patientId',
-    { ...auth, schema: { params: PairParams } },
+    { ...auth, schema: { params: PairParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await w.care.unassign(contextOf(req), req.params);
       req.log.info({ clinicianId: req.params.clinicianId }, 'care assignment removed');
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 

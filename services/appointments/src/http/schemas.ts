@@ -3,31 +3,45 @@ import { Type } from '@sinclair/typebox';
 
 export const UserId = Type.String({ pattern: idPattern('user') });
 export const AppointmentId = Type.String({ pattern: idPattern('appointment') });
-// Parsed by the domain (ISO 8601 with offset) so the error names the field and the expectation.
-const Instant = Type.String({ minLength: 1, maxLength: 40 });
+/**
+ * An instant as the domain parses it (domain/schedule.ts parseInstant: ISO 8601 with an offset,
+ * seconds optional), documented and checked here with the same pattern so the published document
+ * says what is accepted (e2e/apitruth-openapi.test.ts proves the two agree).
+ */
+const instant = (example: string) =>
+  Type.String({
+    maxLength: 40,
+    pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
+    description: 'ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional',
+    examples: [example],
+  });
+const Start = instant('2030-01-07T09:00:00Z');
+const End = instant('2030-01-07T09:30:00Z');
 
 export const BookBody = Type.Object(
   {
     clinicianId: UserId,
     patientId: UserId,
-    start: Instant,
-    end: Instant,
+    start: Start,
+    end: End,
     reason: Type.Optional(Type.String({ maxLength: 1000 })),
   },
   { additionalProperties: false },
 );
-export const RescheduleBody = Type.Object({ start: Instant, end: Instant }, { additionalProperties: false });
+export const RescheduleBody = Type.Object({ start: Start, end: End }, { additionalProperties: false });
 export const IdParams = Type.Object({ id: AppointmentId }, { additionalProperties: false });
 export const ClinicianParams = Type.Object({ id: UserId }, { additionalProperties: false });
 
 export const ListQuery = Type.Object(
   {
-    from: Type.Optional(Instant),
-    to: Type.Optional(Instant),
+    from: Type.Optional(Start),
+    to: Type.Optional(End),
     clinicianId: Type.Optional(UserId),
     patientId: Type.Optional(UserId),
     status: Type.Optional(Type.Union([Type.Literal('booked'), Type.Literal('cancelled')])),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    cursor: Type.Optional(
+      Type.String({ maxLength: 200, description: 'nextCursor of the previous page (opaque: made by the service)' }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
   },
   { additionalProperties: false },
@@ -89,3 +103,5 @@ export const AssignmentView = Type.Object({
   assignedAt: Type.String(),
 });
 export const AssignmentList = Type.Object({ items: Type.Array(AssignmentView) });
+
+export const NoContent = Type.Null({ description: 'Done; no body' });

@@ -12,6 +12,7 @@ import {
   MessagePage,
   MessageParams,
   MessageView,
+  NoContent,
   PageQuery,
   SendBody,
 } from './schemas.js';
@@ -47,10 +48,10 @@ export function messageRoutes(app: BaseApp, ports: ChatPorts) {
 
   app.delete(
     '/v1/conversations/:id/messages/:messageId',
-    { ...auth, schema: { params: MessageParams } },
+    { ...auth, schema: { params: MessageParams, response: { 204: NoContent } } },
     async (req, reply) => {
       await deleteMessage(ports, callerOf(req), req.params.id, req.params.messageId);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -2,7 +2,7 @@ import type { BaseApp } from '@medvault/common/http';
 import { dismissFlag, listFlags, muteUser, unmuteUser } from '../app/moderation-review.js';
 import type { ChatPorts } from '../domain/ports.js';
 import { callerOf } from './caller.js';
-import { FlagPage, FlagParams, FlagQuery, FlagView, MuteBody, MuteView, UserParams } from './schemas.js';
+import { FlagPage, FlagParams, FlagQuery, FlagView, MuteBody, MuteView, NoContent, UserParams } from './schemas.js';
 
 /** Admin review of flagged messages and mutes; every action is a chat.* event, hence audited. */
 export function moderationRoutes(app: BaseApp, ports: ChatPorts) {
@@ -26,8 +26,12 @@ export function moderationRoutes(app: BaseApp, ports: ChatPorts) {
     async (req) => muteUser(ports, callerOf(req), req.params.userId, req.body.minutes),
   );
 
-  app.delete('/v1/moderation/mutes/:userId', { ...auth, schema: { params: UserParams } }, async (req, reply) => {
-    await unmuteUser(ports, callerOf(req), req.params.userId);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/v1/moderation/mutes/:userId',
+    { ...auth, schema: { params: UserParams, response: { 204: NoContent } } },
+    async (req, reply) => {
+      await unmuteUser(ports, callerOf(req), req.params.userId);
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -94,3 +94,12 @@ export const FlagParams = Type.Object({ flagId: FlagId }, strict);
 export const UserParams = Type.Object({ userId: UserId }, strict);
 export const MuteBody = Type.Object({ minutes: Type.Integer({ minimum: 1, maximum: 60 * 24 * 365 }) }, strict);
 export const MuteView = Type.Object({ userId: Type.String(), until: Iso });
+
+/** A 204 answer: sent with `send(null)` so the response schema holds. */
+export const NoContent = Type.Null({ description: 'Done; no body' });
+
+/** The live stream (server-sent events); documented as such, never serialised by fastify. */
+export const EventStream = {
+  description: 'Server-sent events, never buffered; ends when the token is revoked or expires',
+  content: { 'text/event-stream': { schema: Type.String() } },
+};

@@ -6,6 +6,7 @@ import { newId } from '@medvault/common/ids';
 import type { RedisLiveHub } from '../adapters/redis-live.js';
 import type { RedisPresence } from '../adapters/redis-presence.js';
 import type { ChatPorts, LiveFrame } from '../domain/ports.js';
+import { EventStream } from './schemas.js';
 
 export interface StreamDeps {
   ports: ChatPorts;
@@ -45,47 +46,51 @@ async function payloadOf(ports: ChatPorts, f: LiveFrame): Promise<Record<string,
  * when the stream opens; the stream ends when that token is revoked.
  */
 export function streamRoutes(app: BaseApp, d: StreamDeps) {
-  app.get('/v1/conversations/stream', { onRequest: app.authenticate }, async (req, reply) => {
-    const p = principalOf(req);
-    await Promise.all([d.hub.start(), d.revocations.start()]).catch((cause) => {
-      throw dependencyUnavailable('redis', cause);
-    });
-    const connectionId = newId('request');
-    await d.presence.touch(p.userId, connectionId);
+  app.get(
+    '/v1/conversations/stream',
+    { onRequest: app.authenticate, schema: { response: { 200: EventStream } } },
+    async (req, reply) => {
+      const p = principalOf(req);
+      await Promise.all([d.hub.start(), d.revocations.start()]).catch((cause) => {
+        throw dependencyUnavailable('redis', cause);
+      });
+      const connectionId = newId('request');
+      await d.presence.touch(p.userId, connectionId);
 
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-      'x-request-id': req.id,
-    });
-    res.write('retry: 3000\n\n');
-    // Frames are opened asynchronously (KMS on a cold key): a chain keeps them in order.
-    let chain = Promise.resolve();
-    const send = (f: LiveFrame) => {
-      chain = chain
-        .then(async () => {
-          const data = await payloadOf(d.ports, f);
-          res.write(`event: ${f.kind}\ndata: ${JSON.stringify(data)}\n\n`);
-        })
-        .catch((err) => req.log.warn({ err, conversationId: f.conversationId }, 'live frame not delivered'));
-    };
-    const heartbeat = setInterval(() => {
-      res.write(': heartbeat\n\n');
-      d.presence.touch(p.userId, connectionId).catch(() => undefined);
-    }, d.heartbeatSeconds * 1000);
-    const end = () => res.end();
-    const unwatch = d.revocations.watch(p, () => end());
-    const unlisten = d.hub.listen(p.userId, send, end);
-    res.on('close', () => {
-      clearInterval(heartbeat);
-      unwatch();
-      unlisten();
-      d.presence.leave(p.userId, connectionId).catch(() => undefined);
-    });
-    req.log.info('chat stream opened');
-  });
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': req.id,
+      });
+      res.write('retry: 3000\n\n');
+      // Frames are opened asynchronously (KMS on a cold key): a chain keeps them in order.
+      let chain = Promise.resolve();
+      const send = (f: LiveFrame) => {
+        chain = chain
+          .then(async () => {
+            const data = await payloadOf(d.ports, f);
+            res.write(`event: ${f.kind}\ndata: ${JSON.stringify(data)}\n\n`);
+          })
+          .catch((err) => req.log.warn({ err, conversationId: f.conversationId }, 'live frame not delivered'));
+      };
+      const heartbeat = setInterval(() => {
+        res.write(': heartbeat\n\n');
+        d.presence.touch(p.userId, connectionId).catch(() => undefined);
+      }, d.heartbeatSeconds * 1000);
+      const end = () => res.end();
+      const unwatch = d.revocations.watch(p, () => end());
+      const unlisten = d.hub.listen(p.userId, send, end);
+      res.on('close', () => {
+        clearInterval(heartbeat);
+        unwatch();
+        unlisten();
+        d.presence.leave(p.userId, connectionId).catch(() => undefined);
+      });
+      req.log.info('chat stream opened');
+    },
+  );
 }

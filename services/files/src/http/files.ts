@@ -11,7 +11,7 @@ import { softDelete } from '../app/soft-delete.js';
 import type { Deps } from '../deps.js';
 import { toApi } from './present.js';
 import { metaOf } from './request-meta.js';
-import { FileParams, FileSchema, ListQuery, ListResponse, RescanBody } from './schemas.js';
+import { FileParams, FileSchema, ListQuery, ListResponse, RescanBody, RescanResponse, UploadParts } from './schemas.js';
 import { handleUpload } from './upload-form.js';
 
 /** Upload, read, list, delete/restore and rescan of files. */
@@ -19,13 +19,18 @@ export async function fileRoutes(root: FastifyInstance, { deps }: { deps: Deps }
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.addHook('preHandler', app.authenticate);
 
-  app.post('/v1/files', { schema: { response: { 200: FileSchema, 202: FileSchema } } }, async (req, reply) => {
-    const p = principalOf(req);
-    if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a "file" part');
-    const { file, duplicate } = await handleUpload(deps, req, p, deps.config.UPLOAD_IDLE_TIMEOUT_MS);
-    if (duplicate) return reply.code(200).send({ ...toApi(file), duplicate: true });
-    return reply.code(202).send(toApi(file));
-  });
+  app.post(
+    '/v1/files',
+    { schema: { multipart: UploadParts, response: { 200: FileSchema, 202: FileSchema } } },
+    async (req, reply) => {
+      const p = principalOf(req);
+      if (!req.isMultipart())
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a "file" part');
+      const { file, duplicate } = await handleUpload(deps, req, p, deps.config.UPLOAD_IDLE_TIMEOUT_MS);
+      if (duplicate) return reply.code(200).send({ ...toApi(file), duplicate: true });
+      return reply.code(202).send(toApi(file));
+    },
+  );
 
   app.get('/v1/files', { schema: { querystring: ListQuery, response: { 200: ListResponse } } }, async (req) => {
     const page = await listFiles(deps, principalOf(req), req.query);
@@ -71,7 +76,7 @@ export async function fileRoutes(root: FastifyInstance, { deps }: { deps: Deps }
 
   app.post(
     '/v1/admin/rescan',
-    { schema: { body: RescanBody }, preHandler: requireRole('admin') },
+    { schema: { body: RescanBody, response: { 202: RescanResponse } }, preHandler: requireRole('admin') },
     async (req, reply) => {
       const p = principalOf(req);
       const requested = await bulkRescan(deps, req.body, metaOf(req, p));

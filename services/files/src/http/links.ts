@@ -10,7 +10,7 @@ import type { Deps } from '../deps.js';
 import { event } from '../domain/events.js';
 import { signLink } from '../domain/links.js';
 import { metaOf } from './request-meta.js';
-import { FileParams, LinkBody, LinkResponse } from './schemas.js';
+import { Download, FileParams, LinkBody, LinkResponse } from './schemas.js';
 
 const TokenParams = Type.Object(
   { token: Type.String({ minLength: 10, maxLength: 2048 }) },
@@ -76,7 +76,11 @@ export async function linkRoutes(root: FastifyInstance, { deps }: { deps: Deps }
   );
 
   // No automatic HEAD route: it would run the download (count it, emit file.downloaded) for nothing.
-  app.get('/v1/links/:token', { schema: { params: TokenParams }, exposeHeadRoute: false }, async (req, reply) => {
+  const download = {
+    schema: { params: TokenParams, response: { 200: Download, 206: Download } },
+    exposeHeadRoute: false,
+  };
+  app.get('/v1/links/:token', download, async (req, reply) => {
     const p = principalOf(req);
     const d = await serveLink(deps, p, req.params.token, req.headers.range, metaOf(req, p));
     return reply.code(d.status).headers(d.headers).send(d.body);

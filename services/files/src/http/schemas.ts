@@ -10,7 +10,7 @@ export const FileParams = Type.Object({ id: FileId }, { additionalProperties: fa
 
 export const FileSchema = Type.Object({
   id: Type.String(),
-  status: Type.String(),
+  status: Status,
   name: Type.String(),
   description: Type.Optional(Type.String()),
   size: Type.Integer(),
@@ -30,6 +30,19 @@ export const FileSchema = Type.Object({
   purgeAfter: Type.Optional(Type.String()),
   duplicate: Type.Optional(Type.Boolean()),
 });
+
+/** The upload handler checks the same limit on the streamed part (core/upload.ts MAX_DESCRIPTION). */
+export const UPLOAD_DESCRIPTION_MAX_LENGTH = 2000;
+
+/** POST /v1/files parts, in this order (fields before the file: see core/upload.ts). */
+export const UploadParts = Type.Object(
+  {
+    patientId: Type.Optional(UserId),
+    description: Type.Optional(Type.String({ maxLength: UPLOAD_DESCRIPTION_MAX_LENGTH })),
+    file: Type.String({ format: 'binary', description: 'the file, streamed; its name is the part filename' }),
+  },
+  { additionalProperties: false },
+);
 
 export const ListQuery = Type.Object(
   {
@@ -70,6 +83,16 @@ export const LinkResponse = Type.Object({
   expiresAt: Type.String(),
   maxDownloads: Type.Optional(Type.Integer()),
 });
+
+export const RescanResponse = Type.Object({ requested: Type.Integer({ description: 'files queued for a rescan' }) });
+
+/** The content of a file, in its own content type; `206` for a Range request. */
+export const Download = {
+  description: 'The file content (its own content type); Repr-Digest header; images watermarked',
+  content: { 'application/octet-stream': { schema: Type.String({ format: 'binary' }) } },
+};
+
+export const NoContent = Type.Null({ description: 'Done; no body' });
 
 export const RescanBody = Type.Object(
   {

@@ -8,7 +8,7 @@ import { authorize } from '../app/access.js';
 import type { Deps } from '../deps.js';
 import { event } from '../domain/events.js';
 import { metaOf } from './request-meta.js';
-import { FileParams, ShareBody, ShareResponse } from './schemas.js';
+import { FileParams, NoContent, ShareBody, ShareResponse } from './schemas.js';
 
 const ShareParams = Type.Object(
   { id: Type.String({ pattern: idPattern('file') }), userId: Type.String({ pattern: idPattern('user') }) },
@@ -74,7 +74,8 @@ export async function shareRoutes(root: FastifyInstance, { deps }: { deps: Deps 
     },
   );
 
-  app.delete('/v1/files/:id/shares/:userId', { schema: { params: ShareParams } }, async (req, reply) => {
+  const revoke = { schema: { params: ShareParams, response: { 204: NoContent } } };
+  app.delete('/v1/files/:id/shares/:userId', revoke, async (req, reply) => {
     const p = principalOf(req);
     const f = await deps.files.mustGet(req.params.id);
     await authorize(deps, p, 'file:share', f);
@@ -96,6 +97,6 @@ export async function shareRoutes(root: FastifyInstance, { deps }: { deps: Deps 
           }
         : null,
     );
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 }

@@ -1,8 +1,8 @@
-import { publicRoutes } from './public-routes.js';
+import { publicRoutes } from './routes.js';
 
 const compiled = publicRoutes.map((r) => ({
   method: r.method,
-  pattern: r.path.replace(/\{(\w+)\}/g, ':$1'),
+  pattern: r.pattern,
   names: [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
   re: new RegExp(`^${r.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
 }));

@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { withPublicRoutes } from '../docs/openapi.js';
 import { DOCS_HTML, DOCS_JS } from '../docs/page.js';
+import { UPSTREAMS } from '../docs/upstreams.js';
 import { ProblemSchema } from './schemas.js';
 
 /**
  * OpenAPI 3.1 from the gateway's own route schemas (@fastify/swagger, registered before the
- * routes so it sees them) plus the documented proxied routes. Served at /docs/openapi.json with a
+ * routes so it sees them) plus the public routes of the services, generated from theirs. Served at /docs/openapi.json with a
  * small self-contained viewer at /docs (no CDN: same-origin script, CSP-friendly).
  */
 async function docs(app: FastifyInstance) {
@@ -21,14 +22,7 @@ async function docs(app: FastifyInstance) {
         description:
           'Errors are application/problem+json with a stable `code` and the request id. Every request carries or is given an x-request-id.',
       },
-      tags: [
-        { name: 'auth' },
-        { name: 'users' },
-        { name: 'files' },
-        { name: 'appointments' },
-        { name: 'notifications' },
-        { name: 'audit' },
-      ],
+      tags: [{ name: 'auth' }, { name: 'users' }, ...UPSTREAMS.map((name) => ({ name }))],
     },
     // Shared schemas keep their $id as component name (Problem), so hand-written refs resolve.
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },

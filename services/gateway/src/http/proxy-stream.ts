@@ -4,7 +4,7 @@ import { type Principal, principalOf } from '@medvault/common/auth';
 import { AppError, dependencyUnavailable } from '@medvault/common/errors';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
-import type { Upstream } from '../docs/public-routes.js';
+import type { Upstream } from '../docs/upstreams.js';
 import { StreamSlots } from '../domain/stream-slots.js';
 import { forwarder, proxyScope } from './proxy.js';
 

@@ -3,9 +3,10 @@ import replyFrom from '@fastify/reply-from';
 import { AppError } from '@medvault/common/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
-import { type Upstream, upstreamPrefixes } from '../docs/public-routes.js';
+import { publicRoutes } from '../docs/routes.js';
+import { UPSTREAMS, type Upstream } from '../docs/upstreams.js';
 import { assertionFor, GATEWAY_ASSERTION_HEADER } from './internal-assertion.js';
-import { streamRoutes } from './proxy-stream.js';
+import { STREAM_ROUTES, streamRoutes } from './proxy-stream.js';
 
 /** Request headers an upstream needs; everything else (cookies, spoofed internal headers) is dropped. */
 const FORWARDED = [
@@ -27,8 +28,6 @@ const FORWARDED = [
   'want-repr-digest',
   'want-content-digest',
 ];
-// HEAD comes with GET (fastify exposes it); OPTIONS stays with CORS preflight handling.
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 const UNAVAILABLE = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
@@ -171,7 +170,12 @@ export function proxyScope(scope: FastifyInstance, c: Deps['config']) {
   });
 }
 
-/** Path-preserving pass-through to one internal service, over the pooled ordinary connections. */
+/**
+ * Path-preserving pass-through to one internal service, over the pooled ordinary connections:
+ * exactly the public operations its own OpenAPI document lists (docs/routes.ts), so a path it
+ * does not document is the gateway's 404 and never reaches it. HEAD comes with GET (fastify
+ * exposes it); OPTIONS stays with CORS preflight handling.
+ */
 function upstreamPlugin(name: Upstream, deps: Deps) {
   const c = deps.config;
   return async (scope: FastifyInstance) => {
@@ -182,24 +186,24 @@ function upstreamPlugin(name: Upstream, deps: Deps) {
       disableRequestLogging: true,
     });
     const handler = forwarder(name, deps);
-    for (const prefix of upstreamPrefixes[name]) {
-      for (const url of [prefix, `${prefix}/*`]) {
-        scope.route({
-          method: [...METHODS],
-          url,
-          schema: { hide: true },
-          bodyLimit: c.UPLOAD_BODY_LIMIT_BYTES,
-          // A download link's URL carries its token: keep it out of the request log.
-          ...(prefix === '/v1/links' ? { logLevel: 'warn' as const } : {}),
-          handler,
-        });
-      }
+    for (const r of publicRoutes) {
+      if (r.upstream !== name || (r.method === 'GET' && STREAM_ROUTES.some((s) => s.url === r.path))) continue;
+      scope.route({
+        method: r.method,
+        url: r.pattern,
+        // Documented by the service itself (docs/openapi.ts), validated by it too: not here.
+        schema: { hide: true },
+        bodyLimit: c.UPLOAD_BODY_LIMIT_BYTES,
+        // A download link's URL carries its token: keep it out of the request log.
+        ...(r.path.startsWith('/v1/links/') ? { logLevel: 'warn' as const } : {}),
+        handler,
+      });
     }
   };
 }
 
 export async function proxyRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
-  for (const name of Object.keys(upstreamPrefixes) as Upstream[]) {
+  for (const name of UPSTREAMS) {
     await app.register(upstreamPlugin(name, deps));
   }
   await app.register(streamRoutes, { deps });

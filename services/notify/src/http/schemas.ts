@@ -52,7 +52,12 @@ export const WebhookBody = Type.Object(
   {
     orgId: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$', default: 'default' }),
     /** https only (internal addresses refused, after DNS resolution too); see README "Webhooks". */
-    url: Type.String({ pattern: '^https?://', maxLength: 2048 }),
+    url: Type.String({
+      pattern: '^https?://',
+      maxLength: 2048,
+      description: 'https only; internal addresses refused, in any notation and after DNS resolution',
+      examples: ['https://93.184.215.14/medvault-webhook'],
+    }),
     /** Omitted: a new secret is generated and returned once. */
     secret: Type.Optional(Type.String({ minLength: 32, maxLength: 256 })),
     eventTypes: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 64 }), { maxItems: 50 }), Type.Null()])),
@@ -68,3 +73,9 @@ export const WebhookView = Type.Object({
   consecutiveFailures: Type.Integer(),
   secret: Type.Optional(Type.String()),
 });
+
+/** Server-sent events (`id:` the notification id, `data:` its inbox view as JSON); heartbeat comments. */
+export const EventStream = {
+  description: 'Server-sent events, never buffered; ends when the token is revoked or expires',
+  content: { 'text/event-stream': { schema: Type.String() } },
+};

@@ -5,7 +5,7 @@ import { isId } from '@medvault/common/ids';
 import type { Routed } from '../deps.js';
 import { inboxView } from '../domain/inbox-view.js';
 import type { LiveNotification } from '../domain/ports.js';
-import { StreamQuery } from './schemas.js';
+import { EventStream, StreamQuery } from './schemas.js';
 
 type Wired = Routed;
 
@@ -26,7 +26,7 @@ const frame = (n: LiveNotification) => {
 export function streamRoutes(app: BaseApp, w: Wired, o: { heartbeatSeconds: number; replayLimit: number }) {
   app.get(
     '/v1/notifications/stream',
-    { onRequest: app.authenticate, schema: { querystring: StreamQuery } },
+    { onRequest: app.authenticate, schema: { querystring: StreamQuery, response: { 200: EventStream } } },
     async (req, reply) => {
       const p = principalOf(req);
       const header = req.headers['last-event-id'];
