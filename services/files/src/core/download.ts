@@ -136,14 +136,14 @@ export async function serveLink(deps: Deps, req: FastifyRequest, reply: FastifyR
     .send(body);
 }
 
-async function failBefore(deps: Deps, f: FileRecord, meta: EventMeta, message: string): Promise<never> {
+export async function failBefore(deps: Deps, f: FileRecord, meta: EventMeta, message: string): Promise<never> {
   await blockForIntegrity(deps, f._id, 'download', undefined, meta).catch(() => undefined);
   deps.outbox.kick();
   throw integrity(message);
 }
 
 /** After a failed stream (bad segment, hash mismatch): block the file and tell the bus. */
-function onStreamEnd(deps: Deps, f: FileRecord, meta: EventMeta) {
+export function onStreamEnd(deps: Deps, f: FileRecord, meta: EventMeta) {
   return (err: Error) => {
     if (!AppError.is(err) || err.code !== 'INTEGRITY_FAILED') return;
     deps.logger.error({ fileId: f._id, err }, 'integrity failure while serving a file: response aborted');

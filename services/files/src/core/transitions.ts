@@ -7,6 +7,7 @@ import { canTransition, nextStatus } from '../domain/lifecycle.js';
 import { trashKey, untrashKey } from '../storage/objects.js';
 import { contentKey, type Derivative, type FileRecord, isDuplicateKey, retiredKey } from '../store/files-repo.js';
 import { type EventMeta, event } from './events.js';
+import { dicomFieldsOf } from './imaging.js';
 
 const facts = (f: FileRecord) => ({ fileId: f._id, ownerId: f.ownerId, patientId: f.patientId });
 
@@ -130,7 +131,7 @@ export async function applyProcessed(deps: Deps, e: Envelope<'file.processed'>, 
   const next = await deps.files.mutate(f._id, (cur) => {
     if (cur.generation !== d.generation || !canTransition(cur.status, 'processed')) return null;
     return {
-      set: { status: nextStatus(cur.status, 'processed'), derivatives },
+      set: { status: nextStatus(cur.status, 'processed'), derivatives, ...dicomFieldsOf(d) },
       events: [event(deps.clock, 'file.available', { ...facts(cur), uploadedBy: cur.uploadedBy }, meta)],
     };
   });

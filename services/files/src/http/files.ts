@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Filter } from 'mongodb';
 import { authorize, decide } from '../core/access.js';
 import { metaOf } from '../core/events.js';
+import { dicomFilters, servePreview } from '../core/imaging.js';
 import { toApi } from '../core/present.js';
 import { requestRescan, restore, softDelete } from '../core/transitions.js';
 import { handleUpload } from '../core/upload.js';
@@ -34,6 +35,7 @@ export async function fileRoutes(root: FastifyInstance, { deps }: { deps: Deps }
     and.push(q.status ? { status: q.status } : { status: { $nin: ['deleted', 'purged'] } });
     if (q.patientId) and.push({ patientId: q.patientId });
     if (q.contentType) and.push({ contentType: q.contentType });
+    and.push(...dicomFilters(q));
     if (q.cursor) and.push({ _id: { $gt: q.cursor } });
     const page = await deps.files.list({ $and: and }, q.limit);
     const items = [];
@@ -47,6 +49,10 @@ export async function fileRoutes(root: FastifyInstance, { deps }: { deps: Deps }
     await authorize(deps, principalOf(req), 'file:read_metadata', f);
     return toApi(f);
   });
+
+  app.get('/v1/files/:id/preview', { schema: { params: FileParams } }, async (req, reply) =>
+    servePreview(deps, req, reply, principalOf(req), req.params.id),
+  );
 
   app.delete('/v1/files/:id', { schema: { params: FileParams, response: { 200: FileSchema } } }, async (req) => {
     const p = principalOf(req);

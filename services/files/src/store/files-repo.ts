@@ -1,6 +1,6 @@
 import type { KeyedLock } from '@medvault/common/clients';
 import { AppError } from '@medvault/common/errors';
-import type { Envelope } from '@medvault/common/events';
+import type { Envelope, EventData } from '@medvault/common/events';
 import type { Collection, Db, Filter } from 'mongodb';
 import type { FileStatus } from '../domain/lifecycle.js';
 
@@ -8,6 +8,9 @@ export interface ObjectLocation {
   bucket: string;
   key: string;
 }
+
+/** Indexed DICOM header, as file.processed carries it. */
+export type DicomIndex = NonNullable<EventData<'file.processed'>['dicom']>;
 
 export interface Derivative extends ObjectLocation {
   kind: string;
@@ -58,6 +61,8 @@ export interface FileRecord {
   purgeAfter?: Date | null;
   purgedAt?: Date | null;
   blockedReason?: string;
+  /** Indexed DICOM header (issue 17, core/imaging.ts). */
+  dicom?: DicomIndex;
   /** The latest verdict applied (admin bulk rescans select files by database version). */
   lastScan?: { verdict: string; engine: string; databaseVersion: string; at: Date };
   /** Transactional outbox: events written in the same single-document update as the change. */
