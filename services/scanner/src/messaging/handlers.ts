@@ -2,7 +2,7 @@ import type { EventHandlers, HandlerContext } from '@medvault/common/bus';
 import type { Envelope } from '@medvault/common/events';
 import { outcomesTotal, verdictsTotal } from '../adapters/clamav-scanner.js';
 import type { Deps } from '../deps.js';
-import { type ScanDeps, type ScanOutcome, type ScanRequest, scanFile } from '../domain/scan-file.js';
+import { type ScanDeps, type ScanOutcome, type ScanRequest, scanFile } from '../app/scan-file.js';
 
 export function scanDepsOf(deps: Deps): ScanDeps {
   const c = deps.config;
