@@ -1,4 +1,3 @@
-import { tokenVerifier } from '@medvault/common/auth';
 import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 import { accessAuditPlugin } from './http/access-audit.js';
@@ -17,22 +16,17 @@ export async function buildApp(deps: Deps) {
     service: SERVICE,
     logger: deps.logger,
     checks: deps.checks,
-    // The public entry point says up or down only; details are on the admin listener (admin.ts).
+    // The public entry point says up or down only; details are on the admin listener (http/admin.ts).
     readinessDetails: false,
     // The edge: clients call it; it vouches for them to the internal services (proxy.ts).
     callers: { kind: 'edge' },
+    auth: deps.tokenAuth,
     bodyLimit: c.BODY_LIMIT_BYTES,
     fastify: {
       ...edgeRequestIds,
       trustProxy: c.TRUST_PROXY,
       ...(deps.tls ? { https: { cert: deps.tls.cert, key: deps.tls.key } } : {}),
     },
-  });
-  await app.register(tokenVerifier, {
-    publicKey: deps.jwtPublicKey,
-    issuer: c.JWT_ISSUER,
-    audience: c.JWT_AUDIENCE,
-    revocation: deps.revocation,
   });
   // Order matters: docs (swagger collects routes) and security (rate limit hooks every route)
   // must be registered before the routes they cover.

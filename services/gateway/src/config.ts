@@ -1,4 +1,16 @@
-import { AwsConfigSchema, ConfigFields, GatewayAssertionSignerConfigSchema, loadConfig } from '@medvault/common/config';
+import {
+  AwsConfigSchema,
+  ConfigFields,
+  EventsTopicConfigSchema,
+  GatewayAssertionSignerConfigSchema,
+  JwtSignerConfigSchema,
+  JwtVerifierConfigSchema,
+  loadConfig,
+  mongoConfigSchema,
+  queueConfigSchema,
+  RedisConfigSchema,
+  serviceConfigSchema,
+} from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 import { passwordProblem } from './domain/password-policy.js';
 
@@ -9,30 +21,20 @@ const ms = (def: number) => Type.Integer({ minimum: 0, default: def });
 /** Everything the gateway service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
   ...AwsConfigSchema.properties,
-  GATEWAY_PORT: ConfigFields.port(8080),
-  HOST: Type.String({ default: '127.0.0.1' }),
+  ...serviceConfigSchema('GATEWAY_PORT', 8080).properties,
   /**
    * Operators' listener (detailed readiness, metrics); never the public address. Unset: GATEWAY_PORT
    * + 1000 (9080 for 8080), so side-by-side checkouts with their own GATEWAY_PORT never collide.
    */
   GATEWAY_ADMIN_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   GATEWAY_ADMIN_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
-  NODE_ENV: ConfigFields.nodeEnv,
-  LOG_LEVEL: ConfigFields.logLevel,
-  MONGO_URL: ConfigFields.url(),
-  /** Each service owns its database; tests point this at a scratch one. */
-  MONGO_DB: Type.String({ minLength: 1, default: 'medvault_gateway' }),
-  REDIS_URL: ConfigFields.url(),
-  EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:aws:sns:' }),
-  QUEUE_URL_BASE: ConfigFields.url(),
-  GATEWAY_QUEUE_NAME: Type.String({ default: 'medvault-gateway' }),
-  JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
+  ...mongoConfigSchema('medvault_gateway').properties,
+  ...RedisConfigSchema.properties,
+  ...EventsTopicConfigSchema.properties,
+  ...queueConfigSchema('GATEWAY_QUEUE_NAME', 'medvault-gateway').properties,
+  ...JwtVerifierConfigSchema.properties,
   /** Only the gateway holds the signing key; every other service verifies with the public key. */
-  JWT_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
-  JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
+  ...JwtSignerConfigSchema.properties,
   /** Signs the assertion internal services require on every proxied request (common/auth/internal.ts). */
   ...GatewayAssertionSignerConfigSchema.properties,
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 3600, default: 900 }),

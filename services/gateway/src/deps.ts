@@ -1,30 +1,34 @@
 import { readFileSync } from 'node:fs';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { GatewayAssertionSigner, RedisRevocationStore, RevocationWatcher } from '@medvault/common/auth';
-import { awsClientConfig, queueUrl } from '@medvault/common/aws';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import {
+  AccessTokenSigner,
+  GatewayAssertionSigner,
+  type RedisRevocationStore,
+  RevocationWatcher,
+  type TokenVerifierOptions,
+} from '@medvault/common/auth';
 import {
   createOutboxRelay,
   type EventPublisher,
   type IdempotencyStore,
   type OutboxRelay,
   RedisIdempotencyStore,
-  SnsEventPublisher,
 } from '@medvault/common/bus';
-import { createMongo, createRedis, KeyedLock, readPem } from '@medvault/common/clients';
+import { KeyedLock, readPem } from '@medvault/common/clients';
 import { readKeyPem } from '@medvault/common/config';
-import { type DependencyCheck, mongoCheck, redisCheck, snsCheck, sqsCheck } from '@medvault/common/http';
-import { createLogger, type Logger } from '@medvault/common/logger';
+import type { DependencyCheck } from '@medvault/common/http';
+import type { Logger } from '@medvault/common/logger';
+import { platform } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
-import type { Db, MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
 import { MongoUserRepository } from './adapters/mongo-users.js';
 import { BackgroundPublisher } from './adapters/outbox.js';
 import { RedisLoginThrottle, RedisNotBeforeReader, RedisRefreshTokenStore } from './adapters/redis-auth.js';
 import { buildUpstreamAgents, type UpstreamAgents } from './adapters/upstream-agents.js';
+import { type SessionUseCases, sessionUseCases } from './app/auth.js';
+import { bootstrapAdmin } from './app/bootstrap-admin.js';
+import { type UserUseCases, userUseCases } from './app/users.js';
 import type { Config } from './config.js';
-import { AuthService } from './domain/auth.js';
-import { AccessTokenSigner } from './domain/tokens.js';
-import { UserService } from './domain/users.js';
 
 export const SERVICE = 'gateway';
 
@@ -35,19 +39,19 @@ export interface Upstreams {
   audit: string;
 }
 
-/** Everything the gateway service talks to. The only place its clients are constructed. */
+/** Everything the gateway service talks to, and its use cases. The only place they are built. */
 export interface Deps {
   config: Config;
   logger: Logger;
   checks: DependencyCheck[];
+  /** Access tokens: verified by the base app (with revocation), signed by `auth`. */
+  tokenAuth: TokenVerifierOptions;
   jwtPublicKey: string;
   revocation: RedisRevocationStore;
   /** Ends proxied event streams when their token is revoked or expires (pushed over Redis pub/sub). */
   revocationWatcher: RevocationWatcher;
-  mongo: MongoClient;
   db: Db;
   redis: Redis;
-  sns: SNSClient;
   publisher: EventPublisher;
   /** Non-blocking sink every gateway event goes through (access audit, auth, users). */
   events: BackgroundPublisher;
@@ -57,8 +61,10 @@ export interface Deps {
   userRepo: MongoUserRepository;
   /** Publishes the user.* events stored with each user change (started by main). */
   userEvents: OutboxRelay;
-  users: UserService;
-  auth: AuthService;
+  users: UserUseCases;
+  auth: SessionUseCases;
+  /** Email index and the first admin from configuration (idempotent; main retries it in the background). */
+  bootstrapAdmin(): Promise<'created' | 'exists' | 'skipped'>;
   upstreams: Upstreams;
   /** HTTP connections to the internal services: pooled for ordinary requests, apart for streams. */
   upstreamAgents: UpstreamAgents;
@@ -70,38 +76,27 @@ export interface Deps {
 }
 
 export function buildDeps(config: Config): Deps {
-  const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-  const aws = awsClientConfig(config);
-  const { client: mongo, db } = createMongo(config.MONGO_URL, 'medvault-gateway', config.MONGO_DB);
-  const redis = createRedis(config.REDIS_URL, 'medvault-gateway');
-  // A subscribed connection can do nothing else; ioredis reconnects it, the watcher re-checks then.
-  const subscriber = createRedis(config.REDIS_URL, 'medvault-gateway-sub');
-  subscriber.on('error', () => undefined);
-  const sns = new SNSClient(aws);
-  const publisher = new SnsEventPublisher(sns, config.EVENTS_TOPIC_ARN);
+  const p = platform(SERVICE, config);
+  const logger = p.logger;
+  const { db } = p.mongo();
+  const redis = p.redis();
+  const { publisher } = p.publisher();
+  const { sqs, queueUrl } = p.queue(config.GATEWAY_QUEUE_NAME);
+  const tokenAuth = p.tokenAuth();
+  const revocation = p.revocation();
   const events = new BackgroundPublisher(publisher, logger, { maxQueue: config.AUDIT_QUEUE_MAX });
-  const sqs = new SQSClient(aws);
-  const queue = queueUrl(config.QUEUE_URL_BASE, config.GATEWAY_QUEUE_NAME);
-  const idempotency = new RedisIdempotencyStore(redis);
-  const jwtPublicKey = readPem(
-    config.JWT_PUBLIC_KEY,
-    config.JWT_PUBLIC_KEY_FILE,
-    'JWT public key (JWT_PUBLIC_KEY or JWT_PUBLIC_KEY_FILE)',
-  );
-  const jwtPrivateKey = readPem(
-    config.JWT_PRIVATE_KEY,
-    config.JWT_PRIVATE_KEY_FILE,
-    'JWT private key (JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE)',
-  );
+  const revocationWatcher = new RevocationWatcher(p.subscriber(), revocation, {
+    onError: (err, msg) => logger.warn({ err }, msg),
+  });
   const signer = new AccessTokenSigner({
-    privateKeyPem: jwtPrivateKey,
+    privateKeyPem: readPem(
+      config.JWT_PRIVATE_KEY,
+      config.JWT_PRIVATE_KEY_FILE,
+      'JWT private key (JWT_PRIVATE_KEY or JWT_PRIVATE_KEY_FILE)',
+    ),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-  });
-  const revocation = new RedisRevocationStore(redis);
-  const revocationWatcher = new RevocationWatcher(subscriber, revocation, {
-    onError: (err, msg) => logger.warn({ err }, msg),
   });
   const upstreamAgents = buildUpstreamAgents({
     connections: config.UPSTREAM_CONNECTIONS,
@@ -119,20 +114,15 @@ export function buildDeps(config: Config): Deps {
     keyName: 'GATEWAY_ASSERTION_PRIVATE_KEY',
   });
   const userRepo = new MongoUserRepository(db, new KeyedLock(redis, `medvault:gateway:userlock:${config.MONGO_DB}`));
-  const userEvents = createOutboxRelay({
-    source: userRepo,
-    publisher,
-    logger,
-    intervalMs: config.OUTBOX_INTERVAL_MS,
-  });
-  const users = new UserService({
+  const userEvents = createOutboxRelay({ source: userRepo, publisher, logger, intervalMs: config.OUTBOX_INTERVAL_MS });
+  const users = userUseCases({
     users: userRepo,
     revocation,
     outbox: userEvents,
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     source: SERVICE,
   });
-  const auth = new AuthService({
+  const auth = sessionUseCases({
     users: userRepo,
     refresh: new RedisRefreshTokenStore(redis),
     throttle: new RedisLoginThrottle(redis, {
@@ -155,32 +145,35 @@ export function buildDeps(config: Config): Deps {
     config.TLS_CERT_FILE && config.TLS_KEY_FILE
       ? { cert: readFileSync(config.TLS_CERT_FILE, 'utf8'), key: readFileSync(config.TLS_KEY_FILE, 'utf8') }
       : undefined;
-  const checks: DependencyCheck[] = [
-    mongoCheck(db),
-    redisCheck(redis),
-    snsCheck(sns, config.EVENTS_TOPIC_ARN),
-    sqsCheck(sqs, queue),
-  ];
+  // Flush queued access-audit events, then the user outbox, while the clients are still open.
+  p.beforeClose(() => events.stop(8_000));
+  p.beforeClose(() => userEvents.stop());
+  p.onClose(() => upstreamAgents.close());
   return {
     config,
     logger,
-    checks,
-    jwtPublicKey,
+    checks: p.checks,
+    tokenAuth,
+    jwtPublicKey: tokenAuth.publicKey,
     revocation,
     revocationWatcher,
-    mongo,
     db,
     redis,
-    sns,
     publisher,
     events,
     sqs,
-    queueUrl: queue,
-    idempotency,
+    queueUrl,
+    idempotency: new RedisIdempotencyStore(redis),
     userRepo,
     userEvents,
     users,
     auth,
+    bootstrapAdmin: () =>
+      bootstrapAdmin({
+        userRepo,
+        users,
+        admin: { email: config.BOOTSTRAP_ADMIN_EMAIL, password: config.BOOTSTRAP_ADMIN_PASSWORD },
+      }),
     upstreams: {
       files: config.FILES_URL,
       appointments: config.APPOINTMENTS_URL,
@@ -190,17 +183,6 @@ export function buildDeps(config: Config): Deps {
     upstreamAgents,
     assertions,
     ...(tls ? { tls } : {}),
-    close: async () => {
-      await events.stop(8_000); // flush queued access-audit events before the clients close
-      await userEvents.stop();
-      await Promise.allSettled([
-        upstreamAgents.close(),
-        mongo.close(),
-        redis.quit().catch(() => redis.disconnect()),
-        subscriber.quit().catch(() => subscriber.disconnect()),
-        Promise.resolve(sns.destroy()),
-        Promise.resolve(sqs.destroy()),
-      ]);
-    },
+    close: () => p.close(),
   };
 }

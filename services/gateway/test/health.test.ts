@@ -1,58 +1,43 @@
 import { serviceEnv } from '@medvault/common/testing';
-import { afterAll, describe, expect, it } from 'vitest';
-import { buildAdminApp } from '../src/admin.js';
+import { describeHealth } from '@medvault/common/testing/health';
+import { expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps, type Deps } from '../src/deps.js';
+import { buildAdminApp } from '../src/http/admin.js';
 
 const opened: Deps[] = [];
-async function appWith(overrides: Record<string, string> = {}) {
-  const deps = buildDeps(loadServiceConfig(serviceEnv('gateway', { LOG_LEVEL: 'silent', ...overrides })));
-  opened.push(deps);
-  return buildApp(deps);
-}
 
-afterAll(async () => {
-  await Promise.all(opened.map((d) => d.close()));
-});
+describeHealth(
+  {
+    service: 'gateway',
+    buildDeps: (env) => buildDeps(loadServiceConfig(env)),
+    buildApp,
+    // The public entry point says only up or down (pentest finding 18).
+    readiness: 'none',
+  },
+  (appWith) => {
+    // Pentest finding 18 (issue 14): the public readiness answer carried the SNS topic policy,
+    // the account id and queue ARNs.
+    it('says nothing about the infrastructure on the public /health/ready, up or down', async () => {
+      const up = await (await appWith()).inject('/health/ready');
+      const down = await (await appWith({ REDIS_URL: 'redis://127.0.0.1:1' })).inject('/health/ready');
+      expect([up.statusCode, down.statusCode]).toEqual([200, 503]);
+      for (const body of [up.body, down.body]) expect(body).not.toMatch(/arn:|redis|sns|sqs|Policy|\d{12}/);
+    });
 
-describe('gateway health', () => {
-  it('is live and ready with the whole local stack up', async () => {
-    const app = await appWith();
-    expect((await app.inject('/health/live')).statusCode).toBe(200);
-    const ready = await app.inject('/health/ready');
-    expect(ready.statusCode, ready.body).toBe(200);
-  });
-
-  // Pentest finding 18 (issue 14): the public readiness answer carried the SNS topic policy,
-  // the account id and queue ARNs.
-  it('says only up or down on the public /health/ready, nothing about the infrastructure', async () => {
-    const up = await (await appWith()).inject('/health/ready');
-    expect(up.statusCode).toBe(200);
-    expect(up.json()).toEqual({ status: 'ok' });
-    const down = await (await appWith({ REDIS_URL: 'redis://127.0.0.1:1' })).inject('/health/ready');
-    expect(down.statusCode).toBe(503);
-    expect(down.json()).toEqual({ status: 'unavailable' });
-    for (const body of [up.body, down.body]) expect(body).not.toMatch(/arn:|redis|sns|sqs|Policy|\d{12}/);
-  });
-
-  it('gives operators the detailed readiness on the admin listener, naming redis when it is down', async () => {
-    const deps = buildDeps(
-      loadServiceConfig(serviceEnv('gateway', { LOG_LEVEL: 'silent', REDIS_URL: 'redis://127.0.0.1:1' })),
-    );
-    opened.push(deps);
-    const admin = await buildAdminApp(deps);
-    const ready = await admin.inject('/health/ready');
-    expect(ready.statusCode).toBe(503);
-    expect(ready.json().down).toEqual(['redis']);
-    expect(ready.body).not.toContain('Policy');
-    expect((await admin.inject('/metrics')).statusCode).toBe(200);
-  });
-
-  it('serves Prometheus metrics', async () => {
-    const app = await appWith();
-    const res = await app.inject('/metrics');
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('http_requests_total');
-  });
-});
+    it('gives operators the detailed readiness on the admin listener, naming redis when it is down', async () => {
+      const deps = buildDeps(
+        loadServiceConfig(serviceEnv('gateway', { LOG_LEVEL: 'silent', REDIS_URL: 'redis://127.0.0.1:1' })),
+      );
+      opened.push(deps);
+      const admin = await buildAdminApp(deps);
+      const ready = await admin.inject('/health/ready');
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().down).toEqual(['redis']);
+      expect(ready.body).not.toContain('Policy');
+      expect((await admin.inject('/metrics')).statusCode).toBe(200);
+      await Promise.all(opened.splice(0).map((d) => d.close()));
+    });
+  },
+);

@@ -1,7 +1,6 @@
 import type { Role } from '@medvault/common/auth';
 import { serviceEnv, unique } from '@medvault/common/testing';
 import { buildApp } from '../src/app.js';
-import { bootstrap } from '../src/bootstrap.js';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps, type Deps } from '../src/deps.js';
 
@@ -45,7 +44,7 @@ export async function harness(overrides: Record<string, string> = {}): Promise<H
       }),
     ),
   );
-  await bootstrap(deps);
+  await deps.bootstrapAdmin();
   const app = await buildApp(deps);
   // Tests share one IP (127.0.0.1) and Redis keeps throttling state across runs: every login
   // comes from its own random address unless a test picks one.

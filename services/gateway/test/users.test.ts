@@ -1,7 +1,6 @@
 import { createEvent, type Envelope } from '@medvault/common/events';
 import { type BusTap, openBusTap } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrap } from '../src/bootstrap.js';
 import { bearer, expectProblem, type Harness, harness } from './helpers.js';
 
 let h: Harness;
@@ -27,7 +26,7 @@ const valid = (email: string) => ({ email, password: 'A-Good-Password-1', role: 
 
 describe('bootstrap admin', () => {
   it('is created once; running bootstrap again changes nothing', async () => {
-    expect(await bootstrap(h.deps)).toBe('exists');
+    expect(await h.deps.bootstrapAdmin()).toBe('exists');
     const list = await h.app.inject({ url: '/v1/users?role=admin', headers: bearer(h.adminToken) });
     expect(list.json().items.filter((u: { email: string }) => u.email === h.adminEmail)).toHaveLength(1);
   });
@@ -272,7 +271,7 @@ describe('user events outbox', () => {
       'user.updated',
       { userId: id, role: 'patient', active: false, changes: ['active'] },
       { correlationId: 'req_crash', source: 'gateway' },
-    ) as unknown as Envelope;
+    );
     await h.deps.userRepo.update(id, { active: false, updatedAt: new Date() }, [crashed]);
     const pending = await h.deps.db.collection('users').findOne({ _id: id as never });
     expect(pending?.outbox?.map((e: Envelope) => e.id)).toEqual([crashed.id]);

@@ -25,6 +25,7 @@ export {
   revocationChannel,
 } from './revocation.js';
 export { type EndReason, RevocationWatcher } from './revocation-watch.js';
+export { AccessTokenSigner, type AccessTokenSignerOptions, signJwt } from './sign.js';
 export {
   ACCESS_TOKEN_ALGORITHM,
   principalOf,

@@ -1,4 +1,4 @@
-import fastifyJwt from '@fastify/jwt';
+import fastifyJwt, { type JwtVerifyFunction } from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors/index.js';
@@ -8,6 +8,8 @@ import type { RevocationChecker } from './revocation.js';
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
+    /** Added by @fastify/jwt under the `access` namespace (below). */
+    accessJwtVerify: JwtVerifyFunction;
   }
   interface FastifyInstance {
     /** preHandler: 401 unless the request carries a valid, unrevoked access token. */
@@ -44,7 +46,7 @@ async function plugin(app: FastifyInstance, opts: TokenVerifierOptions) {
     if (!header?.startsWith('Bearer ')) throw new AppError('UNAUTHENTICATED', 'Missing bearer token');
     let claims: AccessTokenClaims;
     try {
-      claims = await (req as unknown as { accessJwtVerify: () => Promise<AccessTokenClaims> }).accessJwtVerify();
+      claims = await req.accessJwtVerify<AccessTokenClaims>();
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'FST_JWT_AUTHORIZATION_TOKEN_EXPIRED') throw new AppError('TOKEN_EXPIRED', 'Access token expired');

@@ -4,6 +4,7 @@ import { Consumer } from 'sqs-consumer';
 import { AppError } from '../errors/index.js';
 import { type Envelope, type EventType, parseEvent } from '../events/index.js';
 import { counter, histogram } from '../http/metrics.js';
+import { backoffDelay } from '../retry/index.js';
 import type { IdempotencyStore } from './idempotency.js';
 
 export interface HandlerContext {
@@ -111,7 +112,8 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
 
   const retryAfter = (m: Message) => {
     if (m.MessageId && poison.delete(m.MessageId)) return 0;
-    return Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** Math.max(0, receiveCountOf(m) - 1));
+    // backoffDelay is unit-free: seconds in, seconds out (SQS visibility is in seconds).
+    return backoffDelay(receiveCountOf(m), { baseMs: backoff.baseSeconds, maxMs: backoff.maxSeconds });
   };
 
   /**

@@ -53,6 +53,6 @@ export class MemoryEventPublisher implements EventPublisher {
     this.events.push(event);
   }
   ofType<T extends Envelope['type']>(type: T): Envelope<T>[] {
-    return this.events.filter((e) => e.type === type) as unknown as Envelope<T>[];
+    return this.events.filter((e): e is Envelope<T> => e.type === type);
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../errors/index.js';
+import { backoffDelay, sleep } from '../retry/index.js';
 
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -23,10 +24,12 @@ export class KeyedLock {
     const k = `${this.prefix}:${key}`;
     const token = randomBytes(12).toString('hex');
     const deadline = Date.now() + this.opts.waitMs;
-    for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    // Polls until the deadline (not a number of attempts): short jittered waits, so a lock freed
+    // after 3 ms is taken after ~5, and two waiters do not retry in step.
+    for (let attempt = 1; ; attempt++) {
       if ((await this.redis.set(k, token, 'PX', this.opts.ttlMs, 'NX')) === 'OK') break;
       if (Date.now() > deadline) throw new AppError('CONFLICT', 'Resource is busy, retry', { retryable: true });
-      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+      await sleep(5 + backoffDelay(attempt, { baseMs: 5, maxMs: 100, jitter: 'full' }));
     }
     try {
       return await fn();

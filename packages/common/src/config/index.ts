@@ -1,8 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { ConfigFields } from './fields.js';
 
 export { loadEnvFile, parseEnvFile } from './env-file.js';
+export { ConfigFields } from './fields.js';
+export {
+  EventsTopicConfigSchema,
+  JwtSignerConfigSchema,
+  JwtVerifierConfigSchema,
+  mongoConfigSchema,
+  queueConfigSchema,
+  RedisConfigSchema,
+  serviceConfigSchema,
+} from './partials.js';
 
 /** Thrown at start-up when the environment does not satisfy a service's config schema. */
 export class ConfigError extends Error {
@@ -37,21 +48,6 @@ export function loadConfig<T extends TObject>(schema: T, env: NodeJS.ProcessEnv 
   }
   return Object.freeze(converted) as Static<T>;
 }
-
-/** Common schema pieces so every service spells shared keys the same way. */
-export const ConfigFields = {
-  nodeEnv: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
-    default: 'development',
-  }),
-  logLevel: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-    { default: 'info' },
-  ),
-  port: (def: number) => Type.Integer({ minimum: 0, maximum: 65535, default: def }),
-  url: () => Type.String({ pattern: '^[a-z][a-z0-9+.-]*://' }),
-  nonEmpty: (opts: { default?: string } = {}) => Type.String({ minLength: 1, ...opts }),
-  seconds: (def: number) => Type.Integer({ minimum: 1, default: def }),
-};
 
 /** AWS settings shared by every service that talks to the emulator or to AWS. */
 export const AwsConfigSchema = Type.Object({

@@ -12,9 +12,15 @@ export { catalogue } from './registry.js';
 
 type Entry = (typeof catalogue)[number];
 export type EventType = Entry['type'];
-export type EventData<T extends EventType> = Static<Extract<Entry, { type: T }>['schema']>;
+/** Data of each event type (all its versions). A map, so `EventData<T>` is covariant in T. */
+type EventDataMap = { [K in EventType]: Static<Extract<Entry, { type: K }>['schema']> };
+export type EventData<T extends EventType> = EventDataMap[T];
 
-export interface Envelope<T extends EventType = EventType> {
+/**
+ * One event. `Envelope<'file.uploaded'>` is an `Envelope` (T is covariant): typed events pass to
+ * `publish`, outboxes and arrays of envelopes without casts.
+ */
+export interface Envelope<out T extends EventType = EventType> {
   id: string;
   type: T;
   version: number;

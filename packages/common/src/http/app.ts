@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { type TokenVerifierOptions, tokenVerifier } from '../auth/verify.js';
 import { newId } from '../ids/index.js';
 import { type CallerPolicy, registerCallerPolicy } from './callers.js';
 import { type DependencyCheck, registerHealth } from './health.js';
@@ -16,8 +17,20 @@ export interface BaseAppOptions {
   bodyLimit?: number;
   /** false on a public entry point: /health/ready says up or down only (see HealthOptions). */
   readinessDetails?: boolean;
+  /**
+   * Access tokens: registers the token verifier (`app.authenticate`, `req.principal`) with its
+   * revocation check, so no service repeats that block. Absent on a service that serves no user.
+   */
+  auth?: TokenVerifierOptions;
   /** Extra fastify options (https, trustProxy, timeouts). */
   fastify?: Partial<FastifyServerOptions> & Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Set while draining (runService): readiness answers 503, responses say `Connection: close`. */
+    shutdownState: { shuttingDown: boolean };
+  }
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -65,6 +78,9 @@ export function createBaseApp(opts: BaseAppOptions) {
     httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
   registerErrorHandling(app);
+  // Not awaited: fastify loads plugins in registration order, so the routes a service registers
+  // next (awaited) find `app.authenticate` decorated.
+  if (opts.auth) void app.register(tokenVerifier, opts.auth);
   registerHealth(app, opts.checks, state, { details: opts.readinessDetails === false ? 'none' : 'names' });
   app.get('/metrics', { logLevel: 'warn' }, async (_req, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),

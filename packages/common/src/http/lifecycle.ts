@@ -44,7 +44,8 @@ export async function runService(opts: RunOptions): Promise<void> {
     }, opts.drainTimeoutMs ?? 30_000);
     timer.unref();
     try {
-      (app as unknown as { shutdownState?: { shuttingDown: boolean } }).shutdownState!.shuttingDown = true;
+      // Absent on an app not built on the base app (an admin listener).
+      if (app.hasDecorator('shutdownState')) app.shutdownState.shuttingDown = true;
       await new Promise((r) => setTimeout(r, opts.drainDelayMs ?? 1000));
       await Promise.all((opts.workers ?? []).map((w) => w.stop()));
       await app.close();

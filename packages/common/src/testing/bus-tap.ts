@@ -70,8 +70,9 @@ export async function openBusTap(types?: EventType[]): Promise<BusTap> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await drain();
-        const hit = seen.find((e) => e.type === type && predicate(e as unknown as Envelope<typeof type>));
-        if (hit) return hit as unknown as Envelope<typeof type>;
+        const isType = (e: Envelope): e is Envelope<typeof type> => e.type === type;
+        const hit = seen.filter(isType).find((e) => predicate(e));
+        if (hit) return hit;
         if (Date.now() > deadline) {
           throw new Error(
             `No ${type} event within ${timeoutMs} ms (saw: ${seen.map((e) => e.type).join(', ') || 'none'})`,

@@ -1,6 +1,7 @@
-import { createPrivateKey, randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { signJwt } from '../auth/sign.js';
 import type { Role } from '../events/envelope.js';
 import { repoRoot } from './paths.js';
 
@@ -18,8 +19,6 @@ export interface TestTokenOptions {
   /** Override the signing key (PEM) to forge tokens in security tests. */
   privateKeyPem?: string;
 }
-
-const b64url = (v: Buffer | string) => Buffer.from(v).toString('base64url');
 
 /** Private key of the local stack (.local/state/jwt/private.pem, or JWT_PRIVATE_KEY_FILE). */
 export function localPrivateKeyPem(): string {
@@ -47,9 +46,5 @@ export function mintTestToken(o: TestTokenOptions): string {
     aud: o.aud ?? process.env.JWT_AUDIENCE ?? 'medvault-api',
     typ: o.typ ?? 'access',
   };
-  const head = b64url(JSON.stringify({ alg: 'EdDSA', typ: 'JWT' }));
-  const body = b64url(JSON.stringify(claims));
-  const key = createPrivateKey(o.privateKeyPem ?? localPrivateKeyPem());
-  const sig = sign(null, Buffer.from(`${head}.${body}`), key);
-  return `${head}.${body}.${b64url(sig)}`;
+  return signJwt(claims, o.privateKeyPem ?? localPrivateKeyPem());
 }

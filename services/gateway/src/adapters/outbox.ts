@@ -1,7 +1,8 @@
 import type { EventPublisher } from '@medvault/common/bus';
-import type { Envelope, EventType } from '@medvault/common/events';
+import type { Envelope } from '@medvault/common/events';
 import { counter, gauge } from '@medvault/common/http';
 import type { Logger } from '@medvault/common/logger';
+import { backoffDelay } from '@medvault/common/retry';
 import type { EventSink } from '../domain/ports.js';
 
 const dropped = counter('gateway_events_dropped_total', 'Events dropped (queue full or retries exhausted)', [
@@ -41,8 +42,7 @@ export class BackgroundPublisher implements EventSink {
     private readonly o: BackgroundPublisherOptions,
   ) {}
 
-  enqueue<T extends EventType>(typed: Envelope<T>): void {
-    const event = typed as unknown as Envelope;
+  enqueue(event: Envelope): void {
     if (this.queue.length >= this.o.maxQueue) {
       const old = this.queue.shift();
       if (old) dropped.inc({ type: old.event.type, why: 'queue_full' });
@@ -97,7 +97,7 @@ export class BackgroundPublisher implements EventSink {
           this.queue.unshift(item);
           this.schedule(0);
         },
-        (this.o.intervalMs ?? 200) * 2 ** item.attempts,
+        backoffDelay(item.attempts + 1, { baseMs: this.o.intervalMs ?? 200, maxMs: 30_000 }),
       ).unref();
     }
   }

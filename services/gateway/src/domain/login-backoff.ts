@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { backoffDelay } from '@medvault/common/retry';
 
 /**
  * Pure rules of login throttling. Failures are counted per (account, source): only the source
@@ -17,8 +18,8 @@ export interface BackoffPolicy {
 /** How long the source must wait after its `failures`-th failure on the account (0: no wait). */
 export function backoffSeconds(failures: number, p: BackoffPolicy): number {
   if (failures < p.threshold) return 0;
-  const exp = Math.min(failures - p.threshold, 30); // bounded: 2^30 already exceeds any cap
-  return Math.min(p.maxSeconds, p.baseSeconds * 2 ** exp);
+  // backoffDelay is unit-free (seconds here); attempt 1 = the threshold-th failure waits the base.
+  return backoffDelay(failures - p.threshold + 1, { baseMs: p.baseSeconds, maxMs: p.maxSeconds });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Role } from '@medvault/common/auth';
-import type { Envelope, EventType } from '@medvault/common/events';
+import type { Envelope } from '@medvault/common/events';
 
 /** A stored user. `name` and `email` are PHI/PII: returned to authorised callers, never logged. */
 export interface UserRecord {
@@ -83,5 +83,6 @@ export interface NotBeforeReader {
 
 /** Fire-and-forget event sink: never blocks the request path on the bus. */
 export interface EventSink {
-  enqueue<T extends EventType>(event: Envelope<T>): void;
+  /** Any typed event: `Envelope<'auth.login_failed'>` is an `Envelope`. */
+  enqueue(event: Envelope): void;
 }

@@ -13,7 +13,7 @@ const problem = {
 };
 const errors = { 400: problem, 401: problem, 403: problem };
 
-/** User administration (admin only, enforced by UserService) and GET /v1/me. */
+/** User administration (admin only, enforced by the use cases in app/) and GET /v1/me. */
 export async function userRoutes(app: FastifyInstance, { deps }: { deps: Deps }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   r.addHook('onRequest', app.authenticate);

@@ -1,10 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { Principal } from '@medvault/common/auth';
+import { AccessTokenSigner, type Principal } from '@medvault/common/auth';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AuthService } from './auth.js';
-import { MemoryRefresh, MemoryRevocation, MemorySink, MemoryThrottle, MemoryUsers } from './memory-ports.js';
-import { AccessTokenSigner } from './tokens.js';
-import { UserService } from './users.js';
+import { MemoryRefresh, MemoryRevocation, MemorySink, MemoryThrottle, MemoryUsers } from '../domain/memory-ports.js';
+import { type SessionUseCases, sessionUseCases } from './auth.js';
+import { type UserUseCases, userUseCases } from './users.js';
 
 const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const ctx = { requestId: 'req-1', actor: { userId: 'anonymous', role: 'system' as const }, ip: '10.0.0.1' };
@@ -15,8 +14,8 @@ let refresh: MemoryRefresh;
 let revocation: MemoryRevocation;
 let sink: MemorySink;
 let kicks = 0;
-let auth: AuthService;
-let userService: UserService;
+let auth: SessionUseCases;
+let userService: UserUseCases;
 const admin: Principal = { userId: 'usr_admin', role: 'admin', jti: 'j', iat: 0, exp: 1 };
 
 beforeEach(() => {
@@ -25,7 +24,7 @@ beforeEach(() => {
   revocation = new MemoryRevocation();
   sink = new MemorySink();
   const signer = new AccessTokenSigner({ privateKeyPem: pem, issuer: 'i', audience: 'a', ttlSeconds: 900 });
-  auth = new AuthService({
+  auth = sessionUseCases({
     users,
     refresh,
     throttle: new MemoryThrottle(2),
@@ -37,7 +36,7 @@ beforeEach(() => {
     source: 'gateway',
   });
   kicks = 0;
-  userService = new UserService({
+  userService = userUseCases({
     users,
     revocation,
     outbox: { kick: () => void kicks++ },

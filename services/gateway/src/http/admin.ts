@@ -1,6 +1,6 @@
 import { registerErrorHandling, registerHealth, registry } from '@medvault/common/http';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
-import type { Deps } from './deps.js';
+import type { Deps } from '../deps.js';
 
 /**
  * The operators' listener (GATEWAY_ADMIN_PORT, default GATEWAY_PORT + 1000, bound to

@@ -1,0 +1,53 @@
+import { Type } from '@sinclair/typebox';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './index.js';
+import {
+  JwtVerifierConfigSchema,
+  mongoConfigSchema,
+  queueConfigSchema,
+  RedisConfigSchema,
+  serviceConfigSchema,
+} from './partials.js';
+
+const Schema = Type.Object({
+  ...serviceConfigSchema('DEMO_PORT', 8099).properties,
+  ...mongoConfigSchema('medvault_demo').properties,
+  ...RedisConfigSchema.properties,
+  ...queueConfigSchema('DEMO_QUEUE_NAME', 'medvault-demo').properties,
+  ...JwtVerifierConfigSchema.properties,
+});
+
+const env = { MONGO_URL: 'mongodb://m', REDIS_URL: 'redis://r', QUEUE_URL_BASE: 'http://q/000000000000' };
+
+describe('config partial schemas', () => {
+  it('compose into one service schema with the shared defaults', () => {
+    const c = loadConfig(Schema, env);
+    expect(c).toMatchObject({
+      DEMO_PORT: 8099,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      MONGO_DB: 'medvault_demo',
+      DEMO_QUEUE_NAME: 'medvault-demo',
+      JWT_ISSUER: 'medvault-gateway',
+      JWT_AUDIENCE: 'medvault-api',
+    });
+  });
+
+  it('name every missing shared key in one error', () => {
+    try {
+      loadConfig(Schema, { DEMO_PORT: '1' });
+      expect.unreachable('loadConfig accepted a config without MONGO_URL');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems.map((p) => p.key).sort()).toEqual([
+        'MONGO_URL',
+        'QUEUE_URL_BASE',
+        'REDIS_URL',
+      ]);
+    }
+  });
+
+  it('convert the port key the service chose to a number', () => {
+    expect(loadConfig(Schema, { ...env, DEMO_PORT: '9000' }).DEMO_PORT).toBe(9000);
+  });
+});

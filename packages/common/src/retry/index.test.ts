@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay, retry, sleep } from './index.js';
+
+const noWait = async () => undefined;
+
+describe('backoffDelay', () => {
+  it('doubles from the base after each failure and stops at the cap', () => {
+    const o = { baseMs: 100, maxMs: 1000 };
+    expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, o))).toEqual([100, 200, 400, 800, 1000, 1000]);
+  });
+
+  it('draws full jitter between zero and the delay, upper jitter in its upper half', () => {
+    const o = { baseMs: 100, maxMs: 1000 };
+    expect(backoffDelay(3, { ...o, jitter: 'full' }, () => 0)).toBe(0);
+    expect(backoffDelay(3, { ...o, jitter: 'full' }, () => 0.5)).toBe(200);
+    expect(backoffDelay(3, { ...o, jitter: 'upper' }, () => 0)).toBe(200);
+    expect(backoffDelay(3, { ...o, jitter: 'upper' }, () => 0.999)).toBe(399);
+  });
+});
+
+describe('retry', () => {
+  it('returns the first success after failures, having waited the backoff delays', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const result = await retry(
+      async () => {
+        calls++;
+        if (calls < 3) throw new Error(`fail ${calls}`);
+        return 'ok';
+      },
+      { attempts: 5, baseMs: 10, maxMs: 100, sleep: async (ms) => void waits.push(ms) },
+    );
+    expect(result).toBe('ok');
+    expect(calls).toBe(3);
+    expect(waits).toEqual([10, 20]);
+  });
+
+  it('throws the last error once the attempts are used up', async () => {
+    let calls = 0;
+    const run = retry(
+      async (attempt) => {
+        calls++;
+        throw new Error(`fail ${attempt}`);
+      },
+      { attempts: 3, baseMs: 1, maxMs: 1, sleep: noWait },
+    );
+    await expect(run).rejects.toThrow('fail 3');
+    expect(calls).toBe(3);
+  });
+
+  it('stops at once on a failure that is not retryable', async () => {
+    let calls = 0;
+    const run = retry(
+      async () => {
+        calls++;
+        throw new Error('bad input');
+      },
+      { attempts: 5, baseMs: 1, maxMs: 1, retryable: () => false, sleep: noWait },
+    );
+    await expect(run).rejects.toThrow('bad input');
+    expect(calls).toBe(1);
+  });
+
+  it('tells onRetry which attempt failed and how long it waits', async () => {
+    const seen: [string, number, number][] = [];
+    await retry(
+      async (attempt) => {
+        if (attempt === 1) throw new Error('first');
+      },
+      { baseMs: 50, maxMs: 50, sleep: noWait, onRetry: (err, a, d) => seen.push([(err as Error).message, a, d]) },
+    );
+    expect(seen).toEqual([['first', 1, 50]]);
+  });
+
+  it('rejects with the abort reason while waiting, without another attempt', async () => {
+    const ac = new AbortController();
+    let calls = 0;
+    const run = retry(
+      async () => {
+        calls++;
+        throw new Error('down');
+      },
+      { attempts: Number.POSITIVE_INFINITY, baseMs: 60_000, maxMs: 60_000, signal: ac.signal },
+    );
+    setTimeout(() => ac.abort(new Error('stopped')), 10);
+    await expect(run).rejects.toThrow('stopped');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('sleep', () => {
+  it('rejects at once when the signal is already aborted', async () => {
+    await expect(sleep(60_000, AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
+  });
+});
