@@ -173,5 +173,5 @@ export function startConsumer(deps: Deps, handlers: EventHandlers = buildHandler
 
 /** Publishes a file.uploaded for `f` on the real topic, as the files service does. */
 export function publishUpload(c: Clients, f: SeededFile, generation = 1): Promise<void> {
-  return c.publisher.publish(uploadedEvent(f, generation) as unknown as Envelope);
+  return c.publisher.publish(uploadedEvent(f, generation));
 }

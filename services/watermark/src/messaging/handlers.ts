@@ -1,5 +1,4 @@
 import type { EventHandlers } from '@medvault/common/bus';
-import type { Envelope } from '@medvault/common/events';
 import { counter } from '@medvault/common/http';
 import { type ProcessDeps, processFile } from '../app/process-file.js';
 import type { Deps } from '../deps.js';
@@ -15,7 +14,7 @@ export function processDepsOf(deps: Deps): ProcessDeps {
     dicomMaxBytes: deps.config.DICOM_MAX_BYTES,
     warn: (msg) => deps.logger.warn(msg),
     derivatives: deps.derivatives,
-    publish: (e) => deps.publisher.publish(e as unknown as Envelope),
+    publish: (e) => deps.publisher.publish(e),
     organisation: deps.config.ORGANISATION_NAME,
     maxPixels: deps.config.WATERMARK_MAX_PIXELS,
     derivativesBucket: deps.config.BUCKET_DERIVATIVES,
