@@ -24,6 +24,8 @@ const BENCHES: [string, string[]][] = [
   ],
   ['services/files/bench/files.bench.ts', ['--mib', process.env.BENCH_FILES_BIG_MIB ?? '1024']],
   ['services/scanner/bench/scan.bench.ts', []],
+  // A 1 GiB generated study ZIP through the whole pipeline, scanner memory sampled (issue 17).
+  ['bench/study.bench.ts', []],
   ['bench/latency.bench.ts', []],
   // Moderation precision/recall on its labelled corpus, chat fan-out latency and messages/s.
   ['services/chat/bench/chat.bench.ts', []],

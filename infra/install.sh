@@ -5,6 +5,7 @@
 #     Python >= 3.12, every dependency pinned by infra/localstack/constraints.txt
 #   - a project-local Python venv (.local/venv) with a pinned moto[server], used only by the tests
 #     that prove IAM least privilege (moto evaluates IAM policies; LocalStack community does not)
+#   - pydicom in that venv: its bundled DICOM samples are the imaging tests' data (issue 17)
 #   - the FerretDB wrapper binary (.local/bin/ferretdb-local), rebuilt only when its sources change
 #   - the Helm chart checker (.local/bin/medvault-chart-check, deploy/check), likewise
 #   - root node_modules (npm install, following package-lock.json) when missing or older than the lock
@@ -14,6 +15,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LOCAL="$ROOT/.local"
 MOTO_VERSION="5.2.1" # verified: KMS/S3/SNS/SQS features we rely on + IAM enforcement
+PYDICOM_VERSION="3.0.2" # test data only (DICOM samples, issue 17)
 mkdir -p "$LOCAL/bin" "$LOCAL/logs" "$LOCAL/run"
 LOG="$LOCAL/logs/install.log"
 : >"$LOG"
@@ -102,6 +104,15 @@ if [ "$(cat "$VENV/.moto-version" 2>/dev/null || true)" != "$MOTO_VERSION" ] || 
   try "$VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION" ||
     { sleep 5; step pip "$VENV/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION"; }
   echo "$MOTO_VERSION" >"$VENV/.moto-version"
+fi
+
+# --- pydicom in the same venv: its bundled DICOM samples are the imaging tests' data ------------
+# (CT_small, MR_small and compressed variants, returned offline by get_testdata_file; scripts/
+# dicom-samples.sh copies them to .local/data/dicom). `python -m pip`, not bin/pip: a venv copied
+# from another checkout keeps the original's path in bin/pip's shebang and would install there.
+if ! "$VENV/bin/python" -c "import pydicom, sys; sys.exit(pydicom.__version__ != '$PYDICOM_VERSION')" >/dev/null 2>&1; then
+  try "$VENV/bin/python" -m pip install -q --disable-pip-version-check "pydicom==$PYDICOM_VERSION" ||
+    { sleep 5; step pydicom "$VENV/bin/python" -m pip install -q --disable-pip-version-check "pydicom==$PYDICOM_VERSION"; }
 fi
 
 # --- FerretDB (MongoDB wire protocol on SQLite) -------------------------------------------------

@@ -64,7 +64,7 @@ spawn() {
 # clamd's configuration from the repo's template (the scan policy lives there).
 render_clamd_conf() {
   sed -e "s|@DB_DIR@|$RUN/clamav-db|" -e "s|@PORT@|$CLAMD_PORT|" -e "s|@RUN_DIR@|$RUN|" \
-    -e "s|@LOG_DIR@|$LOGS|" -e "s|@STREAM_MAX@|${CLAMD_STREAM_MAX_LENGTH:-200M}|" \
+    -e "s|@LOG_DIR@|$LOGS|" -e "s|@STREAM_MAX@|${CLAMD_STREAM_MAX_LENGTH:-2047M}|" \
     "$ROOT/infra/clamav/clamd.conf.template"
 }
 

@@ -46,6 +46,8 @@ if [ ${#was_running[@]} -gt 0 ]; then
   bash scripts/services.sh stop
 fi
 
+# The imaging tests' DICOM samples (pydicom's bundled files, installed by infra/install.sh).
+bash scripts/dicom-samples.sh || status=1
 run typecheck npm run -s typecheck
 run unit vitest_project unit
 run integration vitest_project integration

@@ -35,8 +35,12 @@ export const ConfigSchema = Type.Object({
   ...JwtVerifierConfigSchema.properties,
   /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
   ...GatewayAssertionKeyConfigSchema.properties,
-  /** Largest plaintext accepted by POST /v1/files (bytes); past it: 413 and nothing kept. */
-  MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1, default: 2 * 1024 * 1024 * 1024 }),
+  /**
+   * Largest plaintext accepted by POST /v1/files (bytes); past it: 413 naming the limit, nothing
+   * kept. 2047 MiB = the scanner's SCAN_MAX_BYTES and clamd's StreamMaxLength/MaxFileSize (clamd
+   * cannot scan 2 GiB): an accepted upload can always be scanned (issue 17).
+   */
+  MAX_UPLOAD_BYTES: Type.Integer({ minimum: 1, default: 2047 * 1024 * 1024 }),
   /** Comma-separated sniffed types accepted (the client's Content-Type is never trusted). */
   ALLOWED_CONTENT_TYPES: Type.String({
     minLength: 1,

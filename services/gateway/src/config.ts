@@ -77,7 +77,8 @@ export const ConfigSchema = Type.Object({
   TLS_CERT_FILE: Type.Optional(Type.String({ minLength: 1 })),
   TLS_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   BODY_LIMIT_BYTES: bytes(256 * 1024),
-  UPLOAD_BODY_LIMIT_BYTES: bytes(512 * 1024 * 1024),
+  /** files' MAX_UPLOAD_BYTES (2047 MiB) plus room for the multipart framing (issue 17). */
+  UPLOAD_BODY_LIMIT_BYTES: bytes(2048 * 1024 * 1024),
   /** Slowloris defence: request bodies must keep this average rate after the grace period. */
   MIN_BODY_BYTES_PER_SECOND: Type.Integer({ minimum: 1, default: 1024 }),
   SLOW_BODY_GRACE_SECONDS: Type.Integer({ minimum: 1, default: 10 }),

@@ -14,7 +14,6 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { loadEnvFile } from '@medvault/common/config';
-import type { Envelope } from '@medvault/common/events';
 import { benchResult, openBusTap, repoRoot, serviceEnv, unique } from '@medvault/common/testing';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps } from '../src/deps.js';
@@ -136,7 +135,7 @@ async function latency(base: ReturnType<typeof buildDeps>, files: ReturnType<typ
       const publishStart = performance.now();
       for (const f of seeded) {
         sentAt.set(f.fileId, performance.now());
-        await files.publisher.publish(uploadedEvent(f) as unknown as Envelope);
+        await files.publisher.publish(uploadedEvent(f));
       }
       const publishMs = performance.now() - publishStart;
       const seen = new Map<string, number>();

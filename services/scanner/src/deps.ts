@@ -96,6 +96,7 @@ export function buildDeps(config: Config): Deps {
     host: config.CLAMD_HOST,
     port: config.CLAMD_PORT,
     timeoutMs: config.CLAMD_TIMEOUT_MS,
+    scanTimeoutMs: config.CLAMD_SCAN_TIMEOUT_MS,
   });
   const keys = new KmsDataKeyProvider(kms, config.KMS_DATA_KEY_ID);
   const opener: ObjectOpener = { open: (ref) => openDecrypted(s3, keys, ref) };

@@ -1,31 +1,19 @@
-import { createEventConsumer } from '@medvault/common/bus';
-import { runService, startOrExit } from '@medvault/common/http';
+import { queueConsumer, runServiceMain } from '@medvault/common/service';
 import { buildApp } from './app.js';
 import { loadServiceConfig } from './config.js';
 import { buildDeps, SERVICE } from './deps.js';
 import { buildHandlers } from './messaging/handlers.js';
 
-startOrExit(async () => {
-  const config = loadServiceConfig();
-  const deps = buildDeps(config);
-  const app = await buildApp(deps);
-  const consumer = createEventConsumer({
-    name: SERVICE,
-    sqs: deps.sqs,
-    queueUrl: deps.queueUrl,
-    handlers: buildHandlers(deps),
-    idempotency: deps.idempotency,
-    logger: deps.logger,
-    // Scans are CPU- and clamd-bound: a few at a time per instance; scale with instances.
-    batchSize: 5,
-  });
-  deps.logger.info({ port: config.SCANNER_PORT }, `${SERVICE} starting`);
-  await runService({
-    app,
-    host: config.HOST,
-    port: config.SCANNER_PORT,
-    logger: deps.logger,
-    workers: [consumer],
-    close: deps.close,
-  });
+runServiceMain({
+  service: SERVICE,
+  loadConfig: () => loadServiceConfig(),
+  buildDeps,
+  buildApp,
+  listen: (c) => ({ host: c.HOST, port: c.SCANNER_PORT }),
+  workers: (deps) => [
+    queueConsumer(SERVICE, deps, buildHandlers(deps), {
+      // Scans are CPU- and clamd-bound: a few at a time per instance; scale with instances.
+      batchSize: 5,
+    }),
+  ],
 });

@@ -1,65 +1,40 @@
-import { serviceEnv } from '@medvault/common/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describeHealth } from '@medvault/common/testing/health';
+import { expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
-import { buildDeps, type Deps } from '../src/deps.js';
+import { buildDeps } from '../src/deps.js';
 
-const opened: Deps[] = [];
-async function appWith(overrides: Record<string, string> = {}) {
-  const deps = buildDeps(loadServiceConfig(serviceEnv('scanner', { LOG_LEVEL: 'silent', ...overrides })));
-  opened.push(deps);
-  return buildApp(deps);
-}
-
-afterAll(async () => {
-  await Promise.all(opened.map((d) => d.close()));
-});
-
-describe('scanner health', () => {
-  it('is live and ready with the whole local stack up', async () => {
-    const app = await appWith();
-    expect((await app.inject('/health/live')).statusCode).toBe(200);
-    const ready = await app.inject('/health/ready');
-    expect(ready.json(), ready.body).toMatchObject({ status: 'ok', down: [] });
-    expect(ready.statusCode).toBe(200);
-  });
-
-  it('answers 503 naming redis when redis is unreachable', async () => {
-    const app = await appWith({ REDIS_URL: 'redis://127.0.0.1:1' });
-    const ready = await app.inject('/health/ready');
-    expect(ready.statusCode).toBe(503);
-    expect(ready.json().down).toEqual(['redis']);
-  });
-
-  it('serves Prometheus metrics', async () => {
-    const app = await appWith();
-    const res = await app.inject('/metrics');
-    expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('http_requests_total');
-  });
-
-  it('shows clamd up with its engine and signature database version on /health/ready', async () => {
-    const app = await appWith();
-    const ready = await app.inject('/health/ready');
-    expect(ready.json().checks.clamd).toMatchObject({
-      status: 'up',
-      engine: expect.stringMatching(/^ClamAV /),
-      databaseVersion: expect.stringMatching(/^\d+$/),
+describeHealth(
+  {
+    service: 'scanner',
+    buildDeps: (env) => buildDeps(loadServiceConfig(env)),
+    buildApp,
+    checks: ['mongo', 'redis', 'clamd'],
+  },
+  (appWith) => {
+    it('shows clamd up with its engine and signature database version on /health/ready', async () => {
+      const app = await appWith();
+      const ready = await app.inject('/health/ready');
+      expect(ready.json().checks.clamd).toMatchObject({
+        status: 'up',
+        engine: expect.stringMatching(/^ClamAV /),
+        databaseVersion: expect.stringMatching(/^\d+$/),
+      });
     });
-  });
 
-  it('names clamd as down when it cannot be reached', async () => {
-    const app = await appWith({ CLAMD_PORT: '1' });
-    const ready = await app.inject('/health/ready');
-    expect(ready.statusCode).toBe(503);
-    expect(ready.json().down).toContain('clamd');
-  });
+    it('names clamd as down when it cannot be reached', async () => {
+      const app = await appWith({ CLAMD_PORT: '1' });
+      const ready = await app.inject('/health/ready');
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().down).toContain('clamd');
+    });
 
-  it('exports the signature database version and age as gauges', async () => {
-    const app = await appWith();
-    await app.inject('/health/ready');
-    const res = await app.inject('/metrics');
-    expect(res.body).toMatch(/^clamav_database_version(\{[^}]*\})? \d+/m);
-    expect(res.body).toMatch(/^clamav_database_age_seconds(\{[^}]*\})? -?\d+/m);
-  });
-});
+    it('exports the signature database version and age as gauges', async () => {
+      const app = await appWith();
+      await app.inject('/health/ready');
+      const res = await app.inject('/metrics');
+      expect(res.body).toMatch(/^clamav_database_version(\{[^}]*\})? \d+/m);
+      expect(res.body).toMatch(/^clamav_database_age_seconds(\{[^}]*\})? -?\d+/m);
+    });
+  },
+);

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventHandler } from '@medvault/common/bus';
 import { createEvent, type Envelope } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { type BusTap, openBusTap, serviceEnv, unique } from '@medvault/common/testing';
+import { type BusTap, openBusTap, repoRoot, serviceEnv, unique } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps, type Deps } from '../src/deps.js';
@@ -107,6 +109,14 @@ describe('scanning uploads through clamd', () => {
     const f = await seedFile(files, zip([{ name: 's.txt', data: Buffer.from('y'.repeat(50)), encrypted: true }]));
     await lenient.upload(uploadedEvent(f));
     expect((await verdictFor(f)).data.verdict).toBe('clean');
+  });
+});
+
+describe('DICOM studies', () => {
+  it('scans a DICOM file whose preamble is a TIFF header (pydicom CT_small) clean, not as broken media', async () => {
+    const ct = readFileSync(join(repoRoot, '.local/data/dicom/CT_small.dcm'));
+    expect(ct.subarray(0, 4).toString('latin1')).toBe('II*\0');
+    expect(await scanned(ct, 'application/dicom')).toMatchObject({ verdict: 'clean', signatures: [] });
   });
 });
 

@@ -18,6 +18,8 @@ export const ConfigSchema = Type.Object({
   /** Shown in the visible watermark: "Owned by <ORGANISATION_NAME>". */
   ORGANISATION_NAME: Type.String({ minLength: 1, maxLength: 80, default: 'MedVault Clinic' }),
   /** Images with more pixels are refused before decoding (decompression bombs). */
+  /** DICOM files up to this size are indexed and previewed (parsed in memory); larger: verified only. */
+  DICOM_MAX_BYTES: Type.Integer({ minimum: 1024, default: 256 * 1024 * 1024 }),
   WATERMARK_MAX_PIXELS: Type.Integer({ minimum: 1, default: 100_000_000 }),
   JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
   JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),

@@ -24,10 +24,12 @@ import {
 } from '@medvault/common/http';
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
+import { DcmjsCodec } from './adapters/dicom-codec.js';
 import { s3DerivativeStore, s3Opener } from './adapters/objects.js';
+import { RedisPatientIdentities } from './adapters/redis-identities.js';
 import { SharpRenderer } from './adapters/sharp-renderer.js';
 import type { Config } from './config.js';
-import type { DerivativeStore, ObjectOpener, Renderer } from './domain/ports.js';
+import type { DerivativeStore, DicomCodec, ObjectOpener, PatientIdentities, Renderer } from './domain/ports.js';
 
 export const SERVICE = 'watermark';
 
@@ -50,6 +52,8 @@ export interface Deps {
   idempotency: IdempotencyStore;
   opener: ObjectOpener;
   renderer: Renderer;
+  dicom: DicomCodec;
+  identities: PatientIdentities;
   derivatives: DerivativeStore;
   close(): Promise<void>;
 }
@@ -108,6 +112,8 @@ export function buildDeps(config: Config): Deps {
     idempotency,
     opener: s3Opener(s3, keys),
     renderer: new SharpRenderer(),
+    dicom: new DcmjsCodec(),
+    identities: new RedisPatientIdentities(redis),
     derivatives: s3DerivativeStore(s3, keys, config.BUCKET_DERIVATIVES),
     close: async () => {
       await Promise.allSettled([

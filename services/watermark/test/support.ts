@@ -43,10 +43,16 @@ export async function seedClean(
   c: Clients,
   data: Buffer,
   contentType: string,
-  opts: { sha256?: string; contextFileId?: string; viaQuarantineCopy?: boolean } = {},
+  opts: {
+    sha256?: string;
+    contextFileId?: string;
+    viaQuarantineCopy?: boolean;
+    ownerId?: string;
+    patientId?: string;
+  } = {},
 ) {
   const fileId = newId('file');
-  const ownerId = newId('user');
+  const ownerId = opts.ownerId ?? newId('user');
   const bucket = process.env.BUCKET_CLEAN ?? 'medvault-clean';
   const key = `test/${fileId}/g1`;
   const { stream } = await createEncryptStream(new KmsDataKeyProvider(c.kms, keyId()), {
@@ -77,7 +83,8 @@ export async function seedClean(
     }).done();
   }
   const sha256 = opts.sha256 ?? createHash('sha256').update(data).digest('hex');
-  return { fileId, ownerId, sha256, size: data.length, contentType, bucket, key, generation: 1 };
+  const patient = opts.patientId ? { patientId: opts.patientId } : {};
+  return { fileId, ownerId, ...patient, sha256, size: data.length, contentType, bucket, key, generation: 1 };
 }
 export type CleanData = Awaited<ReturnType<typeof seedClean>>;
 

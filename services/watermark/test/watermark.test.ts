@@ -81,7 +81,7 @@ describe('watermarked renditions', () => {
     const d = await seedClean(files, original, 'image/png');
     const consumer = startConsumer(deps);
     try {
-      await files.publisher.publish(cleanEvent(d) as unknown as Envelope);
+      await files.publisher.publish(cleanEvent(d));
       // Through the shared queue: other work may be queued ahead of this message.
       const { der, bytes } = await derivativeOf(d, 90_000);
       expect(der.contentType).toBe('image/png');

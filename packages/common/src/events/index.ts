@@ -6,6 +6,7 @@ import { newId } from '../ids/index.js';
 import { type Actor, AnyEnvelope } from './envelope.js';
 import { catalogue } from './registry.js';
 
+export { DicomIndex } from './catalogue/file.processed.v1.js';
 export { Actor, AnyEnvelope, Role } from './envelope.js';
 export { catalogue } from './registry.js';
 

@@ -2,7 +2,7 @@ import { AppError } from '@medvault/common/errors';
 import type { Envelope } from '@medvault/common/events';
 import type { Collection, Db, Filter } from 'mongodb';
 import { contentKey, type FileRecord, type FileUpdate, retiredKey } from '../domain/file.js';
-import type { Counters, FileChange, FileListQuery, FileRepository } from '../domain/ports.js';
+import type { Counters, DicomQuery, FileChange, FileListQuery, FileRepository } from '../domain/ports.js';
 import type { WriteGuard } from './write-guard.js';
 
 /**
@@ -142,6 +142,7 @@ export class FilesRepo implements FileRepository {
     and.push(q.status ? { status: q.status } : { status: { $nin: ['deleted', 'purged'] } });
     if (q.patientId) and.push({ patientId: q.patientId });
     if (q.contentType) and.push({ contentType: q.contentType });
+    if (q.dicom) and.push(...dicomFilters(q.dicom));
     if (q.after) and.push({ _id: { $gt: q.after } });
     return this.page({ $and: and }, q.limit);
   }
@@ -219,4 +220,17 @@ function visibilityFilter(v: FileListQuery['visibility']): Filter<FileDoc> {
       ...(v.patients.length ? [{ ownerId: { $in: v.patients } }] : []),
     ],
   };
+}
+
+/** Filters over the indexed DICOM header (ISO dates compare as strings). */
+function dicomFilters(q: DicomQuery): Filter<FileDoc>[] {
+  const out: Filter<FileDoc>[] = [];
+  if (q.modality) out.push({ 'dicom.modality': q.modality.toUpperCase() });
+  if (q.studyInstanceUid) out.push({ 'dicom.studyInstanceUid': q.studyInstanceUid });
+  const range = {
+    ...(q.studyDateFrom ? { $gte: q.studyDateFrom } : {}),
+    ...(q.studyDateTo ? { $lte: q.studyDateTo } : {}),
+  };
+  if (Object.keys(range).length) out.push({ 'dicom.studyDate': range });
+  return out;
 }

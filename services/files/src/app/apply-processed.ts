@@ -27,7 +27,10 @@ async function measure(
   return { size, sha256: hash.digest('hex') };
 }
 
-/** file.processed: records derivatives (watermarked rendition) and makes the file available. */
+/**
+ * file.processed: records derivatives (watermarked rendition, DICOM preview) and the indexed DICOM
+ * header when there is one, and makes the file available.
+ */
 export async function applyProcessed(ports: Ports, e: Envelope<'file.processed'>, meta: EventMeta): Promise<string> {
   const d = e.data;
   const f = await ports.files.get(d.fileId);
@@ -46,7 +49,7 @@ export async function applyProcessed(ports: Ports, e: Envelope<'file.processed'>
   const next = await ports.files.mutate(f._id, (cur) => {
     if (cur.generation !== d.generation || !canTransition(cur.status, 'processed')) return null;
     return {
-      set: { status: nextStatus(cur.status, 'processed'), derivatives },
+      set: { status: nextStatus(cur.status, 'processed'), derivatives, ...(d.dicom ? { dicom: d.dicom } : {}) },
       events: [event(ports.clock, 'file.available', { ...fileFacts(cur), uploadedBy: cur.uploadedBy }, meta)],
     };
   });

@@ -2,13 +2,17 @@ import type { Principal } from '@medvault/common/auth';
 import { AppError } from '@medvault/common/errors';
 import type { FileRecord } from '../domain/file.js';
 import type { FileStatus } from '../domain/lifecycle.js';
-import type { FilesPorts, Visibility } from '../domain/ports.js';
+import type { DicomQuery, FilesPorts, Visibility } from '../domain/ports.js';
 import { decideMany } from './access.js';
 
 export interface ListFilesQuery {
   status?: FileStatus;
   patientId?: string;
   contentType?: string;
+  modality?: string;
+  studyInstanceUid?: string;
+  studyDateFrom?: string;
+  studyDateTo?: string;
   cursor?: string;
   limit: number;
 }
@@ -27,6 +31,7 @@ export async function listFiles(
     ...(q.status ? { status: q.status } : {}),
     ...(q.patientId ? { patientId: q.patientId } : {}),
     ...(q.contentType ? { contentType: q.contentType } : {}),
+    ...(q.modality || q.studyInstanceUid || q.studyDateFrom || q.studyDateTo ? { dicom: dicomQuery(q) } : {}),
     ...(q.cursor ? { after: q.cursor } : {}),
     limit: q.limit,
   });
@@ -43,4 +48,13 @@ async function visibilityOf(ports: Pick<FilesPorts, 'projections'>, p: Principal
   if (p.role === 'clinician')
     return { kind: 'clinician', userId: p.userId, patients: await ports.projections.patientsInCare(p.userId) };
   throw new AppError('FORBIDDEN', 'Your role does not read files');
+}
+
+function dicomQuery(q: ListFilesQuery): DicomQuery {
+  return {
+    ...(q.modality ? { modality: q.modality } : {}),
+    ...(q.studyInstanceUid ? { studyInstanceUid: q.studyInstanceUid } : {}),
+    ...(q.studyDateFrom ? { studyDateFrom: q.studyDateFrom } : {}),
+    ...(q.studyDateTo ? { studyDateTo: q.studyDateTo } : {}),
+  };
 }

@@ -49,6 +49,9 @@ export function representationOf(f: FileRecord): Representation {
   return { location: f.location, size: f.size, sha256: f.sha256, contentType: f.contentType, rendition: 'original' };
 }
 
+/** What blocking a file after an integrity failure needs (also the preview's path). */
+type BlockPorts = Parameters<typeof blockForIntegrity>[0] & Pick<Ports, 'logger'>;
+
 const integrity = (msg: string) => new AppError('INTEGRITY_FAILED', msg);
 
 /** GET /v1/links/:token: checks, then streams decrypted, verified content (whole or a range). */
@@ -155,13 +158,13 @@ export async function serveLink(
   };
 }
 
-async function failBefore(ports: Ports, f: FileRecord, meta: EventMeta, message: string): Promise<never> {
+export async function failBefore(ports: BlockPorts, f: FileRecord, meta: EventMeta, message: string): Promise<never> {
   await blockForIntegrity(ports, f._id, 'download', undefined, meta).catch(() => undefined);
   throw integrity(message);
 }
 
 /** After a failed stream (bad segment, hash mismatch): block the file and tell the bus. */
-function onStreamEnd(ports: Ports, f: FileRecord, meta: EventMeta) {
+export function onStreamEnd(ports: BlockPorts, f: FileRecord, meta: EventMeta) {
   return (err: Error) => {
     if (!AppError.is(err) || err.code !== 'INTEGRITY_FAILED') return;
     ports.logger.error({ fileId: f._id, err }, 'integrity failure while serving a file: response aborted');

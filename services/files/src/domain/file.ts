@@ -1,5 +1,8 @@
-import type { Envelope } from '@medvault/common/events';
+import type { Envelope, EventData } from '@medvault/common/events';
 import type { FileStatus } from './lifecycle.js';
+
+/** Indexed DICOM header, as file.processed carries it (issue 17). */
+export type DicomIndex = NonNullable<EventData<'file.processed'>['dicom']>;
 
 export interface ObjectLocation {
   bucket: string;
@@ -55,6 +58,8 @@ export interface FileRecord {
   purgeAfter?: Date | null;
   purgedAt?: Date | null;
   blockedReason?: string;
+  /** Indexed DICOM header (issue 17), as file.processed carries it; absent for other files. */
+  dicom?: DicomIndex;
   /** The latest verdict applied (admin bulk rescans select files by database version). */
   lastScan?: { verdict: string; engine: string; databaseVersion: string; at: Date };
   /** Transactional outbox: events written in the same single-document update as the change. */

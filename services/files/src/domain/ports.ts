@@ -24,12 +24,21 @@ export type Visibility =
   | { kind: 'owner'; ownerId: string }
   | { kind: 'clinician'; userId: string; patients: string[] };
 
+export interface DicomQuery {
+  modality?: string;
+  studyInstanceUid?: string;
+  studyDateFrom?: string;
+  studyDateTo?: string;
+}
+
 export interface FileListQuery {
   visibility: Visibility;
   /** One status, or (absent) every live one. */
   status?: FileStatus;
   patientId?: string;
   contentType?: string;
+  /** Over the indexed DICOM header (issue 17): modality (upper case), study, study date range (ISO dates). */
+  dicom?: DicomQuery;
   /** Ids after this one (pages are in id order). */
   after?: string;
   limit: number;

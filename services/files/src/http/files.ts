@@ -7,11 +7,22 @@ import { bulkRescan } from '../app/bulk-rescan.js';
 import { listFiles } from '../app/list-files.js';
 import { requestRescan } from '../app/request-rescan.js';
 import { restore } from '../app/restore.js';
+import { servePreview } from '../app/serve-preview.js';
 import { softDelete } from '../app/soft-delete.js';
 import type { Deps } from '../deps.js';
 import { toApi } from './present.js';
 import { metaOf } from './request-meta.js';
-import { FileParams, FileSchema, ListQuery, ListResponse, RescanBody, RescanResponse, UploadParts } from './schemas.js';
+import {
+  FileParams,
+  FileSchema,
+  ListQuery,
+  ListResponse,
+  Preview,
+  RescanBody,
+  RescanResponse,
+  UploadParts,
+} from './schemas.js';
+import { sendDownload } from './send-download.js';
 import { handleUpload } from './upload-form.js';
 
 /** Upload, read, list, delete/restore and rescan of files. */
@@ -42,6 +53,17 @@ export async function fileRoutes(root: FastifyInstance, { deps }: { deps: Deps }
     await authorize(deps, principalOf(req), 'file:read_metadata', f);
     return toApi(f);
   });
+
+  // No automatic HEAD route: it would count a download of the preview for nothing.
+  app.get(
+    '/v1/files/:id/preview',
+    { schema: { params: FileParams, response: { 200: Preview } }, exposeHeadRoute: false },
+    async (req, reply) => {
+      const p = principalOf(req);
+      const d = await servePreview(deps, p, req.params.id, metaOf(req, p));
+      return sendDownload(reply, d);
+    },
+  );
 
   app.delete('/v1/files/:id', { schema: { params: FileParams, response: { 200: FileSchema } } }, async (req) => {
     const p = principalOf(req);

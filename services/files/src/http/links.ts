@@ -11,6 +11,7 @@ import { event } from '../domain/events.js';
 import { signLink } from '../domain/links.js';
 import { metaOf } from './request-meta.js';
 import { Download, FileParams, LinkBody, LinkResponse } from './schemas.js';
+import { sendDownload } from './send-download.js';
 
 const TokenParams = Type.Object(
   { token: Type.String({ minLength: 10, maxLength: 2048 }) },
@@ -83,6 +84,6 @@ export async function linkRoutes(root: FastifyInstance, { deps }: { deps: Deps }
   app.get('/v1/links/:token', download, async (req, reply) => {
     const p = principalOf(req);
     const d = await serveLink(deps, p, req.params.token, req.headers.range, metaOf(req, p));
-    return reply.code(d.status).headers(d.headers).send(d.body);
+    return sendDownload(reply, d);
   });
 }

@@ -19,6 +19,7 @@ export function toApi(f: FileRecord) {
     downloads: f.downloads,
     shares: f.shares.map((s) => ({ userId: s.userId, ...(s.expiresAt ? { expiresAt: iso(s.expiresAt) } : {}) })),
     hasWatermarkedRendition: f.derivatives.some((d) => d.kind === 'watermarked'),
+    ...(f.dicom ? { dicom: f.dicom, hasPreview: f.derivatives.some((d) => d.kind === 'preview') } : {}),
     createdAt: iso(f.createdAt)!,
     updatedAt: iso(f.updatedAt)!,
     ...(f.deletedAt ? { deletedAt: iso(f.deletedAt) } : {}),

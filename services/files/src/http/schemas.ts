@@ -1,3 +1,4 @@
+import { DicomIndex } from '@medvault/common/events';
 import { idPattern } from '@medvault/common/ids';
 import { Type } from '@sinclair/typebox';
 import { STATUSES } from '../domain/lifecycle.js';
@@ -24,6 +25,9 @@ export const FileSchema = Type.Object({
   downloads: Type.Integer(),
   shares: Type.Array(Type.Object({ userId: Type.String(), expiresAt: Type.Optional(Type.String()) })),
   hasWatermarkedRendition: Type.Boolean(),
+  /** DICOM files: the indexed header (CONTRACT "Imaging") and whether a preview exists. */
+  dicom: Type.Optional(DicomIndex),
+  hasPreview: Type.Optional(Type.Boolean()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   deletedAt: Type.Optional(Type.String()),
@@ -49,6 +53,10 @@ export const ListQuery = Type.Object(
     status: Type.Optional(Status),
     patientId: Type.Optional(UserId),
     contentType: Type.Optional(Type.String({ maxLength: 100 })),
+    modality: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{1,16}$' })),
+    studyInstanceUid: Type.Optional(Type.String({ pattern: '^[0-9.]{1,64}$' })),
+    studyDateFrom: Type.Optional(Type.String({ format: 'date' })),
+    studyDateTo: Type.Optional(Type.String({ format: 'date' })),
     cursor: Type.Optional(FileId),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
   },
@@ -90,6 +98,11 @@ export const RescanResponse = Type.Object({ requested: Type.Integer({ descriptio
 export const Download = {
   description: 'The file content (its own content type); Repr-Digest header; images watermarked',
   content: { 'application/octet-stream': { schema: Type.String({ format: 'binary' }) } },
+};
+
+export const Preview = {
+  description: 'PNG rendition of a DICOM frame, windowed and watermarked; Repr-Digest header',
+  content: { 'image/png': { schema: Type.String({ format: 'binary' }) } },
 };
 
 export const NoContent = Type.Null({ description: 'Done; no body' });

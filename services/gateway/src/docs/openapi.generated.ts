@@ -158,6 +158,61 @@ const documents = {
                       hasWatermarkedRendition: {
                         type: 'boolean',
                       },
+                      dicom: {
+                        type: 'object',
+                        properties: {
+                          studyInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          seriesInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          sopInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          modality: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          studyDate: {
+                            maxLength: 10,
+                            type: 'string',
+                          },
+                          studyDescription: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          bodyPart: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          rows: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          columns: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          frames: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          transferSyntaxUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          patientMismatch: {
+                            type: 'boolean',
+                          },
+                        },
+                      },
+                      hasPreview: {
+                        type: 'boolean',
+                      },
                       createdAt: {
                         type: 'string',
                       },
@@ -293,6 +348,61 @@ const documents = {
                       hasWatermarkedRendition: {
                         type: 'boolean',
                       },
+                      dicom: {
+                        type: 'object',
+                        properties: {
+                          studyInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          seriesInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          sopInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          modality: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          studyDate: {
+                            maxLength: 10,
+                            type: 'string',
+                          },
+                          studyDescription: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          bodyPart: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          rows: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          columns: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          frames: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          transferSyntaxUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          patientMismatch: {
+                            type: 'boolean',
+                          },
+                        },
+                      },
+                      hasPreview: {
+                        type: 'boolean',
+                      },
                       createdAt: {
                         type: 'string',
                       },
@@ -374,6 +484,42 @@ const documents = {
               },
               in: 'query',
               name: 'contentType',
+              required: false,
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'modality',
+              required: false,
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'studyInstanceUid',
+              required: false,
+            },
+            {
+              schema: {
+                format: 'date',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'studyDateFrom',
+              required: false,
+            },
+            {
+              schema: {
+                format: 'date',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'studyDateTo',
               required: false,
             },
             {
@@ -517,6 +663,61 @@ const documents = {
                               },
                             },
                             hasWatermarkedRendition: {
+                              type: 'boolean',
+                            },
+                            dicom: {
+                              type: 'object',
+                              properties: {
+                                studyInstanceUid: {
+                                  maxLength: 64,
+                                  type: 'string',
+                                },
+                                seriesInstanceUid: {
+                                  maxLength: 64,
+                                  type: 'string',
+                                },
+                                sopInstanceUid: {
+                                  maxLength: 64,
+                                  type: 'string',
+                                },
+                                modality: {
+                                  maxLength: 16,
+                                  type: 'string',
+                                },
+                                studyDate: {
+                                  maxLength: 10,
+                                  type: 'string',
+                                },
+                                studyDescription: {
+                                  maxLength: 64,
+                                  type: 'string',
+                                },
+                                bodyPart: {
+                                  maxLength: 16,
+                                  type: 'string',
+                                },
+                                rows: {
+                                  minimum: 0,
+                                  type: 'integer',
+                                },
+                                columns: {
+                                  minimum: 0,
+                                  type: 'integer',
+                                },
+                                frames: {
+                                  minimum: 0,
+                                  type: 'integer',
+                                },
+                                transferSyntaxUid: {
+                                  maxLength: 64,
+                                  type: 'string',
+                                },
+                                patientMismatch: {
+                                  type: 'boolean',
+                                },
+                              },
+                            },
+                            hasPreview: {
                               type: 'boolean',
                             },
                             createdAt: {
@@ -684,6 +885,61 @@ const documents = {
                       hasWatermarkedRendition: {
                         type: 'boolean',
                       },
+                      dicom: {
+                        type: 'object',
+                        properties: {
+                          studyInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          seriesInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          sopInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          modality: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          studyDate: {
+                            maxLength: 10,
+                            type: 'string',
+                          },
+                          studyDescription: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          bodyPart: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          rows: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          columns: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          frames: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          transferSyntaxUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          patientMismatch: {
+                            type: 'boolean',
+                          },
+                        },
+                      },
+                      hasPreview: {
+                        type: 'boolean',
+                      },
                       createdAt: {
                         type: 'string',
                       },
@@ -834,6 +1090,61 @@ const documents = {
                       hasWatermarkedRendition: {
                         type: 'boolean',
                       },
+                      dicom: {
+                        type: 'object',
+                        properties: {
+                          studyInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          seriesInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          sopInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          modality: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          studyDate: {
+                            maxLength: 10,
+                            type: 'string',
+                          },
+                          studyDescription: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          bodyPart: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          rows: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          columns: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          frames: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          transferSyntaxUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          patientMismatch: {
+                            type: 'boolean',
+                          },
+                        },
+                      },
+                      hasPreview: {
+                        type: 'boolean',
+                      },
                       createdAt: {
                         type: 'string',
                       },
@@ -850,6 +1161,34 @@ const documents = {
                         type: 'boolean',
                       },
                     },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/v1/files/{id}/preview': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^fil_[0-9A-HJKMNP-TV-Z]{26}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'id',
+              required: true,
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'PNG rendition of a DICOM frame, windowed and watermarked; Repr-Digest header',
+              content: {
+                'image/png': {
+                  schema: {
+                    format: 'binary',
+                    type: 'string',
                   },
                 },
               },
@@ -984,6 +1323,61 @@ const documents = {
                         },
                       },
                       hasWatermarkedRendition: {
+                        type: 'boolean',
+                      },
+                      dicom: {
+                        type: 'object',
+                        properties: {
+                          studyInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          seriesInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          sopInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          modality: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          studyDate: {
+                            maxLength: 10,
+                            type: 'string',
+                          },
+                          studyDescription: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          bodyPart: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          rows: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          columns: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          frames: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          transferSyntaxUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          patientMismatch: {
+                            type: 'boolean',
+                          },
+                        },
+                      },
+                      hasPreview: {
                         type: 'boolean',
                       },
                       createdAt: {
@@ -1136,6 +1530,61 @@ const documents = {
                         },
                       },
                       hasWatermarkedRendition: {
+                        type: 'boolean',
+                      },
+                      dicom: {
+                        type: 'object',
+                        properties: {
+                          studyInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          seriesInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          sopInstanceUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          modality: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          studyDate: {
+                            maxLength: 10,
+                            type: 'string',
+                          },
+                          studyDescription: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          bodyPart: {
+                            maxLength: 16,
+                            type: 'string',
+                          },
+                          rows: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          columns: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          frames: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
+                          transferSyntaxUid: {
+                            maxLength: 64,
+                            type: 'string',
+                          },
+                          patientMismatch: {
+                            type: 'boolean',
+                          },
+                        },
+                      },
+                      hasPreview: {
                         type: 'boolean',
                       },
                       createdAt: {

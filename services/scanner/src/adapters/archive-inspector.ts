@@ -54,8 +54,22 @@ export async function scanWithArchives(
   maxBytes: number,
 ): Promise<ScanReport & { bytes: number }> {
   const walk: Walk = { clamd, limits, report: { replies: [], findings: [] }, entries: 0, expanded: 0, bytes: 0 };
-  await scanLayer(walk, source, maxBytes, 1);
-  return { ...walk.report, bytes: walk.bytes };
+  // The first 132 bytes tell a DICOM Part 10 file (preamble + "DICM"), see tolerateDicomPreamble.
+  let head = Buffer.alloc(0);
+  const peek = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      if (head.length < 132) head = Buffer.concat([head, chunk.subarray(0, 132 - head.length)]);
+      cb(null, chunk);
+    },
+  });
+  await scanLayer(
+    walk,
+    pipeline(source, peek, () => undefined),
+    maxBytes,
+    1,
+  );
+  const dicomPart10 = head.length === 132 && head.toString('latin1', 128, 132) === 'DICM';
+  return { ...walk.report, dicomPart10, bytes: walk.bytes };
 }
 
 /** Streams one layer to clamd once, spooling it (encrypted) only when it starts like a ZIP. */

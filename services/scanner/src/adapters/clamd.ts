@@ -20,6 +20,8 @@ export interface ClamdOptions {
   port: number;
   /** Idle timeout: no progress on the socket for this long aborts the operation. */
   timeoutMs: number;
+  /** Idle timeout once a stream is fully sent (clamd is scanning; default: timeoutMs). */
+  scanTimeoutMs?: number;
 }
 
 export interface StreamScanResult {
@@ -61,7 +63,7 @@ export class ClamdClient {
       s.once('error', (e) => reject(unavailable(e.message, e)));
       s.once('timeout', () => {
         s.destroy();
-        reject(unavailable(`no progress for ${this.opts.timeoutMs} ms`));
+        reject(unavailable(`no progress for ${s.timeout} ms`));
       });
     });
     p.catch(() => undefined); // awaited later; never an unhandled rejection
@@ -123,6 +125,8 @@ export class ClamdClient {
         await write(Buffer.concat([len, chunk]));
       }
       if (!early) await write(Buffer.alloc(4));
+      // Everything is sent: clamd now scans the whole file in silence (long for large files).
+      s.setTimeout(this.opts.scanTimeoutMs ?? this.opts.timeoutMs);
       const text = await reply;
       // clamd going away mid-scan (stopped, restarted) closes without an answer: retry, not a verdict.
       if (text === '') throw unavailable('connection closed without a reply');

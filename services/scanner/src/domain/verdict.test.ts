@@ -88,3 +88,25 @@ describe('combining replies and archive findings', () => {
     );
   });
 });
+
+describe('DICOM files with a TIFF preamble', () => {
+  const tiff = 'stream: Heuristics.Broken.Media.TIFF.EOFReadingNumIFDDirectoryEntries FOUND';
+
+  it('are clean when the only finding on the whole file is the broken TIFF of the preamble', () => {
+    expect(decideAll({ replies: [tiff], findings: [], dicomPart10: true }, 'block')).toEqual({
+      verdict: 'clean',
+      signatures: [],
+    });
+  });
+
+  it('stay unscannable when the file is not DICOM Part 10', () => {
+    expect(decideAll({ replies: [tiff], findings: [] }, 'block').verdict).toBe('error');
+  });
+
+  it('stay unscannable for other broken media and infected for real signatures', () => {
+    const png = 'stream: Heuristics.Broken.Media.PNG.EOFReadingChunk FOUND';
+    expect(decideAll({ replies: [png], findings: [], dicomPart10: true }, 'block').verdict).toBe('error');
+    const eicar = 'stream: Eicar-Test-Signature FOUND';
+    expect(decideAll({ replies: [eicar], findings: [], dicomPart10: true }, 'block').verdict).toBe('infected');
+  });
+});

@@ -72,6 +72,28 @@ export interface ArchiveFinding {
 export interface ScanReport {
   replies: string[];
   findings: ArchiveFinding[];
+  /** The file is DICOM Part 10 by content: a 128-byte preamble then "DICM" (see tolerateDicomPreamble). */
+  dicomPart10?: boolean;
+}
+
+const TIFF_PREAMBLE_FINDING = 'Heuristics.Broken.Media.TIFF.';
+
+/**
+ * PS3.10 7.5 lets the 128-byte preamble of a DICOM file hold a TIFF header (dual-personality
+ * files; pydicom's CT_small and MR_small are such). clamd then parses the file as a TIFF whose
+ * directory points into DICOM data and reports Heuristics.Broken.Media.TIFF.*, which blocked
+ * genuine studies as unscannable. MedVault never serves a DICOM as TIFF (its type is sniffed
+ * from DICM, served with nosniff), so for the whole-file reply of a DICOM Part 10 file that
+ * finding alone is not a reason to refuse. Anything else still counts: a real signature (clamd
+ * reports heuristics only when no signature matched the whole file), other broken media,
+ * encrypted/limits findings, errors.
+ */
+export function tolerateDicomPreamble(report: ScanReport): ScanReport {
+  if (!report.dicomPart10 || report.replies.length === 0) return report;
+  const [whole, ...rest] = report.replies;
+  const r = parseScanReply(whole ?? '');
+  const onlyTiff = r.kind === 'found' && r.signatures.every((s) => s.startsWith(TIFF_PREAMBLE_FINDING));
+  return onlyTiff ? { ...report, replies: ['stream: OK', ...rest] } : report;
 }
 
 /**
@@ -79,7 +101,8 @@ export interface ScanReport {
  * error → error; a broken archive → error (never subject to the policy); only unknowns →
  * policy; clean only when every reply is "stream: OK" and nothing was found.
  */
-export function decideAll(report: ScanReport, policy: UnscannablePolicy): Decision {
+export function decideAll(scanned: ScanReport, policy: UnscannablePolicy): Decision {
+  const report = tolerateDicomPreamble(scanned);
   if (report.replies.length === 0) return { verdict: 'error', signatures: [], error: 'nothing was scanned' };
   const parsed = report.replies.map(parseScanReply);
   const found = [...new Set(parsed.flatMap((r) => (r.kind === 'found' ? r.signatures : [])))];

@@ -1,8 +1,7 @@
 import type { EventHandlers, HandlerContext } from '@medvault/common/bus';
-import type { Envelope } from '@medvault/common/events';
 import { outcomesTotal, verdictsTotal } from '../adapters/clamav-scanner.js';
+import { type ScanDeps, type ScanOutcome, type ScanRequest, scanFile } from '../app/scan-file.js';
 import type { Deps } from '../deps.js';
-import { type ScanDeps, type ScanOutcome, type ScanRequest, scanFile } from '../domain/scan-file.js';
 
 export function scanDepsOf(deps: Deps): ScanDeps {
   const c = deps.config;
@@ -10,7 +9,7 @@ export function scanDepsOf(deps: Deps): ScanDeps {
     opener: deps.opener,
     scanner: deps.scanner,
     store: deps.verdicts,
-    publish: (e) => deps.publisher.publish(e as unknown as Envelope),
+    publish: (e) => deps.publisher.publish(e),
     policy: {
       maxBytes: c.SCAN_MAX_BYTES,
       unscannable: c.UNSCANNABLE_POLICY,

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { DicomIndex, DicomPatient } from './dicom.js';
 import type { OutputFormat } from './rendition.js';
 
 export interface ObjectOpener {
@@ -28,4 +29,25 @@ export interface DerivativeStore {
     data: Buffer;
     context: { fileId: string; ownerId: string };
   }): Promise<{ bucket: string; key: string }>;
+}
+
+/** A parsed DICOM Part 10 file: its indexed header, its patient identity, its frames. */
+export interface ParsedDicom {
+  index: DicomIndex;
+  patient: DicomPatient;
+  /** One frame windowed for display, as PNG (AppError UNPROCESSABLE when it cannot be decoded). */
+  renderPng(frame: number): Promise<Buffer>;
+}
+
+export interface DicomCodec {
+  /** Throws AppError UNPROCESSABLE when the header cannot be parsed. */
+  parse(data: Buffer): ParsedDicom;
+}
+
+/**
+ * Which DICOM patient identity belongs to a MedVault patient: the first one seen (trust on first
+ * use, the record of a patient's first study); later files must agree or are flagged.
+ */
+export interface PatientIdentities {
+  agrees(patientRef: string, fingerprint: string): Promise<boolean>;
 }

@@ -1,8 +1,7 @@
 import type { EventHandlers } from '@medvault/common/bus';
-import type { Envelope } from '@medvault/common/events';
 import { counter } from '@medvault/common/http';
+import { type ProcessDeps, processFile } from '../app/process-file.js';
 import type { Deps } from '../deps.js';
-import { type ProcessDeps, processFile } from '../domain/process-file.js';
 
 const outcomes = counter('watermark_files_total', 'Clean files handled by outcome', ['outcome']);
 
@@ -10,8 +9,12 @@ export function processDepsOf(deps: Deps): ProcessDeps {
   return {
     opener: deps.opener,
     renderer: deps.renderer,
+    dicom: deps.dicom,
+    identities: deps.identities,
+    dicomMaxBytes: deps.config.DICOM_MAX_BYTES,
+    warn: (msg) => deps.logger.warn(msg),
     derivatives: deps.derivatives,
-    publish: (e) => deps.publisher.publish(e as unknown as Envelope),
+    publish: (e) => deps.publisher.publish(e),
     organisation: deps.config.ORGANISATION_NAME,
     maxPixels: deps.config.WATERMARK_MAX_PIXELS,
     derivativesBucket: deps.config.BUCKET_DERIVATIVES,

@@ -1,6 +1,30 @@
 import { Type } from '@sinclair/typebox';
 import { Ref, Sha256Hex } from '../envelope.js';
 
+const Text = (maxLength: number) => Type.Optional(Type.String({ maxLength }));
+const Count = Type.Optional(Type.Integer({ minimum: 0 }));
+
+/**
+ * The indexed header of a DICOM Part 10 file (CONTRACT "Imaging"). Additive (issue 17): absent
+ * for other files. No patient name or id: events carry no PHI; `patientMismatch` says the DICOM
+ * patient identity disagrees with the one already seen for this MedVault patient.
+ */
+export const DicomIndex = Type.Object({
+  studyInstanceUid: Text(64),
+  seriesInstanceUid: Text(64),
+  sopInstanceUid: Text(64),
+  modality: Text(16),
+  /** ISO date (YYYY-MM-DD) from the DICOM DA value. */
+  studyDate: Text(10),
+  studyDescription: Text(64),
+  bodyPart: Text(16),
+  rows: Count,
+  columns: Count,
+  frames: Count,
+  transferSyntaxUid: Text(64),
+  patientMismatch: Type.Optional(Type.Boolean()),
+});
+
 export const type = 'file.processed';
 export const version = 1;
 export const schema = Type.Object({
@@ -17,4 +41,5 @@ export const schema = Type.Object({
       size: Type.Integer({ minimum: 0 }),
     }),
   ),
+  dicom: Type.Optional(DicomIndex),
 });

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { AppError } from '@medvault/common/errors';
 import { describe, expect, it } from 'vitest';
-import type { VerdictRecord, VerdictStore } from './ports.js';
+import type { VerdictRecord, VerdictStore } from '../domain/ports.js';
 import { type ScanDeps, type ScanRequest, scanFile } from './scan-file.js';
 
 /** In-memory implementation of the store port, with the same uniqueness rule as the index. */

@@ -1,31 +1,22 @@
-import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import { AppError } from '@medvault/common/errors';
 import { createEvent, type Envelope, type EventData } from '@medvault/common/events';
-import type { DerivativeStore, ObjectOpener, Renderer } from './ports.js';
-import { derivativeKey, metadataDescription, outputFor, watermarkLines } from './rendition.js';
+import { type DicomIndex, isDicomType } from '../domain/dicom.js';
+import type { ObjectOpener } from '../domain/ports.js';
+import { derivativeKey, metadataDescription, outputFor, watermarkLines } from '../domain/rendition.js';
+import { type DicomDeps, indexDicom, readBounded } from './process-dicom.js';
 
 export type CleanFile = EventData<'file.clean'>;
 
-export interface ProcessDeps {
+export interface ProcessDeps extends DicomDeps {
   opener: ObjectOpener;
-  renderer: Renderer;
-  derivatives: DerivativeStore;
   publish(
     event: Envelope<'file.processed'> | Envelope<'file.integrity_failed'> | Envelope<'file.processing_failed'>,
   ): Promise<void>;
-  organisation: string;
-  maxPixels: number;
   derivativesBucket: string;
+  warn?: (msg: string) => void;
 }
 
 export type ProcessOutcome = 'processed' | 'integrity_failed' | 'refused';
-
-async function sha256Of(stream: Readable): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of stream as AsyncIterable<Buffer>) h.update(chunk);
-  return h.digest('hex');
-}
 
 const codeOf = (e: unknown) => (AppError.is(e) ? e.code : undefined);
 
@@ -66,9 +57,12 @@ export async function processFile(d: ProcessDeps, f: CleanFile, correlationId: s
     return 'refused' as const;
   };
 
+  const dicomFile = isDicomType(f.contentType);
   let actual: string;
+  let data: Buffer | undefined;
   try {
-    actual = await sha256Of(await d.opener.open(ref));
+    // DICOM (recognised by content at upload) is kept in memory within a bound to be indexed.
+    ({ sha256: actual, data } = await readBounded(await d.opener.open(ref), dicomFile ? d.dicomMaxBytes : 0));
   } catch (e) {
     if (codeOf(e) === 'INTEGRITY_FAILED') return integrityFailed();
     if (codeOf(e) === 'NOT_FOUND') return refused('OBJECT_MISSING', 'clean object not found');
@@ -77,8 +71,11 @@ export async function processFile(d: ProcessDeps, f: CleanFile, correlationId: s
   if (actual !== f.sha256) return integrityFailed(actual);
 
   const output = outputFor(f.contentType);
-  const derivatives: EventData<'file.processed'>['derivatives'] = [];
-  if (output) {
+  let derivatives: EventData<'file.processed'>['derivatives'] = [];
+  let dicom: DicomIndex | undefined;
+  if (dicomFile && data) {
+    ({ dicom, derivatives } = await indexDicom(d, f, data, actual, d.warn ?? (() => undefined)));
+  } else if (output) {
     let rendered: { data: Buffer };
     try {
       rendered = await d.renderer.render(await d.opener.open(ref), {
@@ -109,7 +106,14 @@ export async function processFile(d: ProcessDeps, f: CleanFile, correlationId: s
       size: rendered.data.length,
     });
   }
-  const data = { fileId: f.fileId, generation: f.generation, sha256: actual, sha256Verified: true, derivatives };
-  await d.publish(createEvent('file.processed', data, ctx));
+  const processed = {
+    fileId: f.fileId,
+    generation: f.generation,
+    sha256: actual,
+    sha256Verified: true,
+    derivatives,
+    ...(dicom ? { dicom } : {}),
+  };
+  await d.publish(createEvent('file.processed', processed, ctx));
   return 'processed';
 }

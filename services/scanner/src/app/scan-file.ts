@@ -1,7 +1,7 @@
 import { AppError } from '@medvault/common/errors';
 import { createEvent, type EventData } from '@medvault/common/events';
-import type { ObjectOpener, VerdictRecord, VerdictStore, VirusScanner } from './ports.js';
-import { type Decision, decideAll, type EngineVersion, type UnscannablePolicy } from './verdict.js';
+import type { ObjectOpener, VerdictRecord, VerdictStore, VirusScanner } from '../domain/ports.js';
+import { type Decision, decideAll, type EngineVersion, type UnscannablePolicy } from '../domain/verdict.js';
 
 export interface ScanRequest {
   fileId: string;
