@@ -763,17 +763,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Files the caller may see
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
-                query?: {
+                query: {
+                    status?: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "blocked" | "deleted" | "purged";
                     patientId?: string;
-                    status?: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "deleted" | "purged";
+                    contentType?: string;
+                    modality?: string;
+                    studyInstanceUid?: string;
+                    studyDateFrom?: string;
+                    studyDateTo?: string;
                     cursor?: string;
-                    limit?: number;
+                    limit: number;
                 };
                 header?: never;
                 path?: never;
@@ -781,7 +783,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Files the caller may see */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -790,13 +792,42 @@ export interface paths {
                         "application/json": {
                             items: {
                                 id: string;
-                                status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "deleted" | "purged";
+                                status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "blocked" | "deleted" | "purged";
                                 name: string;
+                                description?: string;
                                 size: number;
                                 sha256: string;
                                 contentType: string;
                                 ownerId: string;
-                                patientId?: string;
+                                patientId: string;
+                                uploadedBy: string;
+                                version: number;
+                                generation: number;
+                                downloads: number;
+                                shares: {
+                                    userId: string;
+                                    expiresAt?: string;
+                                }[];
+                                hasWatermarkedRendition: boolean;
+                                dicom?: {
+                                    studyInstanceUid?: string;
+                                    seriesInstanceUid?: string;
+                                    sopInstanceUid?: string;
+                                    modality?: string;
+                                    studyDate?: string;
+                                    studyDescription?: string;
+                                    bodyPart?: string;
+                                    rows?: number;
+                                    columns?: number;
+                                    frames?: number;
+                                    transferSyntaxUid?: string;
+                                    patientMismatch?: boolean;
+                                };
+                                hasPreview?: boolean;
+                                createdAt: string;
+                                updatedAt: string;
+                                deletedAt?: string;
+                                purgeAfter?: string;
                                 duplicate?: boolean;
                             }[];
                             nextCursor: string | null;
@@ -832,6 +863,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -878,10 +918,7 @@ export interface paths {
             };
         };
         put?: never;
-        /**
-         * Upload a file (multipart: part `file`, optional `patientId`, `description`); streamed
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         post: {
             parameters: {
                 query?: never;
@@ -892,15 +929,66 @@ export interface paths {
             requestBody: {
                 content: {
                     "multipart/form-data": {
-                        /** Format: binary */
-                        file: string;
                         patientId?: string;
                         description?: string;
+                        /**
+                         * Format: binary
+                         * @description the file, streamed; its name is the part filename
+                         */
+                        file: string;
                     };
                 };
             };
             responses: {
-                /** @description Upload a file (multipart: part `file`, optional `patientId`, `description`); streamed */
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "blocked" | "deleted" | "purged";
+                            name: string;
+                            description?: string;
+                            size: number;
+                            sha256: string;
+                            contentType: string;
+                            ownerId: string;
+                            patientId: string;
+                            uploadedBy: string;
+                            version: number;
+                            generation: number;
+                            downloads: number;
+                            shares: {
+                                userId: string;
+                                expiresAt?: string;
+                            }[];
+                            hasWatermarkedRendition: boolean;
+                            dicom?: {
+                                studyInstanceUid?: string;
+                                seriesInstanceUid?: string;
+                                sopInstanceUid?: string;
+                                modality?: string;
+                                studyDate?: string;
+                                studyDescription?: string;
+                                bodyPart?: string;
+                                rows?: number;
+                                columns?: number;
+                                frames?: number;
+                                transferSyntaxUid?: string;
+                                patientMismatch?: boolean;
+                            };
+                            hasPreview?: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            deletedAt?: string;
+                            purgeAfter?: string;
+                            duplicate?: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
                 202: {
                     headers: {
                         [name: string]: unknown;
@@ -908,13 +996,42 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
-                            status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "deleted" | "purged";
+                            status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "blocked" | "deleted" | "purged";
                             name: string;
+                            description?: string;
                             size: number;
                             sha256: string;
                             contentType: string;
                             ownerId: string;
-                            patientId?: string;
+                            patientId: string;
+                            uploadedBy: string;
+                            version: number;
+                            generation: number;
+                            downloads: number;
+                            shares: {
+                                userId: string;
+                                expiresAt?: string;
+                            }[];
+                            hasWatermarkedRendition: boolean;
+                            dicom?: {
+                                studyInstanceUid?: string;
+                                seriesInstanceUid?: string;
+                                sopInstanceUid?: string;
+                                modality?: string;
+                                studyDate?: string;
+                                studyDescription?: string;
+                                bodyPart?: string;
+                                rows?: number;
+                                columns?: number;
+                                frames?: number;
+                                transferSyntaxUid?: string;
+                                patientMismatch?: boolean;
+                            };
+                            hasPreview?: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            deletedAt?: string;
+                            purgeAfter?: string;
                             duplicate?: boolean;
                         };
                     };
@@ -948,6 +1065,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1006,10 +1132,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * File metadata incl. status
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
                 query?: never;
@@ -1021,7 +1144,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description File metadata incl. status */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1029,13 +1152,42 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
-                            status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "deleted" | "purged";
+                            status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "blocked" | "deleted" | "purged";
                             name: string;
+                            description?: string;
                             size: number;
                             sha256: string;
                             contentType: string;
                             ownerId: string;
-                            patientId?: string;
+                            patientId: string;
+                            uploadedBy: string;
+                            version: number;
+                            generation: number;
+                            downloads: number;
+                            shares: {
+                                userId: string;
+                                expiresAt?: string;
+                            }[];
+                            hasWatermarkedRendition: boolean;
+                            dicom?: {
+                                studyInstanceUid?: string;
+                                seriesInstanceUid?: string;
+                                sopInstanceUid?: string;
+                                modality?: string;
+                                studyDate?: string;
+                                studyDescription?: string;
+                                bodyPart?: string;
+                                rows?: number;
+                                columns?: number;
+                                frames?: number;
+                                transferSyntaxUid?: string;
+                                patientMismatch?: boolean;
+                            };
+                            hasPreview?: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            deletedAt?: string;
+                            purgeAfter?: string;
                             duplicate?: boolean;
                         };
                     };
@@ -1069,6 +1221,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1116,10 +1277,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /**
-         * Soft delete (restorable for 30 days)
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         delete: {
             parameters: {
                 query?: never;
@@ -1131,7 +1289,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Soft delete (restorable for 30 days) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1139,13 +1297,42 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
-                            status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "deleted" | "purged";
+                            status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "blocked" | "deleted" | "purged";
                             name: string;
+                            description?: string;
                             size: number;
                             sha256: string;
                             contentType: string;
                             ownerId: string;
-                            patientId?: string;
+                            patientId: string;
+                            uploadedBy: string;
+                            version: number;
+                            generation: number;
+                            downloads: number;
+                            shares: {
+                                userId: string;
+                                expiresAt?: string;
+                            }[];
+                            hasWatermarkedRendition: boolean;
+                            dicom?: {
+                                studyInstanceUid?: string;
+                                seriesInstanceUid?: string;
+                                sopInstanceUid?: string;
+                                modality?: string;
+                                studyDate?: string;
+                                studyDescription?: string;
+                                bodyPart?: string;
+                                rows?: number;
+                                columns?: number;
+                                frames?: number;
+                                transferSyntaxUid?: string;
+                                patientMismatch?: boolean;
+                            };
+                            hasPreview?: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            deletedAt?: string;
+                            purgeAfter?: string;
                             duplicate?: boolean;
                         };
                     };
@@ -1179,6 +1366,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1229,6 +1425,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/files/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description PNG rendition of a DICOM frame, windowed and watermarked; Repr-Digest header */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/png": string;
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/files/{id}/restore": {
         parameters: {
             query?: never;
@@ -1238,10 +1553,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Restore a soft-deleted file
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         post: {
             parameters: {
                 query?: never;
@@ -1253,7 +1565,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Restore a soft-deleted file */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1261,13 +1573,42 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
-                            status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "deleted" | "purged";
+                            status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "blocked" | "deleted" | "purged";
                             name: string;
+                            description?: string;
                             size: number;
                             sha256: string;
                             contentType: string;
                             ownerId: string;
-                            patientId?: string;
+                            patientId: string;
+                            uploadedBy: string;
+                            version: number;
+                            generation: number;
+                            downloads: number;
+                            shares: {
+                                userId: string;
+                                expiresAt?: string;
+                            }[];
+                            hasWatermarkedRendition: boolean;
+                            dicom?: {
+                                studyInstanceUid?: string;
+                                seriesInstanceUid?: string;
+                                sopInstanceUid?: string;
+                                modality?: string;
+                                studyDate?: string;
+                                studyDescription?: string;
+                                bodyPart?: string;
+                                rows?: number;
+                                columns?: number;
+                                frames?: number;
+                                transferSyntaxUid?: string;
+                                patientMismatch?: boolean;
+                            };
+                            hasPreview?: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            deletedAt?: string;
+                            purgeAfter?: string;
                             duplicate?: boolean;
                         };
                     };
@@ -1301,6 +1642,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1352,7 +1702,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/files/{id}/links": {
+    "/v1/files/{id}/rescan": {
         parameters: {
             query?: never;
             header?: never;
@@ -1361,10 +1711,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Create a time-bound download link bound to the caller
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         post: {
             parameters: {
                 query?: never;
@@ -1374,25 +1721,53 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        ttlSeconds?: number;
-                        maxDownloads?: number;
-                    };
-                };
-            };
+            requestBody?: never;
             responses: {
-                /** @description Create a time-bound download link bound to the caller */
-                201: {
+                /** @description Default Response */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            url: string;
-                            /** Format: date-time */
-                            expiresAt: string;
+                            id: string;
+                            status: "quarantined" | "clean" | "available" | "infected" | "scan_failed" | "blocked" | "deleted" | "purged";
+                            name: string;
+                            description?: string;
+                            size: number;
+                            sha256: string;
+                            contentType: string;
+                            ownerId: string;
+                            patientId: string;
+                            uploadedBy: string;
+                            version: number;
+                            generation: number;
+                            downloads: number;
+                            shares: {
+                                userId: string;
+                                expiresAt?: string;
+                            }[];
+                            hasWatermarkedRendition: boolean;
+                            dicom?: {
+                                studyInstanceUid?: string;
+                                seriesInstanceUid?: string;
+                                sopInstanceUid?: string;
+                                modality?: string;
+                                studyDate?: string;
+                                studyDescription?: string;
+                                bodyPart?: string;
+                                rows?: number;
+                                columns?: number;
+                                frames?: number;
+                                transferSyntaxUid?: string;
+                                patientMismatch?: boolean;
+                            };
+                            hasPreview?: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                            deletedAt?: string;
+                            purgeAfter?: string;
+                            duplicate?: boolean;
                         };
                     };
                 };
@@ -1425,6 +1800,142 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/rescan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        olderThanDatabaseVersion?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description files queued for a rescan */
+                            requested: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1485,10 +1996,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Share a file with a user
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         post: {
             parameters: {
                 query?: never;
@@ -1508,12 +2016,18 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Share a file with a user */
+                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            fileId: string;
+                            userId: string;
+                            expiresAt?: string;
+                        };
+                    };
                 };
                 /** @description Invalid request (the field is named) */
                 400: {
@@ -1544,6 +2058,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1605,10 +2128,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /**
-         * Revoke a share
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         delete: {
             parameters: {
                 query?: never;
@@ -1621,7 +2141,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Revoke a share */
+                /** @description Done; no body */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -1657,6 +2177,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1707,6 +2236,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/files/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ttlSeconds?: number;
+                        maxDownloads?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            url: string;
+                            expiresAt: string;
+                            maxDownloads?: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/links/{token}": {
         parameters: {
             query?: never;
@@ -1714,10 +2374,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Download through a link (only while available; Range supported; Repr-Digest header; images watermarked)
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
                 query?: never;
@@ -1729,8 +2386,17 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Download through a link (only while available; Range supported; Repr-Digest header; images watermarked) */
+                /** @description The file content (its own content type); Repr-Digest header; images watermarked */
                 200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description The file content (its own content type); Repr-Digest header; images watermarked */
+                206: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1767,6 +2433,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1820,121 +2495,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/admin/rescan": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Rescan or release held files (admin)
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        fileId?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Rescan or release held files (admin) */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description Invalid request (the field is named) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked access token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The policy refuses this caller */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Not found */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Rate limited (Retry-After) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Upstream failed */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Upstream unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Upstream timed out */
-                504: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/emergency-access": {
         parameters: {
             query?: never;
@@ -1942,10 +2502,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * The caller’s emergency grants still running
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
                 query?: never;
@@ -1955,7 +2512,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The caller’s emergency grants still running */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2011,6 +2568,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Rate limited (Retry-After) */
                 429: {
                     headers: {
@@ -2050,10 +2616,7 @@ export interface paths {
             };
         };
         put?: never;
-        /**
-         * Break-glass: open a time-boxed emergency grant to one patient’s files (clinician or admin; a reason of 10+ characters; audited, compliance notified)
-         * @description Proxied to the files service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         post: {
             parameters: {
                 query?: never;
@@ -2070,7 +2633,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Break-glass: open a time-boxed emergency grant to one patient’s files (clinician or admin; a reason of 10+ characters; audited, compliance notified) */
+                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2117,6 +2680,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2175,17 +2747,26 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Own schedule (clinician), own bookings (patient), all (admin)
-         * @description Proxied to the appointments service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
-                query?: {
+                query: {
+                    /**
+                     * @description ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional
+                     * @example 2030-01-07T09:00:00Z
+                     */
                     from?: string;
+                    /**
+                     * @description ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional
+                     * @example 2030-01-07T09:30:00Z
+                     */
                     to?: string;
+                    clinicianId?: string;
+                    patientId?: string;
+                    status?: "booked" | "cancelled";
+                    /** @description nextCursor of the previous page (opaque: made by the service) */
                     cursor?: string;
-                    limit?: number;
+                    limit: number;
                 };
                 header?: never;
                 path?: never;
@@ -2193,7 +2774,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Own schedule (clinician), own bookings (patient), all (admin) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2204,16 +2785,15 @@ export interface paths {
                                 id: string;
                                 clinicianId: string;
                                 patientId: string;
-                                /** Format: date-time */
                                 start: string;
-                                /** Format: date-time */
                                 end: string;
                                 status: string;
-                                /** @description booked or confirmed by the patient: only a confirmed appointment puts the patient in care */
                                 confirmed: boolean;
-                                /** Format: date-time */
                                 confirmedAt?: string;
                                 reason?: string;
+                                createdAt: string;
+                                updatedAt: string;
+                                cancelledAt?: string;
                             }[];
                             nextCursor: string | null;
                         };
@@ -2248,6 +2828,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2294,10 +2883,7 @@ export interface paths {
             };
         };
         put?: never;
-        /**
-         * Book (409 when the clinician is taken). Booked by the patient: confirmed, the patient is in the clinician’s care; booked by the clinician or an admin: a proposal (`confirmed: false`) that confers no care until the patient confirms
-         * @description Proxied to the appointments service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         post: {
             parameters: {
                 query?: never;
@@ -2310,16 +2896,22 @@ export interface paths {
                     "application/json": {
                         clinicianId: string;
                         patientId: string;
-                        /** Format: date-time */
+                        /**
+                         * @description ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional
+                         * @example 2030-01-07T09:00:00Z
+                         */
                         start: string;
-                        /** Format: date-time */
+                        /**
+                         * @description ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional
+                         * @example 2030-01-07T09:30:00Z
+                         */
                         end: string;
                         reason?: string;
                     };
                 };
             };
             responses: {
-                /** @description Book (409 when the clinician is taken). Booked by the patient: confirmed, the patient is in the clinician’s care; booked by the clinician or an admin: a proposal (`confirmed: false`) that confers no care until the patient confirms */
+                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2329,16 +2921,15 @@ export interface paths {
                             id: string;
                             clinicianId: string;
                             patientId: string;
-                            /** Format: date-time */
                             start: string;
-                            /** Format: date-time */
                             end: string;
                             status: string;
-                            /** @description booked or confirmed by the patient: only a confirmed appointment puts the patient in care */
                             confirmed: boolean;
-                            /** Format: date-time */
                             confirmedAt?: string;
                             reason?: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            cancelledAt?: string;
                         };
                     };
                 };
@@ -2371,6 +2962,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2429,10 +3029,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * One appointment
-         * @description Proxied to the appointments service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
                 query?: never;
@@ -2444,7 +3041,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description One appointment */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2454,16 +3051,15 @@ export interface paths {
                             id: string;
                             clinicianId: string;
                             patientId: string;
-                            /** Format: date-time */
                             start: string;
-                            /** Format: date-time */
                             end: string;
                             status: string;
-                            /** @description booked or confirmed by the patient: only a confirmed appointment puts the patient in care */
                             confirmed: boolean;
-                            /** Format: date-time */
                             confirmedAt?: string;
                             reason?: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            cancelledAt?: string;
                         };
                     };
                 };
@@ -2496,6 +3092,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2546,10 +3151,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /**
-         * Reschedule
-         * @description Proxied to the appointments service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         patch: {
             parameters: {
                 query?: never;
@@ -2562,16 +3164,21 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** Format: date-time */
-                        start?: string;
-                        /** Format: date-time */
-                        end?: string;
-                        reason?: string;
+                        /**
+                         * @description ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional
+                         * @example 2030-01-07T09:00:00Z
+                         */
+                        start: string;
+                        /**
+                         * @description ISO 8601 date-time with an offset (Z or ±hh:mm); seconds optional
+                         * @example 2030-01-07T09:30:00Z
+                         */
+                        end: string;
                     };
                 };
             };
             responses: {
-                /** @description Reschedule */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2581,16 +3188,15 @@ export interface paths {
                             id: string;
                             clinicianId: string;
                             patientId: string;
-                            /** Format: date-time */
                             start: string;
-                            /** Format: date-time */
                             end: string;
                             status: string;
-                            /** @description booked or confirmed by the patient: only a confirmed appointment puts the patient in care */
                             confirmed: boolean;
-                            /** Format: date-time */
                             confirmedAt?: string;
                             reason?: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            cancelledAt?: string;
                         };
                     };
                 };
@@ -2623,6 +3229,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2670,7 +3285,7 @@ export interface paths {
         };
         trace?: never;
     };
-    "/v1/appointments/{id}/cancel": {
+    "/v1/appointments/{id}/confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -2679,10 +3294,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Cancel
-         * @description Proxied to the appointments service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         post: {
             parameters: {
                 query?: never;
@@ -2694,7 +3306,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Cancel */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2704,16 +3316,15 @@ export interface paths {
                             id: string;
                             clinicianId: string;
                             patientId: string;
-                            /** Format: date-time */
                             start: string;
-                            /** Format: date-time */
                             end: string;
                             status: string;
-                            /** @description booked or confirmed by the patient: only a confirmed appointment puts the patient in care */
                             confirmed: boolean;
-                            /** Format: date-time */
                             confirmedAt?: string;
                             reason?: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            cancelledAt?: string;
                         };
                     };
                 };
@@ -2746,6 +3357,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2797,7 +3417,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/appointments/{id}/confirm": {
+    "/v1/appointments/{id}/cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -2806,10 +3426,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * The patient confirms an appointment booked for them; from then until the grace period after it ends, the clinician has the patient in care
-         * @description Proxied to the appointments service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         post: {
             parameters: {
                 query?: never;
@@ -2821,7 +3438,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The patient confirms an appointment booked for them; from then until the grace period after it ends, the clinician has the patient in care */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2831,16 +3448,15 @@ export interface paths {
                             id: string;
                             clinicianId: string;
                             patientId: string;
-                            /** Format: date-time */
                             start: string;
-                            /** Format: date-time */
                             end: string;
                             status: string;
-                            /** @description booked or confirmed by the patient: only a confirmed appointment puts the patient in care */
                             confirmed: boolean;
-                            /** Format: date-time */
                             confirmedAt?: string;
                             reason?: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            cancelledAt?: string;
                         };
                     };
                 };
@@ -2873,6 +3489,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2918,6 +3543,389 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clinicians/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        get: {
+            parameters: {
+                query: {
+                    date: string;
+                    tz?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clinicianId: string;
+                            date: string;
+                            timeZone: string;
+                            slotMinutes: number;
+                            slots: {
+                                start: string;
+                                end: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/clinicians/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clinicianId: string;
+                            timeZone: string;
+                            workStart: string;
+                            workEnd: string;
+                            workDays: number[];
+                            minMinutes: number;
+                            maxMinutes: number;
+                            slotMinutes: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        timeZone?: string;
+                        workStart?: string;
+                        workEnd?: string;
+                        workDays?: number[];
+                        minMinutes?: number;
+                        maxMinutes?: number;
+                        slotMinutes?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clinicianId: string;
+                            timeZone: string;
+                            workStart: string;
+                            workEnd: string;
+                            workDays: number[];
+                            minMinutes: number;
+                            maxMinutes: number;
+                            slotMinutes: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2932,10 +3940,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /**
-         * Admin: assign a patient to a clinician’s care (idempotent; until removed)
-         * @description Proxied to the appointments service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         put: {
             parameters: {
                 query?: never;
@@ -2948,7 +3953,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Admin: assign a patient to a clinician’s care (idempotent; until removed) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2958,7 +3963,6 @@ export interface paths {
                             clinicianId: string;
                             patientId: string;
                             assignedBy: string;
-                            /** Format: date-time */
                             assignedAt: string;
                         };
                     };
@@ -2999,6 +4003,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Rate limited (Retry-After) */
                 429: {
                     headers: {
@@ -3038,10 +4051,7 @@ export interface paths {
             };
         };
         post?: never;
-        /**
-         * Admin: remove a care assignment (care ends unless a confirmed appointment still holds)
-         * @description Proxied to the appointments service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         delete: {
             parameters: {
                 query?: never;
@@ -3054,7 +4064,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Admin: remove a care assignment (care ends unless a confirmed appointment still holds) */
+                /** @description Done; no body */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -3090,6 +4100,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3147,10 +4166,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Care assignments of a clinician (admin, or the clinician)
-         * @description Proxied to the appointments service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the appointments service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
                 query?: never;
@@ -3162,7 +4178,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Care assignments of a clinician (admin, or the clinician) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3173,7 +4189,6 @@ export interface paths {
                                 clinicianId: string;
                                 patientId: string;
                                 assignedBy: string;
-                                /** Format: date-time */
                                 assignedAt: string;
                             }[];
                         };
@@ -3215,117 +4230,8 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Rate limited (Retry-After) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Upstream failed */
-                502: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Upstream unavailable */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Upstream timed out */
-                504: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/clinicians": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Clinicians that can be booked
-         * @description Proxied to the appointments service, which validates the request and verifies the token itself.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Clinicians that can be booked */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: ({
-                                id: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description Invalid request (the field is named) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Missing, invalid, expired or revoked access token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description The policy refuses this caller */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description Not found */
-                404: {
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3386,15 +4292,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Own inbox
-         * @description Proxied to the notify service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the notify service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
-                query?: {
+                query: {
                     cursor?: string;
-                    limit?: number;
+                    limit: number;
+                    unread?: boolean;
                 };
                 header?: never;
                 path?: never;
@@ -3402,7 +4306,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Own inbox */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3412,9 +4316,14 @@ export interface paths {
                             items: {
                                 id: string;
                                 type: string;
-                                /** Format: date-time */
+                                title: string;
+                                body: string;
+                                refs: {
+                                    [key: string]: string;
+                                };
+                                link: string;
                                 createdAt: string;
-                                read: boolean;
+                                readAt: string | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -3449,6 +4358,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3511,10 +4429,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Mark read
-         * @description Proxied to the notify service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the notify service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         post: {
             parameters: {
                 query?: never;
@@ -3526,7 +4441,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Mark read */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3535,9 +4450,14 @@ export interface paths {
                         "application/json": {
                             id: string;
                             type: string;
-                            /** Format: date-time */
+                            title: string;
+                            body: string;
+                            refs: {
+                                [key: string]: string;
+                            };
+                            link: string;
                             createdAt: string;
-                            read: boolean;
+                            readAt: string | null;
                         };
                     };
                 };
@@ -3577,6 +4497,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Rate limited (Retry-After) */
                 429: {
                     headers: {
@@ -3621,17 +4550,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/notifications/stream": {
+    "/v1/notifications/preferences": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Server-sent events (never buffered, no timeout); ends when the token is revoked or expires; 429 TOO_MANY_STREAMS past the per-user limit
-         * @description Proxied to the notify service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the notify service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
                 query?: never;
@@ -3641,13 +4567,24 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Server-sent events (never buffered, no timeout); ends when the token is revoked or expires; 429 TOO_MANY_STREAMS past the per-user limit */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/event-stream": string;
+                        "application/json": {
+                            channels: {
+                                inbox: boolean;
+                                email: boolean;
+                            };
+                            /** @default [] */
+                            overrides: {
+                                eventType: string;
+                                channel: "inbox" | "email";
+                                enabled: boolean;
+                            }[];
+                        };
                     };
                 };
                 /** @description Invalid request (the field is named) */
@@ -3686,6 +4623,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Rate limited (Retry-After) */
                 429: {
                     headers: {
@@ -3724,7 +4670,134 @@ export interface paths {
                 };
             };
         };
-        put?: never;
+        /** @description Served by the notify service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        channels: {
+                            inbox: boolean;
+                            email: boolean;
+                        };
+                        /** @default [] */
+                        overrides: {
+                            eventType: string;
+                            channel: "inbox" | "email";
+                            enabled: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channels: {
+                                inbox: boolean;
+                                email: boolean;
+                            };
+                            /** @default [] */
+                            overrides: {
+                                eventType: string;
+                                channel: "inbox" | "email";
+                                enabled: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -3739,10 +4812,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Webhooks, one per organisation (admin; secrets never listed)
-         * @description Proxied to the notify service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the notify service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
                 query?: never;
@@ -3752,7 +4822,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Webhooks, one per organisation (admin; secrets never listed) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3765,7 +4835,6 @@ export interface paths {
                                 eventTypes: string[] | null;
                                 active: boolean;
                                 consecutiveFailures: number;
-                                /** @description returned once, when generated */
                                 secret?: string;
                             }[];
                         };
@@ -3807,6 +4876,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description Rate limited (Retry-After) */
                 429: {
                     headers: {
@@ -3845,10 +4923,7 @@ export interface paths {
                 };
             };
         };
-        /**
-         * Create or replace an organisation’s webhook (admin). https only; loopback, private, link-local and other internal addresses are refused, in any notation and after DNS resolution (checked again at every delivery)
-         * @description Proxied to the notify service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the notify service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         put: {
             parameters: {
                 query?: never;
@@ -3859,16 +4934,22 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        orgId?: string;
+                        /** @default default */
+                        orgId: string;
+                        /**
+                         * @description https only; internal addresses refused, in any notation and after DNS resolution
+                         * @example https://93.184.215.14/medvault-webhook
+                         */
                         url: string;
                         secret?: string;
                         eventTypes?: string[] | null;
-                        active?: boolean;
+                        /** @default true */
+                        active: boolean;
                     };
                 };
             };
             responses: {
-                /** @description Create or replace an organisation’s webhook (admin). https only; loopback, private, link-local and other internal addresses are refused, in any notation and after DNS resolution (checked again at every delivery) */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -3880,7 +4961,6 @@ export interface paths {
                             eventTypes: string[] | null;
                             active: boolean;
                             consecutiveFailures: number;
-                            /** @description returned once, when generated */
                             secret?: string;
                         };
                     };
@@ -3914,6 +4994,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3976,10 +5065,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /**
-         * Delete an organisation’s webhook (admin); deliveries still queued for it are abandoned
-         * @description Proxied to the notify service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the notify service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         delete: {
             parameters: {
                 query?: never;
@@ -3991,7 +5077,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Delete an organisation’s webhook (admin); deliveries still queued for it are abandoned */
+                /** @description Default Response */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -4027,6 +5113,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4077,28 +5172,18 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/audit/events": {
+    "/v1/notifications/stream": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Search the audit log (compliance, admin)
-         * @description Proxied to the audit service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the notify service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
                 query?: {
-                    actorId?: string;
-                    patientId?: string;
-                    resourceId?: string;
-                    action?: string;
-                    from?: string;
-                    to?: string;
-                    cursor?: string;
-                    limit?: number;
+                    lastEventId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4106,22 +5191,168 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Search the audit log (compliance, admin) */
+                /** @description Server-sent events, never buffered; ends when the token is revoked or expires */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Served by the audit service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        get: {
+            parameters: {
+                query: {
+                    actorId?: string;
+                    patientId?: string;
+                    resourceId?: string;
+                    action?: string;
+                    from?: string;
+                    to?: string;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            items: ({
-                                id: string;
-                                action: string;
-                                actorId: string;
-                                /** Format: date-time */
+                            items: {
+                                seq: number;
+                                eventId: string;
+                                type: string;
+                                version: number;
                                 occurredAt: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                                recordedAt: string;
+                                source: string;
+                                actor?: {
+                                    userId: string;
+                                    role: string;
+                                    ip?: string;
+                                    userAgent?: string;
+                                };
+                                action: string;
+                                resource?: {
+                                    type: string;
+                                    id?: string;
+                                };
+                                patientId?: string;
+                                outcome: "success" | "denied" | "failure";
+                                requestId: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                prevHash: string;
+                                hash: string;
+                            }[];
                             nextCursor: string | null;
                         };
                     };
@@ -4155,6 +5386,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4215,16 +5455,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Streamed export
-         * @description Proxied to the audit service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the audit service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
                 query: {
-                    format: "jsonl" | "csv";
+                    actorId?: string;
+                    patientId?: string;
+                    resourceId?: string;
+                    action?: string;
                     from?: string;
                     to?: string;
+                    format: "jsonl" | "csv";
                 };
                 header?: never;
                 path?: never;
@@ -4232,13 +5473,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Streamed export */
+                /** @description application/x-ndjson or text/csv, streamed */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/x-ndjson": string;
+                        "application/json": string;
                     };
                 };
                 /** @description Invalid request (the field is named) */
@@ -4270,6 +5511,15 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4330,15 +5580,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Recompute the hash chain and check signed checkpoints
-         * @description Proxied to the audit service, which validates the request and verifies the token itself.
-         */
+        /** @description Served by the audit service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
         get: {
             parameters: {
                 query?: {
-                    from?: string;
-                    to?: string;
+                    /** @description first sequence number (default 1) */
+                    from?: number;
+                    /** @description last sequence number (default: the head) */
+                    to?: number;
                 };
                 header?: never;
                 path?: never;
@@ -4346,7 +5595,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Recompute the hash chain and check signed checkpoints */
+                /** @description Default Response */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4355,8 +5604,16 @@ export interface paths {
                         "application/json": {
                             ok: boolean;
                             checked: number;
-                            firstInvalid?: string;
-                            checkpoint: unknown;
+                            checkpointsChecked: number;
+                            from: number;
+                            lastSeq: number;
+                            firstInvalid?: number;
+                            reason?: string;
+                            checkpoint: {
+                                seq: number;
+                                hash: string;
+                                time: string;
+                            } | null;
                         };
                     };
                 };
@@ -4389,6 +5646,1499 @@ export interface paths {
                 };
                 /** @description Not found */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                participantIds: string[];
+                                patientId?: string;
+                                subject?: string;
+                                createdBy: string;
+                                createdAt: string;
+                                lastMessageAt: string;
+                                unreadCount: number;
+                                readUpTo: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        participantIds: string[];
+                        subject?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            participantIds: string[];
+                            patientId?: string;
+                            subject?: string;
+                            createdBy: string;
+                            createdAt: string;
+                            lastMessageAt: string;
+                            unreadCount: number;
+                            readUpTo: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        upTo: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversationId: string;
+                            upTo: string;
+                            unreadCount: number;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                conversationId: string;
+                                senderId: string;
+                                text: string | null;
+                                attachmentFileIds: string[];
+                                sentAt: string;
+                                editedAt?: string;
+                                deletedAt?: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                        attachmentFileIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            conversationId: string;
+                            senderId: string;
+                            text: string | null;
+                            attachmentFileIds: string[];
+                            sentAt: string;
+                            editedAt?: string;
+                            deletedAt?: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{id}/messages/{messageId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    messageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    messageId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            conversationId: string;
+                            senderId: string;
+                            text: string | null;
+                            attachmentFileIds: string[];
+                            sentAt: string;
+                            editedAt?: string;
+                            deletedAt?: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/moderation/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        get: {
+            parameters: {
+                query: {
+                    status: "open" | "dismissed";
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                conversationId: string;
+                                messageId: string;
+                                senderId: string;
+                                categories: string[];
+                                createdAt: string;
+                                status: string;
+                                reviewedBy?: string;
+                                reviewedAt?: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/flags/{flagId}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flagId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            conversationId: string;
+                            messageId: string;
+                            senderId: string;
+                            categories: string[];
+                            createdAt: string;
+                            status: string;
+                            reviewedBy?: string;
+                            reviewedAt?: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/moderation/mutes/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        minutes: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            userId: string;
+                            /** Format: date-time */
+                            until: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done; no body */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Served by the chat service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Server-sent events, never buffered; ends when the token is revoked or expires */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
                     headers: {
                         [name: string]: unknown;
                     };
