@@ -4,6 +4,9 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
 import type { AuditQuery } from '../api/types';
 
+/** Records per page (the audit service's own default). */
+const PAGE_SIZE = 50;
+
 const FIELDS = [
   ['actorId', 'Actor (user ID)'],
   ['patientId', 'Patient (user ID)'],
@@ -13,16 +16,19 @@ const FIELDS = [
 
 /** Filter values as the API takes them: empty fields left out, local date-times as ISO instants. */
 export function auditQuery(form: Record<string, string>): AuditQuery {
-  const q: Record<string, string> = {};
-  for (const [k] of FIELDS) if (form[k]?.trim()) q[k] = form[k].trim();
+  const q: AuditQuery = { limit: PAGE_SIZE };
+  for (const [k] of FIELDS) {
+    const v = form[k]?.trim();
+    if (v) q[k] = v;
+  }
   for (const k of ['from', 'to'] as const) if (form[k]) q[k] = new Date(form[k]).toISOString();
-  return q as AuditQuery;
+  return q;
 }
 
 /** Audit search (who, action, patient, resource, time range), paging, and chain verification. */
 export function AuditPage() {
   const [form, setForm] = useState<Record<string, string>>({});
-  const [query, setQuery] = useState<AuditQuery>({});
+  const [query, setQuery] = useState<AuditQuery>({ limit: PAGE_SIZE });
   const events = useInfiniteQuery({
     queryKey: ['audit', query],
     queryFn: ({ pageParam }) =>
@@ -111,18 +117,15 @@ export function AuditPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {items.map((r) => {
-              const x = r as Record<string, unknown>;
-              return (
-                <Table.Tr key={r.id}>
-                  <Table.Td>{new Date(r.occurredAt).toLocaleString()}</Table.Td>
-                  <Table.Td>{r.action}</Table.Td>
-                  <Table.Td>{r.actorId}</Table.Td>
-                  <Table.Td>{String(x.resourceId ?? '')}</Table.Td>
-                  <Table.Td>{String(x.outcome ?? '')}</Table.Td>
-                </Table.Tr>
-              );
-            })}
+            {items.map((r) => (
+              <Table.Tr key={r.seq}>
+                <Table.Td>{new Date(r.occurredAt).toLocaleString()}</Table.Td>
+                <Table.Td>{r.action}</Table.Td>
+                <Table.Td>{r.actor?.userId ?? r.source}</Table.Td>
+                <Table.Td>{r.resource?.id ?? ''}</Table.Td>
+                <Table.Td>{r.outcome}</Table.Td>
+              </Table.Tr>
+            ))}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
