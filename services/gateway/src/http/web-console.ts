@@ -4,6 +4,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '@medvault/common/errors';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MAX_PATH_PARAM_LENGTH } from '../docs/routes.js';
 
 /** Where `npm run build -w web` puts the console, seen from this file (src/http or dist/http). */
 export const defaultWebConsoleDir = () => fileURLToPath(new URL('../../../../web/dist', import.meta.url));
@@ -102,7 +103,13 @@ export async function webConsole(app: FastifyInstance, opts: { dir: string }) {
   // One wildcard (it matches `/` too): no handler on the root node keeps the route table's shape.
   app.get('/*', hidden, async (req, reply) => {
     const path = decoded(req.url.split('?')[0] ?? '/');
-    if (NOT_CONSOLE.test(path)) throw new AppError('NOT_FOUND', `Route GET ${path.slice(0, 100)} not found`);
+    if (NOT_CONSOLE.test(path)) {
+      // This wildcard also catches API paths whose segment is past the router's limit (fastify's
+      // own answer, had no wildcard matched, is 414): keep that answer for them.
+      if (path.split('/').some((s) => s.length > MAX_PATH_PARAM_LENGTH))
+        throw Object.assign(new URIError('A path segment is too long'), { statusCode: 414 });
+      throw new AppError('NOT_FOUND', `Route GET ${path.slice(0, 100)} not found`);
+    }
     if (await sendFile(reply, path)) return reply;
     // A missing asset is a 404, not the page (a script tag must never receive HTML).
     if (path.startsWith('/assets/') || extname(path) !== '') throw new AppError('NOT_FOUND', 'Not found');
