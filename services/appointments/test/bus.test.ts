@@ -1,7 +1,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { awsClientConfig } from '@medvault/common/aws';
 import { createEventConsumer, type EventConsumer, SnsEventPublisher } from '@medvault/common/bus';
-import { createEvent, type Envelope } from '@medvault/common/events';
+import { createEvent } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
 import { credentialsFor, eventually } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 const publish = (type: 'user.created' | 'user.updated', data: Record<string, unknown>) =>
-  bus.publish(createEvent(type, data as never, { correlationId: 'test', source: 'gateway' }) as unknown as Envelope);
+  bus.publish(createEvent(type, data as never, { correlationId: 'test', source: 'gateway' }));
 
 describe('user projection from the bus', () => {
   it('learns users from user.created on its own queue, and refuses a clinician deactivated by user.updated', async () => {

@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Role } from '@medvault/common/auth';
 import { s3ClientConfig } from '@medvault/common/aws';
-import { createEvent, type Envelope, type EventData, type EventType } from '@medvault/common/events';
+import { createEvent, type EventData, type EventType } from '@medvault/common/events';
 import { credentialsFor, mintTestToken, serviceEnv, unique, viaGateway } from '@medvault/common/testing';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
@@ -55,7 +55,7 @@ export function ev<T extends EventType>(
     correlationId: ctx.correlationId ?? unique('req'),
     source: ctx.source ?? 'files',
     ...(ctx.actor ? { actor: ctx.actor } : {}),
-  }) as unknown as Envelope;
+  });
 }
 
 /** Admin S3 client: plays the attacker who got hold of the bucket. */

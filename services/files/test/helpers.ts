@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { s3ClientConfig } from '@medvault/common/aws';
+import type { EventHandler } from '@medvault/common/bus';
 import type { Role } from '@medvault/common/events';
 import { createEvent, type EventData } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
@@ -134,7 +135,8 @@ export async function deliver<
     | 'user.updated',
 >(h: Harness, type: T, data: EventData<T>, source = 'scanner') {
   const e = createEvent(type, data as never, { correlationId: newId('request'), source });
-  const handler = h.handlers[type] as unknown as (e: unknown, ctx: unknown) => Promise<void>;
+  const handler: EventHandler<T> | undefined = h.handlers[type];
+  if (!handler) throw new Error(`the files service has no handler for ${type}`);
   await handler(e, { logger: h.deps.logger, receiveCount: 1 });
 }
 

@@ -29,8 +29,8 @@ export async function instance(db: string, channel: string, overrides: Record<st
 }
 export type Instance = Awaited<ReturnType<typeof instance>>;
 
-export const event = <T extends EventType>(type: T, data: EventData<T>) =>
-  createEvent(type as EventType, data as never, { correlationId: 'test', source: 'test' }) as unknown as Envelope;
+export const event = <T extends EventType>(type: T, data: EventData<T>): Envelope =>
+  createEvent(type, data, { correlationId: 'test', source: 'test' });
 
 export async function seedUser(inst: Instance, role: Role, email?: string): Promise<string> {
   const userId = newId('user');

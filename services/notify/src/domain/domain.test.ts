@@ -1,12 +1,12 @@
-import { createEvent, type Envelope } from '@medvault/common/events';
+import { createEvent, type Envelope, type EventType } from '@medvault/common/events';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PREFERENCES, wants } from './preferences.js';
 import { type Directory, recipientsOf } from './recipients.js';
 import { backoffMs, sign, verify } from './signature.js';
 import { messageFor, safeData } from './templates.js';
 
-const ev = (type: string, data: unknown) =>
-  createEvent(type as never, data as never, { correlationId: 'c', source: 't' }) as unknown as Envelope;
+const ev = (type: string, data: unknown): Envelope =>
+  createEvent(type as EventType, data as never, { correlationId: 'c', source: 't' });
 const dir = (roles: Record<string, string[]>, inactive: string[] = []): Directory => ({
   idsWithRole: async (r) => roles[r] ?? [],
   isInactive: async (id) => inactive.includes(id),
