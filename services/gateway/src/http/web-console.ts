@@ -108,7 +108,8 @@ export async function webConsole(app: FastifyInstance, opts: { dir: string }) {
       // own answer, had no wildcard matched, is 414): keep that answer for them.
       if (path.split('/').some((s) => s.length > MAX_PATH_PARAM_LENGTH))
         throw Object.assign(new URIError('A path segment is too long'), { statusCode: 414 });
-      throw new AppError('NOT_FOUND', `Route GET ${path.slice(0, 100)} not found`);
+      // Otherwise the API's own 404, exactly as if the console were not there.
+      return reply.callNotFound();
     }
     if (await sendFile(reply, path)) return reply;
     // A missing asset is a 404, not the page (a script tag must never receive HTML).
