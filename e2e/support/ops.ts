@@ -16,16 +16,25 @@ const DAY = 86_400_000;
 export async function ageDeletedFile(fileId: string, days: number): Promise<void> {
   const client = new MongoClient(process.env.MONGO_URL!, { retryWrites: false });
   try {
+    const files = client
+      .db('medvault_files')
+      .collection<{ _id: string; status: string; purgeAfter?: Date | null }>('files');
     const deletedAt = new Date(Date.now() - days * DAY);
     const retention = Number(process.env.TRASH_RETENTION_DAYS ?? 30);
-    const r = await client
-      .db('medvault_files')
-      .collection<{ _id: string }>('files')
-      .updateOne(
-        { _id: fileId, status: 'deleted' },
-        { $set: { deletedAt, purgeAfter: new Date(deletedAt.getTime() + retention * DAY) } },
-      );
-    if (r.matchedCount !== 1) throw new Error(`file ${fileId} is not a deleted file`);
+    const purgeAfter = new Date(deletedAt.getTime() + retention * DAY);
+    // This write bypasses the files service's per-document lock, and FerretDB v1 rewrites whole
+    // documents: the outbox relay releasing the deletion's event at the same moment can put the
+    // old dates back (seen in CI). So: write, read back, and write again until the dates stick.
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const r = await files.updateOne({ _id: fileId, status: 'deleted' }, { $set: { deletedAt, purgeAfter } });
+      if (r.matchedCount !== 1) throw new Error(`file ${fileId} is not a deleted file`);
+      await new Promise((done) => setTimeout(done, 250));
+      const now = await files.findOne({ _id: fileId }, { projection: { status: 1, purgeAfter: 1 } });
+      // Purged already (the job saw the aged dates): done too.
+      if (now && now.status !== 'deleted') return;
+      if (now?.purgeAfter && new Date(now.purgeAfter).getTime() === purgeAfter.getTime()) return;
+    }
+    throw new Error(`could not age file ${fileId}: its dates kept being rewritten`);
   } finally {
     await client.close();
   }
