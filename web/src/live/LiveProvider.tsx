@@ -1,0 +1,34 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useContext, useMemo } from 'react';
+import { useSession } from '../session';
+import { parseFrame, staleKeysOf } from './routing';
+import { type StreamFactory, type StreamState, useEventStream } from './useEventStream';
+
+const LiveContext = createContext<StreamState>('unavailable');
+
+/**
+ * The signed-in user's notification stream (GET /v1/notifications/stream through the gateway,
+ * one per tab): each notification refreshes the inbox and the lists it concerns (a file that
+ * became available or was blocked, an appointment booked or moved), so pages update without
+ * polling. Pages read `useLive()` to poll only while the stream is down.
+ */
+export function LiveProvider({ children, factory }: { children: ReactNode; factory?: StreamFactory }) {
+  const qc = useQueryClient();
+  const handlers = useMemo(
+    () => ({
+      notification: (data: string) => {
+        const n = parseFrame(data);
+        const type = typeof n?.type === 'string' ? n.type : '';
+        for (const queryKey of staleKeysOf(type)) void qc.invalidateQueries({ queryKey });
+      },
+    }),
+    [qc],
+  );
+  // Open only while someone is signed in; signing out closes it (and the gateway ends it too).
+  const { me } = useSession();
+  const state = useEventStream(me ? '/v1/notifications/stream' : null, handlers, factory);
+  return <LiveContext.Provider value={state}>{children}</LiveContext.Provider>;
+}
+
+/** Whether live updates are arriving ('open'); anything else means: poll. */
+export const useLive = () => useContext(LiveContext);

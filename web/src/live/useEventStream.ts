@@ -1,0 +1,44 @@
+import { useEffect, useRef, useState } from 'react';
+
+/** Something that opens an event stream: the browser's EventSource, or a stand-in in tests. */
+export type StreamFactory = (
+  url: string,
+) => Pick<EventSource, 'addEventListener' | 'close' | 'onopen' | 'onerror' | 'readyState'>;
+
+const browserStream: StreamFactory = (url) => new EventSource(url, { withCredentials: true });
+
+export type StreamState = 'connecting' | 'open' | 'unavailable';
+
+/**
+ * Subscribes to a server-sent event stream of the gateway (same origin: the HttpOnly session
+ * cookie authenticates it, a GET needs no CSRF token). EventSource reconnects by itself, with
+ * Last-Event-ID, after the stream ends (the access token in the cookie expired and was
+ * refreshed, a deploy); `state` lets a page fall back to polling while the stream is down.
+ */
+export function useEventStream(
+  url: string | null,
+  handlers: Record<string, (data: string) => void>,
+  factory: StreamFactory = browserStream,
+): StreamState {
+  const [state, setState] = useState<StreamState>('connecting');
+  // Handlers change every render; the stream must not reopen for that.
+  const names = Object.keys(handlers).sort().join(',');
+  const ref = useRef(handlers);
+  ref.current = handlers;
+  useEffect(() => {
+    if (!url || (factory === browserStream && typeof EventSource === 'undefined')) {
+      setState('unavailable');
+      return;
+    }
+    setState('connecting');
+    const es = factory(url);
+    es.onopen = () => setState('open');
+    // EventSource retries on its own (CONNECTING) unless the server refused it (CLOSED).
+    es.onerror = () => setState(es.readyState === 2 ? 'unavailable' : 'connecting');
+    for (const name of names.split(',').filter(Boolean)) {
+      es.addEventListener(name, (e) => ref.current[name]?.((e as MessageEvent<string>).data));
+    }
+    return () => es.close();
+  }, [url, names, factory]);
+  return state;
+}
