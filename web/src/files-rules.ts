@@ -2,15 +2,18 @@ import type { FileItem } from './api/types';
 
 const DAY_MS = 86_400_000;
 
-/** Whole days left before a file in the trash is purged for good (0 on its last day). */
+/**
+ * Days left before a file in the trash is purged for good, counting a started day as a day
+ * (just deleted: 30; 6 hours to go: 1); 0 once the purge is due.
+ */
 export function daysLeft(purgeAfter: string | undefined, now: Date): number | undefined {
   if (!purgeAfter) return undefined;
   const ms = new Date(purgeAfter).getTime() - now.getTime();
-  return Number.isNaN(ms) ? undefined : Math.max(0, Math.floor(ms / DAY_MS));
+  return Number.isNaN(ms) ? undefined : Math.max(0, Math.ceil(ms / DAY_MS));
 }
 
 export const daysLeftText = (d: number | undefined) =>
-  d === undefined ? 'unknown' : d === 0 ? 'purged within a day' : d === 1 ? '1 day left' : `${d} days left`;
+  d === undefined ? 'unknown' : d === 0 ? 'due for purge' : d === 1 ? '1 day left' : `${d} days left`;
 
 /**
  * A file the console can show as an image: a DICOM file's preview PNG, or an image's watermarked

@@ -69,7 +69,7 @@ export function FileTable({ files, caption, showPatient = false, onDownload, onS
                       variant="subtle"
                       color="red"
                       onClick={() => onDelete(f)}
-                      aria-label={`Move ${f.name} to trash`}
+                      aria-label={`Delete ${f.name}`}
                     >
                       Delete
                     </Button>
