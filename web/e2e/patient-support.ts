@@ -59,11 +59,13 @@ export async function bookByApi(
   clinicianId: string,
   patientId: string,
   day: string,
-  hour: string,
+  time: string,
 ) {
+  const start = new Date(`${day}T${time}:00Z`);
+  const end = new Date(start.getTime() + 30 * 60_000);
   const r = await request.post('/v1/appointments', {
     headers: { authorization: `Bearer ${token}` },
-    data: { clinicianId, patientId, start: `${day}T${hour}:00Z`, end: `${day}T${hour}:30Z` },
+    data: { clinicianId, patientId, start: start.toISOString(), end: end.toISOString() },
   });
   expect(r.status(), await r.text()).toBe(201);
   return (await r.json()) as { id: string; confirmed: boolean };

@@ -46,7 +46,7 @@ export function SlotPicker({
 }) {
   const [date, setDate] = useState(() => localDate(new Date(Date.now() + 86_400_000)));
   const [picked, setPicked] = useState<string | null>(null);
-  const valid = /^user_/.test(clinicianId.trim()) && /^\d{4}-\d{2}-\d{2}$/.test(date);
+  const valid = /^usr_\w+$/.test(clinicianId.trim()) && /^\d{4}-\d{2}-\d{2}$/.test(date);
   const slots = useQuery({
     queryKey: ['availability', clinicianId.trim(), date],
     queryFn: () =>
