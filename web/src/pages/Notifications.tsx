@@ -23,7 +23,7 @@ export function NotificationList({ items, onRead }: { items: Notification[]; onR
               <Text size="xs">{new Date(n.createdAt).toLocaleString()}</Text>
             </Stack>
             {!n.readAt && (
-              <Button size="xs" variant="outline" onClick={() => onRead(n)} aria-label={`Mark "${n.title}" as read`}>
+              <Button size="xs" variant="outline" onClick={() => onRead(n)} aria-label={`Mark read: ${n.title}`}>
                 Mark read
               </Button>
             )}
