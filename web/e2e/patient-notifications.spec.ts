@@ -26,6 +26,8 @@ test('a notification arrives live in the open inbox and can be marked read', asy
   await expect(page.getByRole('status').filter({ hasText: '0 unread.' })).toBeVisible();
   // Read on the server, not only on this page.
   const token = await tokenOf(request, patient);
-  const inbox = await (await request.get('/v1/notifications', { headers: { authorization: `Bearer ${token}` } })).json();
+  const inbox = await (
+    await request.get('/v1/notifications', { headers: { authorization: `Bearer ${token}` } })
+  ).json();
   expect(inbox.items[0].readAt).not.toBeNull();
 });
