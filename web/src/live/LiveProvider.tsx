@@ -12,7 +12,22 @@ const LiveContext = createContext<StreamState>('unavailable');
  * became available or was blocked, an appointment booked or moved), so pages update without
  * polling. Pages read `useLive()` to poll only while the stream is down.
  */
-export function LiveProvider({ children, factory }: { children: ReactNode; factory?: StreamFactory }) {
+export function LiveProvider({ children }: { children: ReactNode }) {
+  // Open only while someone is signed in; signing out closes it (and the gateway ends it too).
+  const { me } = useSession();
+  return <LiveStream url={me ? '/v1/notifications/stream' : null}>{children}</LiveStream>;
+}
+
+/** The stream itself (tests give it a stand-in EventSource). */
+export function LiveStream({
+  url,
+  factory,
+  children,
+}: {
+  url: string | null;
+  factory?: StreamFactory;
+  children: ReactNode;
+}) {
   const qc = useQueryClient();
   const handlers = useMemo(
     () => ({
@@ -24,9 +39,7 @@ export function LiveProvider({ children, factory }: { children: ReactNode; facto
     }),
     [qc],
   );
-  // Open only while someone is signed in; signing out closes it (and the gateway ends it too).
-  const { me } = useSession();
-  const state = useEventStream(me ? '/v1/notifications/stream' : null, handlers, factory);
+  const state = useEventStream(url, handlers, factory);
   return <LiveContext.Provider value={state}>{children}</LiveContext.Provider>;
 }
 

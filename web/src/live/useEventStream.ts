@@ -1,9 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
 
+/** The part of an EventSource the console uses (a stand-in in tests). */
+export interface EventStreamLike {
+  readyState: number;
+  onopen: ((ev: Event) => void) | null;
+  onerror: ((ev: Event) => void) | null;
+  addEventListener(name: string, listener: (e: MessageEvent<string>) => void): void;
+  close(): void;
+}
+
 /** Something that opens an event stream: the browser's EventSource, or a stand-in in tests. */
-export type StreamFactory = (
-  url: string,
-) => Pick<EventSource, 'addEventListener' | 'close' | 'onopen' | 'onerror' | 'readyState'>;
+export type StreamFactory = (url: string) => EventStreamLike;
 
 const browserStream: StreamFactory = (url) => new EventSource(url, { withCredentials: true });
 
@@ -36,7 +43,7 @@ export function useEventStream(
     // EventSource retries on its own (CONNECTING) unless the server refused it (CLOSED).
     es.onerror = () => setState(es.readyState === 2 ? 'unavailable' : 'connecting');
     for (const name of names.split(',').filter(Boolean)) {
-      es.addEventListener(name, (e) => ref.current[name]?.((e as MessageEvent<string>).data));
+      es.addEventListener(name, (e) => ref.current[name]?.(e.data));
     }
     return () => es.close();
   }, [url, names, factory]);
