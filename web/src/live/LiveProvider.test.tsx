@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import '../test-setup';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { LiveStream, useLive } from './LiveProvider';
 import type { EventStreamLike, StreamFactory } from './useEventStream';
@@ -32,13 +32,13 @@ function State() {
   return <p>live: {useLive()}</p>;
 }
 
-function setup(url: string | null) {
+function setup(url: string | null, reopenAfterMs?: number) {
   const qc = new QueryClient();
   const invalidate = vi.spyOn(qc, 'invalidateQueries');
   const { es, factory } = fakeStream();
   const view = render(
     <QueryClientProvider client={qc}>
-      <LiveStream url={url} factory={factory}>
+      <LiveStream url={url} factory={factory} {...(reopenAfterMs ? { reopenAfterMs } : {})}>
         <State />
       </LiveStream>
     </QueryClientProvider>,
@@ -62,11 +62,13 @@ describe('LiveStream', { timeout: 20_000 }, () => {
     expect(invalidate).toHaveBeenCalledWith({ queryKey: ['notifications'] });
   });
 
-  it('reports the stream unavailable when the server refused it, so pages poll', () => {
-    const { es } = setup('/v1/notifications/stream');
+  it('reports the stream unavailable when the server refused it (pages poll), and tries it again later', async () => {
+    const { es } = setup('/v1/notifications/stream', 20);
     es.readyState = 2;
     act(() => es.onerror?.());
     expect(screen.getByText('live: unavailable')).toBeTruthy();
+    await waitFor(() => expect(es.urls).toHaveLength(2));
+    expect(es.closed).toBe(true);
   });
 
   it('opens nothing while nobody is signed in, and closes the stream on the way out', () => {

@@ -22,10 +22,12 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 export function LiveStream({
   url,
   factory,
+  reopenAfterMs,
   children,
 }: {
   url: string | null;
   factory?: StreamFactory;
+  reopenAfterMs?: number;
   children: ReactNode;
 }) {
   const qc = useQueryClient();
@@ -39,7 +41,7 @@ export function LiveStream({
     }),
     [qc],
   );
-  const state = useEventStream(url, handlers, factory);
+  const state = useEventStream(url, handlers, factory, reopenAfterMs);
   return <LiveContext.Provider value={state}>{children}</LiveContext.Provider>;
 }
 

@@ -16,6 +16,9 @@ const browserStream: StreamFactory = (url) => new EventSource(url, { withCredent
 
 export type StreamState = 'connecting' | 'open' | 'unavailable';
 
+/** How long after a refused stream it is tried again (pages poll meanwhile). */
+export const REOPEN_AFTER_MS = 30_000;
+
 /**
  * Subscribes to a server-sent event stream of the gateway (same origin: the HttpOnly session
  * cookie authenticates it, a GET needs no CSRF token). EventSource reconnects by itself, with
@@ -26,8 +29,11 @@ export function useEventStream(
   url: string | null,
   handlers: Record<string, (data: string) => void>,
   factory: StreamFactory = browserStream,
+  reopenAfterMs = REOPEN_AFTER_MS,
 ): StreamState {
   const [state, setState] = useState<StreamState>('connecting');
+  // Bumped to open the stream again after the server refused it (EventSource gives up then).
+  const [attempt, setAttempt] = useState(0);
   // Handlers change every render; the stream must not reopen for that.
   const names = Object.keys(handlers).sort().join(',');
   const ref = useRef(handlers);
@@ -39,13 +45,22 @@ export function useEventStream(
     }
     setState('connecting');
     const es = factory(url);
+    let retry: ReturnType<typeof setTimeout> | undefined;
     es.onopen = () => setState('open');
-    // EventSource retries on its own (CONNECTING) unless the server refused it (CLOSED).
-    es.onerror = () => setState(es.readyState === 2 ? 'unavailable' : 'connecting');
+    // EventSource retries on its own (CONNECTING) unless the server refused it (CLOSED: a 429
+    // TOO_MANY_STREAMS, a 503): then pages poll, and the stream is tried again a while later.
+    es.onerror = () => {
+      if (es.readyState !== 2) return setState('connecting');
+      setState('unavailable');
+      retry ??= setTimeout(() => setAttempt((a) => a + 1), reopenAfterMs);
+    };
     for (const name of names.split(',').filter(Boolean)) {
       es.addEventListener(name, (e) => ref.current[name]?.(e.data));
     }
-    return () => es.close();
-  }, [url, names, factory]);
+    return () => {
+      clearTimeout(retry);
+      es.close();
+    };
+  }, [url, names, factory, attempt, reopenAfterMs]);
   return state;
 }
