@@ -21,12 +21,13 @@ test.describe('a patient uploads, watches, previews, shares, revokes, deletes an
       downloadThroughput: -1,
       uploadThroughput: 256 * 1024,
     });
-    await chooseFile(page, 'big-scan.bin', 'application/octet-stream', Buffer.alloc(8 * 1024 * 1024, 7));
+    await chooseFile(page, 'big-notes.txt', 'text/plain', Buffer.alloc(8 * 1024 * 1024, 'a'));
     const uploads = page.getByRole('list', { name: 'Uploads' });
-    await expect(uploads.getByRole('progressbar', { name: 'Upload progress of big-scan.bin' })).toBeVisible();
+    // At 0 % the bar's filled part has no width yet: it is there, not necessarily visible.
+    await expect(uploads.getByRole('progressbar', { name: 'Upload progress of big-notes.txt' })).toBeAttached();
     await expect(uploads.getByRole('status')).toHaveText(/^\d+% · (\d+ (s|min).* left|estimating…)$/);
     await expect(uploads.getByRole('status')).toHaveText(/ left$/, { timeout: 15_000 });
-    await uploads.getByRole('button', { name: 'Cancel upload of big-scan.bin' }).click();
+    await uploads.getByRole('button', { name: 'Cancel upload of big-notes.txt' }).click();
     await expect(uploads.getByRole('status')).toHaveText('Cancelled');
     await cdp.send('Network.emulateNetworkConditions', {
       offline: false,
@@ -36,7 +37,7 @@ test.describe('a patient uploads, watches, previews, shares, revokes, deletes an
     });
     const token = await tokenOf(request, patient);
     const list = await (await request.get('/v1/files', { headers: { authorization: `Bearer ${token}` } })).json();
-    expect(list.items.map((f: { name: string }) => f.name)).not.toContain('big-scan.bin');
+    expect(list.items.map((f: { name: string }) => f.name)).not.toContain('big-notes.txt');
   });
 
   test('the list follows the scan live over the notification stream (the browser session opens it)', async ({
