@@ -9,7 +9,13 @@ test.describe('role-aware navigation', () => {
     const patient = await createAccount(request, 'patient');
     await signIn(page, patient);
     const nav = page.getByRole('navigation');
-    await expect(nav.getByRole('link')).toHaveText(['My files']);
+    await expect(nav.getByRole('link')).toHaveText([
+      'My files',
+      'My appointments',
+      'Messages',
+      'Notifications',
+      'Trash',
+    ]);
     await page.goto('/audit');
     await expect(page.getByRole('alert')).toContainText('You do not have access to this page');
     await expect(page.getByRole('table')).toHaveCount(0);
@@ -21,7 +27,7 @@ test.describe('role-aware navigation', () => {
   test('compliance sees the audit log and not user management', async ({ page, request }) => {
     const officer = await createAccount(request, 'compliance');
     await signIn(page, officer);
-    await expect(page.getByRole('navigation').getByRole('link')).toHaveText(['Audit log']);
+    await expect(page.getByRole('navigation').getByRole('link')).toHaveText(['Audit log', 'Notifications']);
     await page.goto('/admin/users');
     await expect(page.getByRole('alert')).toContainText('You do not have access to this page');
   });

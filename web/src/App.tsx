@@ -3,10 +3,14 @@ import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { canUse, homeOf, type Role, SECTIONS, sectionsFor } from './nav';
+import { AppointmentsPage } from './pages/Appointments';
 import { AuditPage } from './pages/Audit';
+import { ChatPage } from './pages/Chat';
 import { MyFilesPage, PatientFilesPage } from './pages/Files';
 import { Forbidden } from './pages/Forbidden';
+import { NotificationsPage } from './pages/Notifications';
 import { SignInPage } from './pages/SignIn';
+import { TrashPage } from './pages/Trash';
 import { UsersPage } from './pages/Users';
 import { useSession } from './session';
 
@@ -15,6 +19,10 @@ const PAGES: Record<string, () => React.JSX.Element> = {
   '/patients-files': PatientFilesPage,
   '/audit': AuditPage,
   '/admin/users': UsersPage,
+  '/appointments': AppointmentsPage,
+  '/chat': ChatPage,
+  '/notifications': NotificationsPage,
+  '/trash': TrashPage,
 };
 
 /** Page titles name the section only: never a patient, a file or anything else from the data. */

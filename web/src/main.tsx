@@ -6,6 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App';
+import { LiveProvider } from './live/LiveProvider';
 import { SessionProvider } from './session';
 import { cssVariables, theme } from './theme';
 
@@ -18,7 +19,9 @@ createRoot(root).render(
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
           <SessionProvider>
-            <App />
+            <LiveProvider>
+              <App />
+            </LiveProvider>
           </SessionProvider>
         </BrowserRouter>
       </QueryClientProvider>

@@ -3,7 +3,13 @@ import { canUse, homeOf, SECTIONS, sectionsFor } from './nav';
 
 describe('role-aware navigation', () => {
   it('shows a patient only the patient pages', () => {
-    expect(sectionsFor('patient').map((s) => s.path)).toEqual(['/files']);
+    expect(sectionsFor('patient').map((s) => s.path)).toEqual([
+      '/files',
+      '/appointments',
+      '/chat',
+      '/notifications',
+      '/trash',
+    ]);
   });
 
   it('never offers the audit log or user management to a patient or a clinician', () => {

@@ -12,6 +12,10 @@ export const SECTIONS: readonly Section[] = [
   { path: '/patients-files', label: 'Patient files', roles: ['clinician'] },
   { path: '/audit', label: 'Audit log', roles: ['compliance', 'admin'] },
   { path: '/admin/users', label: 'Users', roles: ['admin'] },
+  { path: '/appointments', label: 'My appointments', roles: ['patient'] },
+  { path: '/chat', label: 'Messages', roles: ['patient', 'clinician'] },
+  { path: '/notifications', label: 'Notifications', roles: ['patient', 'clinician', 'admin', 'compliance'] },
+  { path: '/trash', label: 'Trash', roles: ['patient'] },
 ];
 
 export const sectionsFor = (role: Role) => SECTIONS.filter((s) => s.roles.includes(role));

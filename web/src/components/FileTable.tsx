@@ -1,5 +1,6 @@
 import { Button, Group, Table, Text } from '@mantine/core';
 import type { FileItem } from '../api/types';
+import { previewOf } from '../files-rules';
 import { StatusBadge } from './StatusBadge';
 
 export const formatSize = (n: number) =>
@@ -11,13 +12,15 @@ interface Props {
   showPatient?: boolean;
   onDownload: (f: FileItem) => void;
   onShare?: (f: FileItem) => void;
+  onPreview?: (f: FileItem) => void;
+  onDelete?: (f: FileItem) => void;
 }
 
 /**
  * Files with their status. Names are data from users: rendered as text by React (never as HTML),
  * so a stored `<script>` name is shown, not run. Content is offered only while `available`.
  */
-export function FileTable({ files, caption, showPatient = false, onDownload, onShare }: Props) {
+export function FileTable({ files, caption, showPatient = false, onDownload, onShare, onPreview, onDelete }: Props) {
   return (
     <Table.ScrollContainer minWidth={480}>
       <Table striped highlightOnHover aria-label={caption}>
@@ -50,9 +53,25 @@ export function FileTable({ files, caption, showPatient = false, onDownload, onS
                       Download
                     </Button>
                   )}
+                  {onPreview && previewOf(f) && (
+                    <Button size="xs" variant="outline" onClick={() => onPreview(f)} aria-label={`Preview ${f.name}`}>
+                      Preview
+                    </Button>
+                  )}
                   {onShare && f.status === 'available' && (
                     <Button size="xs" variant="outline" onClick={() => onShare(f)} aria-label={`Share ${f.name}`}>
                       Share
+                    </Button>
+                  )}
+                  {onDelete && (f.status === 'available' || f.status === 'scan_failed') && (
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      onClick={() => onDelete(f)}
+                      aria-label={`Delete ${f.name}`}
+                    >
+                      Delete
                     </Button>
                   )}
                 </Group>

@@ -1,10 +1,21 @@
-import { Alert, Button, Group, Modal, NumberInput, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Divider, Group, Modal, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
 import type { FileItem } from '../api/types';
+import { SharesList } from './SharesList';
 
-/** Share one file with a clinician (by their user id, which the clinician's console shows them). */
+/**
+ * Share one file with a clinician (by their user id, which the clinician's console shows them),
+ * see who it is shared with and until when, and revoke a share.
+ */
 export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose: () => void }) {
+  const qc = useQueryClient();
+  const revoke = async (userId: string) => {
+    if (!file) return;
+    await must(api.DELETE('/v1/files/{id}/shares/{userId}', { params: { path: { id: file.id, userId } } }));
+    await qc.invalidateQueries({ queryKey: ['files'] });
+  };
   const [userId, setUserId] = useState('');
   const [days, setDays] = useState<number | string>(30);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -24,6 +35,8 @@ export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose:
         }),
       );
       setResult({ ok: true, text: 'Shared. The clinician can now open this file.' });
+      setUserId('');
+      await qc.invalidateQueries({ queryKey: ['files'] });
     } catch (err) {
       setResult({ ok: false, text: err instanceof ApiError ? err.message : 'Sharing failed' });
     } finally {
@@ -61,6 +74,11 @@ export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose:
               {result.text}
             </Alert>
           )}
+          <Divider />
+          <Title order={3} size="h5">
+            Shared with
+          </Title>
+          <SharesList shares={file?.shares ?? []} onRevoke={revoke} />
           <Group justify="flex-end">
             <Button variant="outline" onClick={close}>
               Close
