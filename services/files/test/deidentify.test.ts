@@ -206,12 +206,6 @@ describe('file.deidentified', () => {
     const patient = user('patient');
     const clinician = user('clinician');
     const f = await availableDicom(patient);
-    await h.app.inject({
-      method: 'POST',
-      url: `/v1/files/${f.id}/shares`,
-      headers: patient.auth,
-      payload: { userId: clinician.id },
-    });
     await deliver(
       h,
       'user.created',
