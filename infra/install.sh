@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the local stack needs, idempotently and non-interactively:
-#   - Debian packages redis-server, clamav, clamav-daemon, chromium (only when a binary is missing)
+#   - Debian packages redis-server, clamav, clamav-daemon, chromium, orthanc + orthanc-dicomweb (only
+#     when a binary is missing); Orthanc is the imaging interop peer (issue 17), started by stack.sh
 #   - LocalStack (the local AWS) in its own venv (.local/localstack/venv): localstack-core 4.14.0 on
 #     Python >= 3.12, every dependency pinned by infra/localstack/constraints.txt
 #   - a project-local Python venv (.local/venv) with a pinned moto[server], used only by the tests
@@ -52,6 +53,10 @@ python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
 # The web console's browser tests (web/playwright.config.ts) drive Debian's Chromium: Playwright's own
 # browser download is not reachable here, and the distribution's build gets security updates.
 { command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ]; } || need_apt+=(chromium)
+# Orthanc (a real PACS) and its DICOMweb plugin: the DICOMweb interop tests' peer (issue 17). The
+# package's own service never starts (policy-rc.d below); stack.sh runs it on our private ports.
+{ command -v Orthanc >/dev/null 2>&1 || [ -x /usr/sbin/Orthanc ]; } || need_apt+=(orthanc)
+[ -e /usr/share/orthanc/plugins/libOrthancDicomWeb.so ] || need_apt+=(orthanc-dicomweb)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "install: need root to apt-get install ${need_apt[*]}" >&2; exit 1; }
   # Package maintainer scripts would start system redis/clamd/freshclam services that grab our

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Local stack without Docker: LocalStack (aws), FerretDB (mongo), Redis (redis), clamd (clamd), all
-# as host processes bound to 127.0.0.1. State lives in .local/ (run/ pids, logs/, data/); `down`
+# Local stack without Docker: LocalStack (aws), FerretDB (mongo), Redis (redis), clamd (clamd) and
+# Orthanc (orthanc: the PACS peer of the DICOMweb interop tests), all as host processes on 127.0.0.1. State lives in .local/ (run/ pids, logs/, data/); `down`
 # removes what LocalStack wrote (its state is in memory: a restarted LocalStack is empty).
 #   stack.sh up | down | status | logs [NAME] | start|stop|restart|pause|resume NAME
 # Ports come from infra/env/local.env; variables already set in the environment win, so
@@ -12,7 +12,7 @@ LOCAL="$ROOT/.local"
 RUN="$LOCAL/run"
 LOGS="$LOCAL/logs"
 DATA="$LOCAL/data"
-COMPONENTS=(aws mongo redis clamd)
+COMPONENTS=(aws mongo redis clamd orthanc)
 START_TIMEOUT="${STACK_START_TIMEOUT:-60}"
 STOP_TIMEOUT="${STACK_STOP_TIMEOUT:-10}"
 mkdir -p "$RUN" "$LOGS" "$DATA"
@@ -28,12 +28,14 @@ AWS_PORT="$(url_port "$AWS_ENDPOINT_URL")"
 MONGO_PORT="$(url_port "${MONGO_URL%/*}")"
 REDIS_PORT="$(url_port "$REDIS_URL")"
 CLAMD_PORT="${CLAMD_PORT:-3310}"
+ORTHANC_HTTP_PORT="${ORTHANC_HTTP_PORT:-8042}"
+ORTHANC_DICOM_PORT="${ORTHANC_DICOM_PORT:-4242}"
 PY="$LOCAL/venv/bin/python"
 [ -x "$PY" ] || PY=python3
 
-port_of() { case "$1" in aws) echo "$AWS_PORT" ;; mongo) echo "$MONGO_PORT" ;; redis) echo "$REDIS_PORT" ;; clamd) echo "$CLAMD_PORT" ;; esac; }
+port_of() { case "$1" in aws) echo "$AWS_PORT" ;; mongo) echo "$MONGO_PORT" ;; redis) echo "$REDIS_PORT" ;; clamd) echo "$CLAMD_PORT" ;; orthanc) echo "$ORTHANC_HTTP_PORT" ;; esac; }
 # Substring of /proc/PID/cmdline that proves a pid file still points at our process (pid reuse).
-marker_of() { case "$1" in aws) echo localstack/launch.py ;; mongo) echo ferretdb-local ;; redis) echo redis-server ;; clamd) echo clamd ;; esac; }
+marker_of() { case "$1" in aws) echo localstack/launch.py ;; mongo) echo ferretdb-local ;; redis) echo redis-server ;; clamd) echo clamd ;; orthanc) echo "$RUN/orthanc.json" ;; esac; }
 probe_of() { case "$1" in aws) echo localstack ;; *) echo "$1" ;; esac; }
 die() { echo "stack: $*" >&2; exit 1; }
 check_name() { [[ " ${COMPONENTS[*]} " == *" $1 "* ]] || die "unknown component '$1' (one of: ${COMPONENTS[*]})"; }
@@ -68,11 +70,54 @@ render_clamd_conf() {
     "$ROOT/infra/clamav/clamd.conf.template"
 }
 
+# Orthanc's configuration: our private ports, storage under .local/, the DICOMweb plugin only.
+# Orthanc 1.10 has no bind-address option (it listens on every interface): RemoteAccessAllowed=false
+# makes its HTTP server answer 127.0.0.1 only, and its DICOM server accepts no store/find/move from
+# unknown peers. DICOMweb peers (MedVault's gateway) are added at run time over its REST API
+# (ServersInDatabase), so the tests configure them with their own tokens.
+render_orthanc_conf() {
+  cat <<JSON
+{
+  "Name": "medvault-orthanc",
+  "StorageDirectory": "$DATA/orthanc",
+  "IndexDirectory": "$DATA/orthanc",
+  "HttpPort": $ORTHANC_HTTP_PORT,
+  "DicomPort": $ORTHANC_DICOM_PORT,
+  "DicomAet": "MEDVAULTPEER",
+  "RemoteAccessAllowed": false,
+  "AuthenticationEnabled": false,
+  "DicomAlwaysAllowStore": false,
+  "DicomAlwaysAllowFind": false,
+  "DicomAlwaysAllowEcho": true,
+  "ExecuteLuaEnabled": false,
+  "RestApiWriteToFileSystemEnabled": false,
+  "ConcurrentJobs": 1,
+  "HttpThreadsCount": 8,
+  "DicomThreadsCount": 1,
+  "SaveJobs": false,
+  "HttpTimeout": 60,
+  "Plugins": ["/usr/share/orthanc/plugins/libOrthancDicomWeb.so"],
+  "DicomWeb": {
+    "Enable": true,
+    "Root": "/dicom-web/",
+    "EnableWado": false,
+    "Host": "127.0.0.1:$ORTHANC_HTTP_PORT",
+    "Ssl": false,
+    "ServersInDatabase": true,
+    "Servers": {}
+  }
+}
+JSON
+}
+
 launch() {
   local name="$1" port
   port="$(port_of "$name")"
   if port_busy "$port"; then
     die "$name: port $port on 127.0.0.1 is already used by another process: $(ss -Htlnp "sport = :$port" 2>/dev/null | grep -o 'users:.*' | head -1)"
+  fi
+  if [ "$name" = orthanc ] && port_busy "$ORTHANC_DICOM_PORT"; then
+    die "orthanc: DICOM port $ORTHANC_DICOM_PORT is already used by another process"
   fi
   case "$name" in
     aws)
@@ -114,6 +159,14 @@ launch() {
       # clamd daemonizes itself (Foreground no) and writes its own PidFile into $RUN.
       "$clamd_bin" -c "$conf" >>"$LOGS/clamd.log" 2>&1 </dev/null || die "clamd: failed to start$(printf '\n')$(tail -n 20 "$LOGS/clamd.log")"
       ;;
+    orthanc)
+      local orthanc_bin
+      orthanc_bin="$(command -v Orthanc || echo /usr/sbin/Orthanc)"
+      [ -x "$orthanc_bin" ] || die "orthanc: not installed (run infra/install.sh as root)"
+      mkdir -p "$DATA/orthanc"
+      render_orthanc_conf >"$RUN/orthanc.json"
+      spawn orthanc "$orthanc_bin" "$RUN/orthanc.json"
+      ;;
   esac
 }
 
@@ -134,6 +187,7 @@ wait_healthy() {
 running_port() {
   case "$1" in
     clamd) awk '$1 == "TCPSocket" {print $2}' "$RUN/clamd.conf" 2>/dev/null ;;
+    orthanc) grep -oE '"HttpPort": [0-9]+' "$RUN/orthanc.json" 2>/dev/null | grep -oE '[0-9]+$' ;;
     *) tr '\0' ' ' <"/proc/$2/cmdline" | grep -oE '(-p |--port |127\.0\.0\.1:)[0-9]+' | head -1 | grep -oE '[0-9]+$' ;;
   esac
 }
@@ -205,7 +259,7 @@ status() {
     elif is_paused "$pid"; then state=paused; rc=1 # frozen (fault test): not serving
     elif healthy "$name"; then state=healthy
     else state=unhealthy; rc=1; fi
-    printf '%-6s %-9s pid=%-8s port=%s\n' "$name" "$state" "$pid" "$(port_of "$name")"
+    printf '%-7s %-9s pid=%-8s port=%s\n' "$name" "$state" "$pid" "$(port_of "$name")"
   done
   return "$rc"
 }

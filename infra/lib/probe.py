@@ -1,6 +1,6 @@
 """Health probes for the local stack (stdlib only, so it runs before/without the venv).
 
-usage: probe.py localstack|http|mongo|redis|clamd PORT [HOST]   -> exit 0 when the service truly answers.
+usage: probe.py localstack|http|mongo|redis|clamd|orthanc PORT [HOST]   -> exit 0 when the service truly answers.
 """
 import json
 import socket
@@ -71,11 +71,18 @@ def clamd(host: str, port: int) -> bool:
         return recv_some(s).rstrip(b"\x00\n") == b"PONG"
 
 
+def orthanc(host: str, port: int) -> bool:
+    # /system answers once the database and the plugins are loaded; the DICOMweb plugin must be among them.
+    with urllib.request.urlopen(f"http://{host}:{port}/plugins", timeout=TIMEOUT) as r:
+        return "dicom-web" in json.load(r)
+
+
 if __name__ == "__main__":
     kind, port = sys.argv[1], int(sys.argv[2])
     host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
     try:
-        ok = {"localstack": localstack, "http": http, "mongo": mongo, "redis": redis, "clamd": clamd}[kind](host, port)
+        ok = {"localstack": localstack, "http": http, "mongo": mongo, "redis": redis, "clamd": clamd,
+              "orthanc": orthanc}[kind](host, port)
     except (OSError, ValueError):
         ok = False
     sys.exit(0 if ok else 1)

@@ -13,6 +13,8 @@ export const ConfigSchema = Type.Object({
   QUEUE_URL_BASE: ConfigFields.url(),
   WATERMARK_QUEUE_NAME: Type.String({ default: 'medvault-watermark' }),
   BUCKET_CLEAN: ConfigFields.nonEmpty(),
+  /** De-identified copies (issue 17) are written here, to be scanned like uploads. */
+  BUCKET_QUARANTINE: ConfigFields.nonEmpty(),
   BUCKET_DERIVATIVES: ConfigFields.nonEmpty(),
   KMS_DATA_KEY_ID: ConfigFields.nonEmpty(),
   /** Shown in the visible watermark: "Owned by <ORGANISATION_NAME>". */

@@ -25,11 +25,22 @@ import {
 import { createLogger, type Logger } from '@medvault/common/logger';
 import type { Redis } from 'ioredis';
 import { DcmjsCodec } from './adapters/dicom-codec.js';
-import { s3DerivativeStore, s3Opener } from './adapters/objects.js';
+import { DcmjsDeidentifier } from './adapters/dicom-deidentifier.js';
+import { s3CopyStore, s3DerivativeStore, s3Opener } from './adapters/objects.js';
 import { RedisPatientIdentities } from './adapters/redis-identities.js';
+import { RedisUidSalts } from './adapters/redis-uid-salts.js';
 import { SharpRenderer } from './adapters/sharp-renderer.js';
 import type { Config } from './config.js';
-import type { DerivativeStore, DicomCodec, ObjectOpener, PatientIdentities, Renderer } from './domain/ports.js';
+import type {
+  CopyStore,
+  DerivativeStore,
+  DicomCodec,
+  DicomDeidentifier,
+  ObjectOpener,
+  PatientIdentities,
+  Renderer,
+  UidSalts,
+} from './domain/ports.js';
 
 export const SERVICE = 'watermark';
 
@@ -55,6 +66,9 @@ export interface Deps {
   dicom: DicomCodec;
   identities: PatientIdentities;
   derivatives: DerivativeStore;
+  deidentifier: DicomDeidentifier;
+  salts: UidSalts;
+  copies: CopyStore;
   close(): Promise<void>;
 }
 
@@ -115,6 +129,9 @@ export function buildDeps(config: Config): Deps {
     dicom: new DcmjsCodec(),
     identities: new RedisPatientIdentities(redis),
     derivatives: s3DerivativeStore(s3, keys, config.BUCKET_DERIVATIVES),
+    deidentifier: new DcmjsDeidentifier(),
+    salts: new RedisUidSalts(redis),
+    copies: s3CopyStore(s3, keys, config.BUCKET_QUARANTINE),
     close: async () => {
       await Promise.allSettled([
         redis.quit().catch(() => redis.disconnect()),

@@ -24,24 +24,26 @@ import * as e20 from './catalogue/chat.user_muted.v1.js';
 import * as e21 from './catalogue/chat.user_unmuted.v1.js';
 import * as e22 from './catalogue/file.available.v1.js';
 import * as e23 from './catalogue/file.clean.v1.js';
-import * as e24 from './catalogue/file.deleted.v1.js';
-import * as e25 from './catalogue/file.downloaded.v1.js';
-import * as e26 from './catalogue/file.infected.v1.js';
-import * as e27 from './catalogue/file.integrity_failed.v1.js';
-import * as e28 from './catalogue/file.link_created.v1.js';
-import * as e29 from './catalogue/file.processed.v1.js';
-import * as e30 from './catalogue/file.processing_failed.v1.js';
-import * as e31 from './catalogue/file.purged.v1.js';
-import * as e32 from './catalogue/file.rescan_requested.v1.js';
-import * as e33 from './catalogue/file.restored.v1.js';
-import * as e34 from './catalogue/file.scan_failed.v1.js';
-import * as e35 from './catalogue/file.scanned.v1.js';
-import * as e36 from './catalogue/file.shared.v1.js';
-import * as e37 from './catalogue/file.unshared.v1.js';
-import * as e38 from './catalogue/file.uploaded.v1.js';
-import * as e39 from './catalogue/request.completed.v1.js';
-import * as e40 from './catalogue/user.created.v1.js';
-import * as e41 from './catalogue/user.updated.v1.js';
+import * as e24 from './catalogue/file.deidentified.v1.js';
+import * as e25 from './catalogue/file.deidentify_requested.v1.js';
+import * as e26 from './catalogue/file.deleted.v1.js';
+import * as e27 from './catalogue/file.downloaded.v1.js';
+import * as e28 from './catalogue/file.infected.v1.js';
+import * as e29 from './catalogue/file.integrity_failed.v1.js';
+import * as e30 from './catalogue/file.link_created.v1.js';
+import * as e31 from './catalogue/file.processed.v1.js';
+import * as e32 from './catalogue/file.processing_failed.v1.js';
+import * as e33 from './catalogue/file.purged.v1.js';
+import * as e34 from './catalogue/file.rescan_requested.v1.js';
+import * as e35 from './catalogue/file.restored.v1.js';
+import * as e36 from './catalogue/file.scan_failed.v1.js';
+import * as e37 from './catalogue/file.scanned.v1.js';
+import * as e38 from './catalogue/file.shared.v1.js';
+import * as e39 from './catalogue/file.unshared.v1.js';
+import * as e40 from './catalogue/file.uploaded.v1.js';
+import * as e41 from './catalogue/request.completed.v1.js';
+import * as e42 from './catalogue/user.created.v1.js';
+import * as e43 from './catalogue/user.updated.v1.js';
 
 export const catalogue = [
   e0,
@@ -86,4 +88,6 @@ export const catalogue = [
   e39,
   e40,
   e41,
+  e42,
+  e43,
 ] as const;

@@ -58,6 +58,8 @@ export interface FileRecord {
   purgeAfter?: Date | null;
   purgedAt?: Date | null;
   blockedReason?: string;
+  /** A de-identified copy (issue 17): the file it was made from. */
+  deidentifiedFrom?: string;
   /** Indexed DICOM header (issue 17), as file.processed carries it; absent for other files. */
   dicom?: DicomIndex;
   /** The latest verdict applied (admin bulk rescans select files by database version). */

@@ -3,6 +3,7 @@ import { applyProcessed } from '../app/apply-processed.js';
 import { applyProcessingFailed } from '../app/apply-processing-failed.js';
 import { applyScan } from '../app/apply-scan.js';
 import { blockForIntegrity } from '../app/block-for-integrity.js';
+import { recordDeidentified } from '../app/record-deidentified.js';
 import { systemMeta } from '../domain/events.js';
 import type { FilesPorts } from '../domain/ports.js';
 
@@ -31,6 +32,11 @@ export function buildHandlers(deps: FilesPorts): EventHandlers {
         throw err;
       });
       logger.warn({ fileId: e.data.fileId, code: e.data.code, outcome }, 'processing failed: file blocked');
+    },
+    'file.deidentified': async (e, { logger }) => {
+      const meta = { correlationId: e.correlationId, actor: e.actor ?? systemMeta(e.correlationId).actor };
+      const outcome = await recordDeidentified(deps, e, meta);
+      logger.info({ fileId: e.data.fileId, sourceFileId: e.data.sourceFileId, outcome }, 'de-identified copy recorded');
     },
     'file.integrity_failed': async (e, { logger }) => {
       // Our own download-time failures already blocked the file; others' (watermark) block it here.

@@ -1,8 +1,8 @@
 import { pipeline, type Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createDecryptStream, createEncryptStream, type DataKeyProvider } from '@medvault/common/crypto';
 import { AppError } from '@medvault/common/errors';
-import type { DerivativeStore, ObjectOpener } from '../domain/ports.js';
+import type { CopyStore, DerivativeStore, ObjectOpener } from '../domain/ports.js';
 
 const s3Error = (cause: unknown) => {
   const name = (cause as { name?: string }).name ?? '';
@@ -55,5 +55,28 @@ export function s3DerivativeStore(s3: S3Client, keys: DataKeyProvider, bucket: s
       }
       return { bucket, key };
     },
+  };
+}
+
+/**
+ * De-identified copies, written to quarantine in the files' envelope format under the new file's
+ * id and owner (the scanner and files read them like an upload). The IAM policy lets the worker
+ * write and read `files/*` of that bucket only.
+ */
+export function s3CopyStore(s3: S3Client, keys: DataKeyProvider, bucket: string): CopyStore {
+  const writer = s3DerivativeStore(s3, keys, bucket);
+  return {
+    bucket,
+    async has(key) {
+      try {
+        await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return true;
+      } catch (e) {
+        const err = s3Error(e);
+        if (err.code === 'NOT_FOUND') return false;
+        throw err;
+      }
+    },
+    put: (d) => writer.put(d),
   };
 }

@@ -51,3 +51,25 @@ export interface DicomCodec {
 export interface PatientIdentities {
   agrees(patientRef: string, fingerprint: string): Promise<boolean>;
 }
+
+/** DICOM de-identification (issue 17): Part 10 bytes in, de-identified Part 10 bytes out. */
+export interface DicomDeidentifier {
+  /** Throws AppError UNPROCESSABLE when the file cannot be parsed or written back. */
+  deidentify(data: Buffer, mapUid: (uid: string) => string): Buffer;
+}
+
+/**
+ * The secret salt UIDs are remapped under, one per scope (the requester): created at first use,
+ * then the same for ever, so the instances of a study de-identified in separate requests agree.
+ */
+export interface UidSalts {
+  saltFor(scope: string): Promise<string>;
+}
+
+/** Where de-identified copies are written (encrypted, in quarantine, under the new file's id). */
+export interface CopyStore {
+  readonly bucket: string;
+  /** Whether an object already lies at `key` (a redelivered request must not rewrite it). */
+  has(key: string): Promise<boolean>;
+  put(d: { key: string; data: Buffer; context: { fileId: string; ownerId: string } }): Promise<unknown>;
+}
