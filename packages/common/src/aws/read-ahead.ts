@@ -13,6 +13,8 @@ export interface ReadAheadOptions {
   ahead: number;
   /** Attempts per part (a part that breaks mid-body is fetched again whole). */
   attempts?: number;
+  /** Bytes the stream buffers for its consumer beyond the parts (default 64 KiB). */
+  highWaterMark?: number;
   /** Called when a part is complete (benchmarks time the S3 stage with it). */
   onPart?: (bytes: number, ms: number) => void;
 }
@@ -79,5 +81,5 @@ export function readAhead(fetch: FetchRange, o: ReadAheadOptions): Readable {
       abort.abort();
     }
   }
-  return Readable.from(parts(), { objectMode: false, highWaterMark: 64 * 1024 });
+  return Readable.from(parts(), { objectMode: false, highWaterMark: o.highWaterMark ?? 64 * 1024 });
 }
