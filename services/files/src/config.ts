@@ -59,6 +59,13 @@ export const ConfigSchema = Type.Object({
   /** S3 multipart part size (MiB) and parts in flight: bound the memory of one upload. */
   UPLOAD_PART_SIZE_MIB: Type.Integer({ minimum: 5, maximum: 64, default: 8 }),
   UPLOAD_QUEUE_SIZE: Type.Integer({ minimum: 1, maximum: 8, default: 2 }),
+  /**
+   * Downloads read the stored object as ranged GETs of DOWNLOAD_PART_SIZE_MIB, up to
+   * DOWNLOAD_READ_AHEAD of them in flight ahead of the writer: memory per download is about
+   * part size × (read-ahead + 1), whatever the file's size.
+   */
+  DOWNLOAD_PART_SIZE_MIB: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
+  DOWNLOAD_READ_AHEAD: Type.Integer({ minimum: 0, maximum: 8, default: 3 }),
   /** An upload whose client sends nothing for this long is ended with 408 and nothing kept. */
   UPLOAD_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
 });

@@ -145,6 +145,8 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
     objects: new ObjectStore(s3, {
       partSizeBytes: config.UPLOAD_PART_SIZE_MIB * 1024 * 1024,
       queueSize: config.UPLOAD_QUEUE_SIZE,
+      readPartBytes: config.DOWNLOAD_PART_SIZE_MIB * 1024 * 1024,
+      readAhead: config.DOWNLOAD_READ_AHEAD,
     }),
     files,
     links: new LinksRepo(db, semantics.guard('link')),

@@ -13,7 +13,9 @@ runServiceMain({
   buildApp,
   listen: (c) => ({ host: c.HOST, port: c.FILES_PORT }),
   workers: (deps) => [
-    queueConsumer(SERVICE, deps, buildHandlers(deps)),
+    // Four receive loops of 3 (about the concurrency of one batch of 10, without its head-of-line
+    // wait: a verdict arriving during a batch is handled at once, not after the batch's slowest).
+    queueConsumer(SERVICE, deps, buildHandlers(deps), { batchSize: 3, pollers: 4 }),
     deps.outbox,
     createPurgeJob(() => purgeDue(deps), deps.config.PURGE_INTERVAL_SECONDS, deps.logger),
   ],

@@ -31,7 +31,10 @@ const C = Math.min(Number(process.env.BENCH_CONCURRENCY ?? 16), 128);
 const MAX_MS = Math.min(Number(process.env.BENCH_MAX_SECONDS ?? 5), 30) * 1000;
 
 async function startUpstream() {
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'bench-upstream');
+  // As every service's command connection (platform.redis()): auto-pipelined.
+  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', 'bench-upstream', {
+    autoPipelining: true,
+  });
   const app = Fastify();
   await app.register(tokenVerifier, {
     publicKey: (await import('@medvault/common/testing')).localPublicKeyPem(),
@@ -125,6 +128,8 @@ async function main() {
     };
     deps.events = new BackgroundPublisher(counting, deps.logger, { maxQueue: 100_000 });
   }
+  // BENCH_NO_TOKEN_CACHE=1: every request verified in full (the figure before the token cache).
+  if (process.env.BENCH_NO_TOKEN_CACHE === '1') delete deps.tokenAuth.cache;
   const app = await buildApp(deps);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const gateway = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

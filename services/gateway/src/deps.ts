@@ -83,7 +83,8 @@ export function buildDeps(config: Config): Deps {
   const redis = p.redis();
   const { publisher } = p.publisher();
   const { sqs, queueUrl } = p.queue(config.GATEWAY_QUEUE_NAME);
-  const tokenAuth = p.tokenAuth();
+  // The edge verifies every request: cached per token until a revocation is pushed (token-cache.ts).
+  const tokenAuth = p.tokenAuth({ cache: true });
   const revocation = p.revocation();
   const events = new BackgroundPublisher(publisher, logger, { maxQueue: config.AUDIT_QUEUE_MAX });
   const revocationWatcher = new RevocationWatcher(p.subscriber(), revocation, {

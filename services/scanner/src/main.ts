@@ -12,8 +12,11 @@ runServiceMain({
   listen: (c) => ({ host: c.HOST, port: c.SCANNER_PORT }),
   workers: (deps) => [
     queueConsumer(SERVICE, deps, buildHandlers(deps), {
-      // Scans are CPU- and clamd-bound: a few at a time per instance; scale with instances.
-      batchSize: 5,
+      // Scans are CPU- and clamd-bound: a few at a time per instance; scale with instances. Two
+      // receive loops of 2: a new upload never waits for the slowest scan of a batch of 5, and a
+      // second instance gets its share of the queue instead of finding it emptied by the first.
+      batchSize: 2,
+      pollers: 2,
     }),
   ],
 });

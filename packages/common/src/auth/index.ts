@@ -26,6 +26,7 @@ export {
 } from './revocation.js';
 export { type EndReason, RevocationWatcher } from './revocation-watch.js';
 export { AccessTokenSigner, type AccessTokenSignerOptions, signJwt } from './sign.js';
+export { followRevocations, type TokenCacheOptions, VerifiedTokenCache } from './token-cache.js';
 export {
   ACCESS_TOKEN_ALGORITHM,
   principalOf,

@@ -40,12 +40,23 @@ export function noticeRevokes(n: RevocationNotice, p: Revocable): boolean {
  * on receiving the push sees it.
  */
 export class RedisRevocationStore implements RevocationStore {
+  private readonly local: ((notice: RevocationNotice) => void)[] = [];
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'auth',
   ) {}
 
+  /**
+   * Called synchronously for each revocation this process makes (after the mark is written,
+   * before the push): a cache here must not wait for its own push to come back.
+   */
+  onRevoke(fn: (notice: RevocationNotice) => void): void {
+    this.local.push(fn);
+  }
+
   private async push(notice: RevocationNotice) {
+    for (const fn of this.local) fn(notice);
     await this.redis.publish(revocationChannel(this.prefix), JSON.stringify(notice));
   }
 

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { AppError } from '../errors/index.js';
 import { type AccessTokenClaims, type Principal, ROLES, type Role } from './principal.js';
 import type { RevocationChecker } from './revocation.js';
+import type { VerifiedTokenCache } from './token-cache.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +24,11 @@ export interface TokenVerifierOptions {
   issuer: string;
   audience: string;
   revocation: RevocationChecker;
+  /**
+   * Reuses a token's verification until a revocation is pushed or the token expires (the edge,
+   * where every request would otherwise pay a signature check and a Redis read; see token-cache.ts).
+   */
+  cache?: VerifiedTokenCache;
 }
 
 export const ACCESS_TOKEN_ALGORITHM = 'EdDSA';
@@ -44,6 +50,15 @@ async function plugin(app: FastifyInstance, opts: TokenVerifierOptions) {
   app.decorate('authenticate', async (req: FastifyRequest) => {
     const header = req.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw new AppError('UNAUTHENTICATED', 'Missing bearer token');
+    const cache = opts.cache;
+    const token = header.slice(7);
+    const known = cache?.get(token);
+    if (known) {
+      req.principal = known;
+      return;
+    }
+    // Taken before the checks: a revocation pushed while they run makes their answer not cacheable.
+    const epoch = cache?.epoch ?? 0;
     let claims: AccessTokenClaims;
     try {
       claims = await req.accessJwtVerify<AccessTokenClaims>();
@@ -74,6 +89,7 @@ async function plugin(app: FastifyInstance, opts: TokenVerifierOptions) {
       });
     }
     if (revoked) throw new AppError('TOKEN_REVOKED', 'Access token has been revoked');
+    cache?.set(token, principal, epoch);
     req.principal = principal;
   });
 }

@@ -29,3 +29,5 @@ export function s3ClientConfig(cfg: AwsConfig) {
 export function queueUrl(base: string, name: string): string {
   return /^https?:\/\/.+\/.+\/.+/.test(name) ? name : `${base.replace(/\/$/, '')}/${name}`;
 }
+
+export { type FetchRange, type ReadAheadOptions, readAhead } from './read-ahead.js';

@@ -26,6 +26,13 @@ export interface EventConsumerOptions {
   visibilityTimeout?: number;
   heartbeatInterval?: number;
   batchSize?: number;
+  /**
+   * Receive loops on the queue in this instance (default 1). WHY: a loop receives a batch and
+   * polls again only once every message of it is handled, so a message arriving meanwhile waits
+   * for the slowest of the batch, and one instance takes all there is while a second idles.
+   * Several loops of small batches keep the same concurrency without that head-of-line wait.
+   */
+  pollers?: number;
   waitTimeSeconds?: number;
   /** Retry backoff through SQS visibility: min(base * 2^(receives-1), max) seconds. */
   backoff?: { baseSeconds: number; maxSeconds: number };
@@ -138,35 +145,42 @@ export function createEventConsumer(opts: EventConsumerOptions): EventConsumer {
     return messages.filter((_, i) => results[i]!.status === 'fulfilled');
   }
 
-  const consumer = Consumer.create({
-    queueUrl: opts.queueUrl,
-    sqs: opts.sqs,
-    batchSize: opts.batchSize ?? 10,
-    visibilityTimeout,
-    heartbeatInterval: heartbeatSeconds,
-    // Short long-polls bound how long stop() waits for the receive in flight.
-    waitTimeSeconds: opts.waitTimeSeconds ?? 5,
-    messageSystemAttributeNames: ['ApproximateReceiveCount'],
-    attributeNames: ['ApproximateReceiveCount'] as never,
-    messageAttributeNames: ['All'],
-    pollingCompleteWaitTimeMs: opts.stopTimeoutMs ?? 20_000,
-    handleMessageBatch,
-    strictReturn: true,
-    // Only reached if the batch handler itself throws (it does not by design): retry them all.
-    terminateVisibilityTimeout: (messages: Message[]) => (messages[0] ? retryAfter(messages[0]) : 0),
-  });
-  consumer.on('error', (err) => log.warn({ err }, 'consumer error'));
+  const create = () =>
+    Consumer.create({
+      queueUrl: opts.queueUrl,
+      sqs: opts.sqs,
+      batchSize: opts.batchSize ?? 10,
+      visibilityTimeout,
+      heartbeatInterval: heartbeatSeconds,
+      // Short long-polls bound how long stop() waits for the receive in flight.
+      waitTimeSeconds: opts.waitTimeSeconds ?? 5,
+      messageSystemAttributeNames: ['ApproximateReceiveCount'],
+      attributeNames: ['ApproximateReceiveCount'] as never,
+      messageAttributeNames: ['All'],
+      pollingCompleteWaitTimeMs: opts.stopTimeoutMs ?? 20_000,
+      handleMessageBatch,
+      strictReturn: true,
+      // Only reached if the batch handler itself throws (it does not by design): retry them all.
+      terminateVisibilityTimeout: (messages: Message[]) => (messages[0] ? retryAfter(messages[0]) : 0),
+    });
+  const consumers = Array.from({ length: Math.max(1, opts.pollers ?? 1) }, create);
+  for (const c of consumers) c.on('error', (err) => log.warn({ err }, 'consumer error'));
 
+  const stopOne = (consumer: Consumer) =>
+    new Promise<void>((resolve) => {
+      if (!consumer.status.isRunning) return resolve();
+      consumer.once('stopped', () => resolve());
+      consumer.stop({ abort: false });
+    });
   return {
-    start: () => consumer.start(),
-    get isRunning() {
-      return consumer.status.isRunning;
+    start: () => {
+      for (const c of consumers) c.start();
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (!consumer.status.isRunning) return resolve();
-        consumer.once('stopped', () => resolve());
-        consumer.stop({ abort: false });
-      }),
+    get isRunning() {
+      return consumers.some((c) => c.status.isRunning);
+    },
+    stop: async () => {
+      await Promise.all(consumers.map(stopOne));
+    },
   };
 }

@@ -55,10 +55,21 @@ export function createOutboxRelay(opts: {
     }
   }
 
-  const flush = () => {
-    // One pass at a time: concurrent passes would publish the same envelope twice.
-    running ??= once().finally(() => {
+  let again = false;
+  const flush = (): Promise<number> => {
+    // One pass at a time: concurrent passes would publish the same envelope twice. A kick during
+    // a pass (a write whose event that pass may already have missed) runs one more right after
+    // it, instead of leaving the event for the next interval.
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = once().finally(() => {
       running = null;
+      if (again) {
+        again = false;
+        tick();
+      }
     });
     return running;
   };

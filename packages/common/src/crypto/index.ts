@@ -22,5 +22,6 @@ export {
   type DecryptOptions,
   type EncryptorResult,
   type SegmentRange,
+  STREAM_BUFFER_BYTES,
   segmentRange,
 } from './streams.js';

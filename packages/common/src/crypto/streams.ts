@@ -14,10 +14,12 @@ import {
 } from './format.js';
 import { canonicalContext, type DataKeyProvider, type EncryptionContext } from './keys.js';
 
-function sealSegment(key: Buffer, header: Header, index: number, last: boolean, plain: Buffer): Buffer {
+/** The sealed segment as [ciphertext, tag]: two pushes, no copy into a joined buffer. */
+function sealSegment(key: Buffer, header: Header, index: number, last: boolean, plain: Buffer): [Buffer, Buffer] {
   const c = createCipheriv('aes-256-gcm', key, nonceFor(header, index, last));
-  const body = Buffer.concat([c.update(plain), c.final()]);
-  return Buffer.concat([body, c.getAuthTag()]);
+  const body = c.update(plain);
+  c.final(); // GCM emits nothing at final: the ciphertext is as long as the plaintext
+  return [body, c.getAuthTag()];
 }
 
 function openSegment(key: Buffer, header: Header, index: number, last: boolean, sealed: Buffer): Buffer {
@@ -25,7 +27,9 @@ function openSegment(key: Buffer, header: Header, index: number, last: boolean, 
   try {
     const d = createDecipheriv('aes-256-gcm', key, nonceFor(header, index, last));
     d.setAuthTag(sealed.subarray(sealed.length - TAG_LENGTH));
-    return Buffer.concat([d.update(sealed.subarray(0, sealed.length - TAG_LENGTH)), d.final()]);
+    const plain = d.update(sealed.subarray(0, sealed.length - TAG_LENGTH));
+    d.final(); // authenticates (throws on a bad tag); GCM emits no further bytes
+    return plain;
   } catch {
     throw new AppError('INTEGRITY_FAILED', `Segment ${index} failed authentication`);
   }
@@ -65,7 +69,7 @@ export async function createEncryptStream(
       if (pendingLen <= segmentSize) return cb();
       let all = Buffer.concat(pending);
       while (all.length > segmentSize) {
-        this.push(sealSegment(key, header, index++, false, all.subarray(0, segmentSize)));
+        for (const b of sealSegment(key, header, index++, false, all.subarray(0, segmentSize))) this.push(b);
         all = all.subarray(segmentSize);
       }
       pending = [all];
@@ -74,13 +78,20 @@ export async function createEncryptStream(
     },
     flush(cb: TransformCallback) {
       if (!headerSent) this.push(header.raw);
-      this.push(sealSegment(key, header, index, true, Buffer.concat(pending)));
+      for (const b of sealSegment(key, header, index, true, Buffer.concat(pending))) this.push(b);
       key.fill(0);
       cb();
     },
   });
   return { stream, header };
 }
+
+/**
+ * Buffer sizes of the decrypting transforms. WHY: Node's default (16 KiB) is a quarter of one
+ * segment, so every segment pushed stalls the pipe until the writer drains (one event-loop turn
+ * per 64 KiB); a few segments of slack keep decrypting while the socket writes. Still bounded.
+ */
+export const STREAM_BUFFER_BYTES = 1024 * 1024;
 
 export interface DecryptOptions {
   keys: DataKeyProvider;
@@ -96,7 +107,9 @@ export interface DecryptOptions {
  * the stream error (with INTEGRITY_FAILED) instead of yielding wrong bytes.
  */
 export function createDecryptStream(opts: DecryptOptions): Transform {
-  let buf: Buffer = Buffer.alloc(0);
+  // Until the header is parsed: its bytes, joined (a few hundred bytes). After: the segments.
+  let head: Buffer = Buffer.alloc(0);
+  const pending = new Chunks();
   let header: Header | null = null;
   let key: Buffer | null = null;
   let index = 0;
@@ -104,19 +117,17 @@ export function createDecryptStream(opts: DecryptOptions): Transform {
 
   const drain = (t: Transform, final: boolean) => {
     if (!header || !key) return;
-    while (buf.length > sealedSize || (final && buf.length > 0)) {
-      const last = buf.length <= sealedSize;
-      const take = last ? buf.length : sealedSize;
-      t.push(openSegment(key, header, index++, last, buf.subarray(0, take)));
-      buf = buf.subarray(take);
-      if (last) return;
-    }
+    // A full segment followed by more bytes is not the last one; what is left at the end is.
+    while (pending.length > sealedSize) t.push(openSegment(key, header, index++, false, pending.take(sealedSize)));
+    if (final && pending.length > 0) t.push(openSegment(key, header, index++, true, pending.take(pending.length)));
   };
 
   return new Transform({
+    readableHighWaterMark: STREAM_BUFFER_BYTES,
+    writableHighWaterMark: STREAM_BUFFER_BYTES,
     transform(chunk: Buffer, _enc, cb) {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
       if (header) {
+        pending.push(chunk);
         try {
           drain(this, false);
           return cb();
@@ -124,22 +135,24 @@ export function createDecryptStream(opts: DecryptOptions): Transform {
           return cb(e as Error);
         }
       }
+      head = head.length ? Buffer.concat([head, chunk]) : chunk;
       let len: number | null;
       try {
-        len = headerLength(buf);
+        len = headerLength(head);
       } catch (e) {
         return cb(e as Error);
       }
-      if (len === null || buf.length < len) return cb();
+      if (len === null || head.length < len) return cb();
       try {
-        const h = decodeHeader(buf);
+        const h = decodeHeader(head);
         if (canonicalContext(h.context) !== canonicalContext(opts.expectedContext)) {
           throw new AppError('INTEGRITY_FAILED', 'Encryption context does not match the object');
         }
         opts.onHeader?.(h);
         header = h;
         sealedSize = h.segmentSize + TAG_LENGTH;
-        buf = buf.subarray(len);
+        pending.push(head.subarray(len));
+        head = Buffer.alloc(0);
         opts.keys.unwrap(h.wrappedKey, h.keyId, h.context).then(
           (dataKey) => {
             key = segmentKey(dataKey, h);
@@ -160,7 +173,7 @@ export function createDecryptStream(opts: DecryptOptions): Transform {
     flush(cb) {
       try {
         if (!header || !key) throw new AppError('INTEGRITY_FAILED', 'Encrypted object is truncated (no header)');
-        if (buf.length === 0) throw new AppError('INTEGRITY_FAILED', 'Encrypted object is truncated');
+        if (pending.length === 0) throw new AppError('INTEGRITY_FAILED', 'Encrypted object is truncated');
         drain(this, true);
         key.fill(0);
         cb();
@@ -220,7 +233,7 @@ export function segmentRange(
 export function createRangeDecryptStream(dataKey: Buffer, header: Header, range: SegmentRange): Transform {
   const key = segmentKey(dataKey, header);
   const sealedSize = header.segmentSize + TAG_LENGTH;
-  let buf: Buffer = Buffer.alloc(0);
+  const pending = new Chunks();
   let index = range.firstSegment;
   let skip = range.skip;
   let remaining = range.take;
@@ -235,13 +248,12 @@ export function createRangeDecryptStream(dataKey: Buffer, header: Header, range:
   };
 
   return new Transform({
+    readableHighWaterMark: STREAM_BUFFER_BYTES,
+    writableHighWaterMark: STREAM_BUFFER_BYTES,
     transform(chunk: Buffer, _enc, cb) {
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      pending.push(chunk);
       try {
-        while (buf.length >= sealedSize && index <= range.lastSegment) {
-          emit(this, buf.subarray(0, sealedSize));
-          buf = buf.subarray(sealedSize);
-        }
+        while (pending.length >= sealedSize && index <= range.lastSegment) emit(this, pending.take(sealedSize));
         cb();
       } catch (e) {
         cb(e as Error);
@@ -249,7 +261,7 @@ export function createRangeDecryptStream(dataKey: Buffer, header: Header, range:
     },
     flush(cb) {
       try {
-        if (buf.length > 0 && index <= range.lastSegment) emit(this, buf);
+        if (pending.length > 0 && index <= range.lastSegment) emit(this, pending.take(pending.length));
         if (remaining > 0) throw new AppError('INTEGRITY_FAILED', 'Encrypted object is truncated');
         key.fill(0);
         cb();
@@ -258,4 +270,56 @@ export function createRangeDecryptStream(dataKey: Buffer, header: Header, range:
       }
     },
   });
+}
+
+/**
+ * A queue of received chunks, cut into exact-size pieces on demand. WHY: concatenating the
+ * leftover with every incoming chunk copies each byte several times when the network delivers
+ * chunks smaller than a segment (S3 bodies arrive in 16-64 KiB reads); here a piece that lies
+ * within one chunk is a view of it, and only a piece spanning chunks is copied, once.
+ */
+export class Chunks {
+  private readonly list: Buffer[] = [];
+  private head = 0;
+  length = 0;
+
+  push(chunk: Buffer): void {
+    if (chunk.length === 0) return;
+    this.list.push(chunk);
+    this.length += chunk.length;
+  }
+
+  /** The next `n` bytes (n ≤ length). */
+  take(n: number): Buffer {
+    this.length -= n;
+    const first = this.list[this.head]!;
+    if (first.length > n) {
+      this.list[this.head] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    if (first.length === n) {
+      this.shift();
+      return first;
+    }
+    const out = Buffer.allocUnsafe(n);
+    let off = 0;
+    while (off < n) {
+      const c = this.list[this.head]!;
+      const k = Math.min(c.length, n - off);
+      c.copy(out, off, 0, k);
+      off += k;
+      if (k === c.length) this.shift();
+      else this.list[this.head] = c.subarray(k);
+    }
+    return out;
+  }
+
+  private shift() {
+    this.head++;
+    // Compact now and then so the array does not grow for the life of a long stream.
+    if (this.head > 64) {
+      this.list.splice(0, this.head);
+      this.head = 0;
+    }
+  }
 }

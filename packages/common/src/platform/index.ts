@@ -5,6 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
 import { RedisRevocationStore } from '../auth/revocation.js';
+import { followRevocations, VerifiedTokenCache } from '../auth/token-cache.js';
 import type { TokenVerifierOptions } from '../auth/verify.js';
 import { awsClientConfig, queueUrl, s3ClientConfig } from '../aws/index.js';
 import { type EventPublisher, SnsEventPublisher } from '../bus/publisher.js';
@@ -100,7 +101,9 @@ export class Platform {
   /** The command connection to Redis (REDIS_URL); readiness PINGs it. */
   redis(): Redis {
     return this.once('redis', () => {
-      const r = createRedis(need(this.config.REDIS_URL, 'REDIS_URL'), `medvault-${this.service}`);
+      const r = createRedis(need(this.config.REDIS_URL, 'REDIS_URL'), `medvault-${this.service}`, {
+        autoPipelining: true,
+      });
       this.checks.push(redisCheck(r));
       this.closers.push(() => r.quit().catch(() => r.disconnect()));
       return r;
@@ -183,14 +186,32 @@ export class Platform {
     return this.once('revocation', () => new RedisRevocationStore(this.redis()));
   }
 
-  /** What the base app's `auth` option takes: verify access tokens, fail closed on revocation. */
-  tokenAuth(): TokenVerifierOptions {
-    return {
-      publicKey: this.jwtPublicKey(),
-      issuer: this.config.JWT_ISSUER ?? 'medvault-gateway',
-      audience: this.config.JWT_AUDIENCE ?? 'medvault-api',
-      revocation: this.revocation(),
-    };
+  /**
+   * What the base app's `auth` option takes: verify access tokens, fail closed on revocation.
+   * With `cache` (the gateway), a verified token is reused until a revocation is pushed on the
+   * subscriber connection or made by this process (VerifiedTokenCache); without the
+   * subscription the cache stays off and every request is checked.
+   */
+  tokenAuth(o: { cache?: boolean } = {}): TokenVerifierOptions {
+    return this.once(`tokenAuth:${Boolean(o.cache)}`, () => {
+      const revocation = this.revocation();
+      let cache: VerifiedTokenCache | undefined;
+      if (o.cache) {
+        const c = new VerifiedTokenCache();
+        cache = c;
+        revocation.onRevoke(() => c.invalidate());
+        followRevocations(this.subscriber(), c).catch((err: unknown) =>
+          this.logger.warn({ err }, 'token cache off until the revocation channel is subscribed'),
+        );
+      }
+      return {
+        publicKey: this.jwtPublicKey(),
+        issuer: this.config.JWT_ISSUER ?? 'medvault-gateway',
+        audience: this.config.JWT_AUDIENCE ?? 'medvault-api',
+        revocation,
+        ...(cache ? { cache } : {}),
+      };
+    });
   }
 
   /**

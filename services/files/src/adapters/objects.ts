@@ -7,6 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { readAhead } from '@medvault/common/aws';
 import { decodeHeader, type Header, headerLength } from '@medvault/common/crypto';
 import { AppError } from '@medvault/common/errors';
 import type { ObjectLocation } from '../domain/file.js';
@@ -21,7 +22,13 @@ const notFound = (e: unknown) => {
 export class ObjectStore implements ObjectStorage {
   constructor(
     private readonly s3: S3Client,
-    private readonly opts: { partSizeBytes: number; queueSize: number },
+    private readonly opts: {
+      partSizeBytes: number;
+      queueSize: number;
+      /** Ranged GETs of a download: bytes per GET and GETs ahead of the writer. */
+      readPartBytes: number;
+      readAhead: number;
+    },
   ) {}
 
   /**
@@ -101,6 +108,28 @@ export class ObjectStore implements ObjectStorage {
       if (notFound(e)) throw new AppError('INTEGRITY_FAILED', 'Stored object is missing', { cause: e });
       throw e;
     }
+  }
+
+  /**
+   * Streams bytes [start, end] as parallel ranged GETs ahead of the consumer (bounded; see
+   * readAhead). The object must exist and be at least end + 1 bytes long (checked by readHeader).
+   */
+  readRange(loc: ObjectLocation, start: number, end: number): Readable {
+    return readAhead(
+      async (s, e, abortSignal) => {
+        try {
+          const r = await this.s3.send(
+            new GetObjectCommand({ Bucket: loc.bucket, Key: loc.key, Range: `bytes=${s}-${e}` }),
+            { abortSignal },
+          );
+          return r.Body as Readable;
+        } catch (err) {
+          if (notFound(err)) throw new AppError('INTEGRITY_FAILED', 'Stored object is missing', { cause: err });
+          throw err;
+        }
+      },
+      { start, end, partBytes: this.opts.readPartBytes, ahead: this.opts.readAhead },
+    );
   }
 
   /** The object's encryption header (one small ranged GET) and the object's total size. */

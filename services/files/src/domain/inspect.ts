@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import { STREAM_BUFFER_BYTES } from '@medvault/common/crypto';
 import { AppError } from '@medvault/common/errors';
 import { SNIFF_BYTES, sniffContentType } from './sniff.js';
 
@@ -76,6 +77,9 @@ export function createHashVerifier(expectedHex: string, onMismatch: (actualHex: 
   const hash = createHash('sha256');
   let held: Buffer | null = null;
   return new Transform({
+    // As the decrypting stage before it (STREAM_BUFFER_BYTES): whole segments, not 16 KiB.
+    readableHighWaterMark: STREAM_BUFFER_BYTES,
+    writableHighWaterMark: STREAM_BUFFER_BYTES,
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);
       const out = held;

@@ -141,6 +141,8 @@ export interface ObjectStorage {
   move(from: ObjectLocation, to: ObjectLocation): Promise<void>;
   getRange(loc: ObjectLocation, start?: number, end?: number): Promise<{ body: Readable; totalSize: number | null }>;
   readHeader(loc: ObjectLocation): Promise<{ header: Header; totalSize: number }>;
+  /** Bytes [start, end] (inclusive) streamed, read ahead of the consumer in bounded parallel parts. */
+  readRange(loc: ObjectLocation, start: number, end: number): Readable;
 }
 
 /** The settings the use cases read (from config.ts, validated at start). */

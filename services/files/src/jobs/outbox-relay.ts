@@ -48,7 +48,12 @@ export function createClaimingOutboxRelay(opts: {
     for (;;) {
       const docs = await opts.source.claimPending(50, leaseMs);
       if (docs.length === 0) return total;
-      for (const doc of docs) total += await publishDoc(doc);
+      // Documents in parallel (order matters within a document only): under load one pass no
+      // longer queues every file's event behind the SNS round trips of the others.
+      const results = await Promise.allSettled(docs.map(publishDoc));
+      for (const r of results) if (r.status === 'fulfilled') total += r.value;
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
   }
 
