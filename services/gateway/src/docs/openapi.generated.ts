@@ -1957,6 +1957,1489 @@ const documents = {
           },
         },
       },
+      '/dicomweb/studies': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 17,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS studies matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        post: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^usr_[0-9A-HJKMNP-TV-Z]{26}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'patientId',
+              required: false,
+            },
+          ],
+          responses: {
+            '200': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '202': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '409': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/series': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 17,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS series matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/instances': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 17,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS instances matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 17,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS series matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/instances': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 17,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS instances matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/instances': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 16,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 17,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS instances matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'multipart/related; type="application/dicom": the original instances, as uploaded',
+              content: {
+                'multipart/related': {
+                  schema: {
+                    format: 'binary',
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+        post: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^usr_[0-9A-HJKMNP-TV-Z]{26}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'patientId',
+              required: false,
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '202': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '409': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'multipart/related; type="application/dicom": the original instances, as uploaded',
+              content: {
+                'multipart/related': {
+                  schema: {
+                    format: 'binary',
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/instances/{instance}': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'instance',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'multipart/related; type="application/dicom": the original instances, as uploaded',
+              content: {
+                'multipart/related': {
+                  schema: {
+                    format: 'binary',
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/metadata': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'WADO-RS metadata: each instance header (bulk data left out)',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/metadata': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'WADO-RS metadata: each instance header (bulk data left out)',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/instances/{instance}/metadata': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'instance',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'WADO-RS metadata: each instance header (bulk data left out)',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/instances/{instance}/rendered': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'instance',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'PNG rendition of the first frame, windowed and watermarked (the preview)',
+              content: {
+                'image/png': {
+                  schema: {
+                    format: 'binary',
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'instance',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9]{1,6}(,[0-9]{1,6}){0,99}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'frames',
+              required: true,
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'PNG rendition of the first frame, windowed and watermarked (the preview)',
+              content: {
+                'image/png': {
+                  schema: {
+                    format: 'binary',
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
     },
   },
   appointments: {
