@@ -57,6 +57,9 @@ export async function storeInstance(
   const tap = prefixTap(STOW_PREFIX_BYTES);
   input.source.pipe(tap.stream);
   input.source.on('error', (e) => tap.stream.destroy(e));
+  // storeUpload sees the tap's failure through its own chain; once that chain is gone (it failed
+  // first), a late error of the part must not become an uncaught one.
+  tap.stream.on('error', () => undefined);
   let stored: Stored;
   try {
     stored = await storeUpload(ports, tap.stream, fileId, input.ownerId, input.body);

@@ -57,20 +57,24 @@ export async function readRelated<T>(
     body.on('error', reject);
   });
   dicer.on('part', (part: PartStream) => {
+    // The handler reads the part and sees its errors; Dicer also reports them on the part itself.
+    part.on('error', () => undefined);
     if (results.length >= maxParts) {
       part.resume();
       push(Promise.reject(new AppError('PAYLOAD_TOO_LARGE', `At most ${maxParts} instances per request`)));
       return;
     }
-    let settle: (p: Promise<T>) => void = () => undefined;
-    results.push(
-      new Promise<T>((r) => {
-        settle = r;
-      }).then((p) => p),
+    let resolve: (v: T) => void = () => undefined;
+    let reject: (e: unknown) => void = () => undefined;
+    push(
+      new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      }),
     );
     part.on('header', (h: Record<string, string[]>) => {
       const type = (h['content-type']?.[0] ?? 'application/dicom').split(';')[0]!.trim().toLowerCase();
-      settle(onPart({ contentType: type, stream: part }));
+      onPart({ contentType: type, stream: part }).then(resolve, reject);
     });
   });
   body.pipe(dicer);
