@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 
 /** DICOMweb (PS3.18) route schemas: what the content types allow TypeBox to describe. */
 
+const Code = Type.String({ pattern: '^[A-Za-z0-9]{1,16}$', description: 'a DICOM code string (e.g. CT)' });
 const Uid = Type.String({ pattern: '^[0-9.]{1,64}$', description: 'a DICOM UID' });
 
 export const StudyParams = Type.Object({ study: Uid }, { additionalProperties: false });
@@ -18,9 +19,14 @@ export const QidoQuery = Type.Object({
   StudyInstanceUID: Type.Optional(Uid),
   SeriesInstanceUID: Type.Optional(Uid),
   SOPInstanceUID: Type.Optional(Uid),
-  Modality: Type.Optional(Type.String({ maxLength: 16 })),
-  ModalitiesInStudy: Type.Optional(Type.String({ maxLength: 16 })),
-  StudyDate: Type.Optional(Type.String({ maxLength: 17, description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD' })),
+  Modality: Type.Optional(Code),
+  ModalitiesInStudy: Type.Optional(Code),
+  StudyDate: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
+      description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
+    }),
+  ),
   limit: Type.Optional(Type.Integer({ minimum: 1 })),
   offset: Type.Optional(Type.Integer({ minimum: 0 })),
   includefield: Type.Optional(Type.String({ maxLength: 1000 })),

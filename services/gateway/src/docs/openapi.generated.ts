@@ -1992,31 +1992,33 @@ const documents = {
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'Modality',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'ModalitiesInStudy',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 17,
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
                 type: 'string',
               },
               in: 'query',
               name: 'StudyDate',
               required: false,
-              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
             },
             {
               schema: {
@@ -2235,31 +2237,33 @@ const documents = {
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'Modality',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'ModalitiesInStudy',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 17,
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
                 type: 'string',
               },
               in: 'query',
               name: 'StudyDate',
               required: false,
-              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
             },
             {
               schema: {
@@ -2370,31 +2374,33 @@ const documents = {
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'Modality',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'ModalitiesInStudy',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 17,
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
                 type: 'string',
               },
               in: 'query',
               name: 'StudyDate',
               required: false,
-              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
             },
             {
               schema: {
@@ -2505,31 +2511,33 @@ const documents = {
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'Modality',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'ModalitiesInStudy',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 17,
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
                 type: 'string',
               },
               in: 'query',
               name: 'StudyDate',
               required: false,
-              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
             },
             {
               schema: {
@@ -2650,31 +2658,33 @@ const documents = {
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'Modality',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'ModalitiesInStudy',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 17,
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
                 type: 'string',
               },
               in: 'query',
               name: 'StudyDate',
               required: false,
-              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
             },
             {
               schema: {
@@ -2795,31 +2805,33 @@ const documents = {
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'Modality',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 16,
+                pattern: '^[A-Za-z0-9]{1,16}$',
                 type: 'string',
               },
               in: 'query',
               name: 'ModalitiesInStudy',
               required: false,
+              description: 'a DICOM code string (e.g. CT)',
             },
             {
               schema: {
-                maxLength: 17,
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
                 type: 'string',
               },
               in: 'query',
               name: 'StudyDate',
               required: false,
-              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD',
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
             },
             {
               schema: {
