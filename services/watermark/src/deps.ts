@@ -28,8 +28,10 @@ import { DcmjsCodec } from './adapters/dicom-codec.js';
 import { s3DerivativeStore, s3Opener } from './adapters/objects.js';
 import { RedisPatientIdentities } from './adapters/redis-identities.js';
 import { SharpRenderer } from './adapters/sharp-renderer.js';
+import { FflateZipDicomReader } from './adapters/zip-dicom.js';
 import type { Config } from './config.js';
 import type { DerivativeStore, DicomCodec, ObjectOpener, PatientIdentities, Renderer } from './domain/ports.js';
+import type { ZipDicomReader } from './domain/zip-study.js';
 
 export const SERVICE = 'watermark';
 
@@ -53,6 +55,8 @@ export interface Deps {
   opener: ObjectOpener;
   renderer: Renderer;
   dicom: DicomCodec;
+  /** The DICOM members of a study ZIP (issue 17). */
+  zipDicom: ZipDicomReader;
   identities: PatientIdentities;
   derivatives: DerivativeStore;
   close(): Promise<void>;
@@ -113,6 +117,7 @@ export function buildDeps(config: Config): Deps {
     opener: s3Opener(s3, keys),
     renderer: new SharpRenderer(),
     dicom: new DcmjsCodec(),
+    zipDicom: new FflateZipDicomReader(),
     identities: new RedisPatientIdentities(redis),
     derivatives: s3DerivativeStore(s3, keys, config.BUCKET_DERIVATIVES),
     close: async () => {

@@ -2757,9 +2757,11 @@ export interface paths {
                     SeriesInstanceUID?: string;
                     /** @description a DICOM UID */
                     SOPInstanceUID?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     Modality?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     ModalitiesInStudy?: string;
-                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD */
+                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open) */
                     StudyDate?: string;
                     limit?: number;
                     offset?: number;
@@ -3038,9 +3040,11 @@ export interface paths {
                     SeriesInstanceUID?: string;
                     /** @description a DICOM UID */
                     SOPInstanceUID?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     Modality?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     ModalitiesInStudy?: string;
-                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD */
+                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open) */
                     StudyDate?: string;
                     limit?: number;
                     offset?: number;
@@ -3177,9 +3181,11 @@ export interface paths {
                     SeriesInstanceUID?: string;
                     /** @description a DICOM UID */
                     SOPInstanceUID?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     Modality?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     ModalitiesInStudy?: string;
-                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD */
+                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open) */
                     StudyDate?: string;
                     limit?: number;
                     offset?: number;
@@ -3316,9 +3322,11 @@ export interface paths {
                     SeriesInstanceUID?: string;
                     /** @description a DICOM UID */
                     SOPInstanceUID?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     Modality?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     ModalitiesInStudy?: string;
-                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD */
+                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open) */
                     StudyDate?: string;
                     limit?: number;
                     offset?: number;
@@ -3458,9 +3466,11 @@ export interface paths {
                     SeriesInstanceUID?: string;
                     /** @description a DICOM UID */
                     SOPInstanceUID?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     Modality?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     ModalitiesInStudy?: string;
-                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD */
+                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open) */
                     StudyDate?: string;
                     limit?: number;
                     offset?: number;
@@ -3600,9 +3610,11 @@ export interface paths {
                     SeriesInstanceUID?: string;
                     /** @description a DICOM UID */
                     SOPInstanceUID?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     Modality?: string;
+                    /** @description a DICOM code string (e.g. CT) */
                     ModalitiesInStudy?: string;
-                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD */
+                    /** @description YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open) */
                     StudyDate?: string;
                     limit?: number;
                     offset?: number;

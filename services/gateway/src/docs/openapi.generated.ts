@@ -205,6 +205,10 @@ const documents = {
                             maxLength: 64,
                             type: 'string',
                           },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
                           patientMismatch: {
                             type: 'boolean',
                           },
@@ -394,6 +398,10 @@ const documents = {
                           transferSyntaxUid: {
                             maxLength: 64,
                             type: 'string',
+                          },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
                           },
                           patientMismatch: {
                             type: 'boolean',
@@ -712,6 +720,10 @@ const documents = {
                                   maxLength: 64,
                                   type: 'string',
                                 },
+                                instances: {
+                                  minimum: 0,
+                                  type: 'integer',
+                                },
                                 patientMismatch: {
                                   type: 'boolean',
                                 },
@@ -932,6 +944,10 @@ const documents = {
                             maxLength: 64,
                             type: 'string',
                           },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
                           patientMismatch: {
                             type: 'boolean',
                           },
@@ -1136,6 +1152,10 @@ const documents = {
                           transferSyntaxUid: {
                             maxLength: 64,
                             type: 'string',
+                          },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
                           },
                           patientMismatch: {
                             type: 'boolean',
@@ -1372,6 +1392,10 @@ const documents = {
                             maxLength: 64,
                             type: 'string',
                           },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
                           patientMismatch: {
                             type: 'boolean',
                           },
@@ -1578,6 +1602,10 @@ const documents = {
                           transferSyntaxUid: {
                             maxLength: 64,
                             type: 'string',
+                          },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
                           },
                           patientMismatch: {
                             type: 'boolean',
