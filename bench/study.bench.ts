@@ -12,6 +12,8 @@ import { studyZip } from '../services/scanner/test/study-zip.js';
  * uploaded through the gateway until it is `available` (upload → scan: whole file + every member
  * → release → processing), with the running scanner's resident memory sampled from /proc every
  * 100 ms: it must stay flat (streams and an encrypted spool on disk, never the file in memory).
+ * The watermark worker's RSS is sampled too: it indexes the DICOM members as the ZIP streams by,
+ * and the study must then be found by its Study Instance UID (GET /v1/files?studyInstanceUid=).
  *   npm run bench study        (stack and services up; figures in BENCH_RESULT)
  */
 loadEnvFile(join(repoRoot, 'infra/env/local.env'));
@@ -21,8 +23,18 @@ const base = `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 8080}`;
 const token = mintTestToken({ sub: newId('user'), role: 'patient', ttl: 3600 });
 const auth = { authorization: `Bearer ${token}` };
 
-function scannerPid(): number {
-  return Number(readFileSync(join(repoRoot, '.local/run/scanner.pid'), 'utf8').trim());
+function pidOf(service: string): number {
+  return Number(readFileSync(join(repoRoot, `.local/run/${service}.pid`), 'utf8').trim());
+}
+
+/** The record's DICOM index, and whether the file list finds the file by that study. */
+async function studyIndex(id: string): Promise<{ study?: string; instances?: number; found: boolean }> {
+  const r = await fetch(`${base}/v1/files/${id}`, { headers: auth });
+  const dicom = ((await r.json()) as { dicom?: { studyInstanceUid?: string; instances?: number } }).dicom ?? {};
+  if (!dicom.studyInstanceUid) return { found: false };
+  const list = await fetch(`${base}/v1/files?studyInstanceUid=${dicom.studyInstanceUid}`, { headers: auth });
+  const items = ((await list.json()) as { items?: { id: string }[] }).items ?? [];
+  return { study: dicom.studyInstanceUid, instances: dicom.instances, found: items.some((i) => i.id === id) };
 }
 
 function post(body: Readable, type: string): Promise<{ status: number; text: string }> {
@@ -48,10 +60,16 @@ async function status(id: string): Promise<string> {
 }
 
 async function main() {
-  const pid = scannerPid();
+  const pid = pidOf('scanner');
+  const wmPid = pidOf('watermark');
   const idle = rssMiB(pid);
+  const wmIdle = rssMiB(wmPid);
   let peak = idle;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 100);
+  let wmPeak = wmIdle;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMiB(pid));
+    wmPeak = Math.max(wmPeak, rssMiB(wmPid));
+  }, 100);
   const study = studyZip(size);
   const boundary = `----study${Date.now()}`;
   async function* form() {
@@ -83,6 +101,10 @@ async function main() {
   console.log(
     `${size / MiB} MiB study: upload ${secs(uploaded - t0).toFixed(1)} s, then available after ${secs(done - uploaded).toFixed(1)} s; scanner RSS ${idle.toFixed(0)} → peak ${peak.toFixed(0)} MiB`,
   );
+  const index = await studyIndex(id);
+  console.log(
+    `indexed as study ${index.study ?? '(none)'} with ${index.instances ?? 0} instances; found by study: ${index.found}; watermark RSS ${wmIdle.toFixed(0)} → peak ${wmPeak.toFixed(0)} MiB`,
+  );
   benchResult(`imaging: ${size / MiB} MiB study ZIP through the gateway`, [
     { metric: 'upload (202)', value: secs(uploaded - t0), unit: 's' },
     { metric: 'upload to available (scan + release + processing)', value: secs(done - uploaded), unit: 's' },
@@ -92,6 +114,13 @@ async function main() {
       unit: 'MiB',
       baseline: { label: 'scanner idle RSS', value: idle, unit: 'MiB' },
     },
+    {
+      metric: 'watermark peak RSS (indexing the members)',
+      value: wmPeak,
+      unit: 'MiB',
+      baseline: { label: 'watermark idle RSS', value: wmIdle, unit: 'MiB' },
+    },
+    { metric: 'DICOM instances indexed from the ZIP', value: index.instances ?? 0, unit: 'instances' },
   ]);
 }
 

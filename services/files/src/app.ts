@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 import { deidentifyRoutes } from './http/deidentify.js';
+import { dicomwebRoutes } from './http/dicomweb.js';
 import { emergencyRoutes } from './http/emergency.js';
 import { fileRoutes } from './http/files.js';
 import { linkRoutes } from './http/links.js';
@@ -37,5 +38,6 @@ export async function buildApp(deps: Deps) {
   await app.register(linkRoutes, { deps });
   await app.register(emergencyRoutes, { deps });
   await app.register(deidentifyRoutes, { deps });
+  await app.register(dicomwebRoutes, { deps });
   return app;
 }

@@ -13,6 +13,7 @@ import { type CallerPolicy, type DependencyCheck, mongoCheck, snsCheck } from '@
 import type { Logger } from '@medvault/common/logger';
 import { platform } from '@medvault/common/platform';
 import type { Db } from 'mongodb';
+import { DcmjsHeaderReader } from './adapters/dicom-header.js';
 import { FilesRepo } from './adapters/files-repo.js';
 import { GrantsRepo } from './adapters/grants-repo.js';
 import { LinksRepo } from './adapters/links-repo.js';
@@ -26,6 +27,7 @@ import {
 import { ObjectStore } from './adapters/objects.js';
 import { Projections } from './adapters/projections.js';
 import { allowedContentTypes, type Config } from './config.js';
+import type { DicomHeaderReader } from './domain/dicomweb.js';
 import type { Clock, FilesPorts, FilesSettings } from './domain/ports.js';
 import { createClaimingOutboxRelay } from './jobs/outbox-relay.js';
 
@@ -56,6 +58,8 @@ export interface Deps extends FilesPorts {
   grants: GrantsRepo;
   /** Relays outbox events to SNS (started by main, kicked by the repository's writes; tests flush it). */
   outbox: OutboxRelay;
+  /** DICOM headers in the DICOM JSON model (DICOMweb metadata and STOW-RS, issue 17). */
+  dicomHeaders: DicomHeaderReader;
   close(): Promise<void>;
 }
 
@@ -155,6 +159,7 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
     settings: settingsOf(config),
     clock: systemClock,
     outbox,
+    dicomHeaders: new DcmjsHeaderReader(),
     close: () => p.close(),
   };
 }

@@ -30,6 +30,7 @@ import { s3CopyStore, s3DerivativeStore, s3Opener } from './adapters/objects.js'
 import { RedisPatientIdentities } from './adapters/redis-identities.js';
 import { RedisUidSalts } from './adapters/redis-uid-salts.js';
 import { SharpRenderer } from './adapters/sharp-renderer.js';
+import { FflateZipDicomReader } from './adapters/zip-dicom.js';
 import type { Config } from './config.js';
 import type {
   CopyStore,
@@ -41,6 +42,7 @@ import type {
   Renderer,
   UidSalts,
 } from './domain/ports.js';
+import type { ZipDicomReader } from './domain/zip-study.js';
 
 export const SERVICE = 'watermark';
 
@@ -64,6 +66,8 @@ export interface Deps {
   opener: ObjectOpener;
   renderer: Renderer;
   dicom: DicomCodec;
+  /** The DICOM members of a study ZIP (issue 17). */
+  zipDicom: ZipDicomReader;
   identities: PatientIdentities;
   derivatives: DerivativeStore;
   deidentifier: DicomDeidentifier;
@@ -127,6 +131,7 @@ export function buildDeps(config: Config): Deps {
     opener: s3Opener(s3, keys),
     renderer: new SharpRenderer(),
     dicom: new DcmjsCodec(),
+    zipDicom: new FflateZipDicomReader(),
     identities: new RedisPatientIdentities(redis),
     derivatives: s3DerivativeStore(s3, keys, config.BUCKET_DERIVATIVES),
     deidentifier: new DcmjsDeidentifier(),

@@ -227,6 +227,8 @@ function dicomFilters(q: DicomQuery): Filter<FileDoc>[] {
   const out: Filter<FileDoc>[] = [];
   if (q.modality) out.push({ 'dicom.modality': q.modality.toUpperCase() });
   if (q.studyInstanceUid) out.push({ 'dicom.studyInstanceUid': q.studyInstanceUid });
+  if (q.seriesInstanceUid) out.push({ 'dicom.seriesInstanceUid': q.seriesInstanceUid });
+  if (q.sopInstanceUid) out.push({ 'dicom.sopInstanceUid': q.sopInstanceUid });
   const range = {
     ...(q.studyDateFrom ? { $gte: q.studyDateFrom } : {}),
     ...(q.studyDateTo ? { $lte: q.studyDateTo } : {}),

@@ -42,7 +42,7 @@ export async function listFiles(
   };
 }
 
-async function visibilityOf(ports: Pick<FilesPorts, 'projections'>, p: Principal): Promise<Visibility> {
+export async function visibilityOf(ports: Pick<FilesPorts, 'projections'>, p: Principal): Promise<Visibility> {
   if (p.role === 'admin') return { kind: 'all' };
   if (p.role === 'patient') return { kind: 'owner', ownerId: p.userId };
   if (p.role === 'clinician')

@@ -1,14 +1,12 @@
 import type { Principal } from '@medvault/common/auth';
-import { canonicalContext, createDecryptStream, encryptedSize } from '@medvault/common/crypto';
 import { AppError } from '@medvault/common/errors';
-import { type EventMeta, event } from '../domain/events.js';
+import type { EventMeta } from '../domain/events.js';
 import type { FileRecord } from '../domain/file.js';
-import { createHashVerifier } from '../domain/inspect.js';
 import { isServable } from '../domain/lifecycle.js';
 import type { FilesPorts } from '../domain/ports.js';
-import { chain } from '../domain/stream-chain.js';
 import { authorize } from './access.js';
-import { type Download, failBefore, onStreamEnd } from './serve-link.js';
+import { openVerified } from './open-verified.js';
+import type { Download } from './serve-link.js';
 
 type Ports = Pick<FilesPorts, 'files' | 'objects' | 'keys' | 'clock' | 'projections' | 'grants'> & {
   logger: { error(o: object, m: string): void };
@@ -30,29 +28,13 @@ export async function servePreview(ports: Ports, p: Principal, id: string, meta:
     });
   const preview = previewOf(f);
   if (!preview) throw new AppError('NOT_FOUND', 'This file has no preview');
-  const ctx = { fileId: f._id, ownerId: f.ownerId };
-  const { header, totalSize } = await ports.objects.readHeader(preview);
-  if (canonicalContext(header.context) !== canonicalContext(ctx))
-    return failBefore(ports, f, meta, 'Encryption context does not match the file');
-  if (totalSize !== encryptedSize(preview.size, header))
-    return failBefore(ports, f, meta, 'Stored object has the wrong size');
-  const obj = await ports.objects.getRange(preview);
-  const body = chain(
-    obj.body,
-    [
-      createDecryptStream({ keys: ports.keys, expectedContext: ctx }),
-      createHashVerifier(preview.sha256!, () => undefined),
-    ],
-    onStreamEnd(ports, f, meta),
+  const body = await openVerified(
+    ports,
+    f,
+    { location: { bucket: preview.bucket, key: preview.key }, size: preview.size, sha256: preview.sha256! },
+    'preview',
+    meta,
   );
-  await ports.files.append(f._id, [
-    event(
-      ports.clock,
-      'file.downloaded',
-      { fileId: f._id, ownerId: f.ownerId, patientId: f.patientId, bytes: preview.size, rendition: 'preview' },
-      meta,
-    ),
-  ]);
   return {
     status: 200,
     headers: {

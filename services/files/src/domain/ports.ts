@@ -27,6 +27,9 @@ export type Visibility =
 export interface DicomQuery {
   modality?: string;
   studyInstanceUid?: string;
+  /** DICOMweb (issue 17): series and instance lookups. */
+  seriesInstanceUid?: string;
+  sopInstanceUid?: string;
   studyDateFrom?: string;
   studyDateTo?: string;
 }

@@ -205,6 +205,10 @@ const documents = {
                             maxLength: 64,
                             type: 'string',
                           },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
                           patientMismatch: {
                             type: 'boolean',
                           },
@@ -394,6 +398,10 @@ const documents = {
                           transferSyntaxUid: {
                             maxLength: 64,
                             type: 'string',
+                          },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
                           },
                           patientMismatch: {
                             type: 'boolean',
@@ -712,6 +720,10 @@ const documents = {
                                   maxLength: 64,
                                   type: 'string',
                                 },
+                                instances: {
+                                  minimum: 0,
+                                  type: 'integer',
+                                },
                                 patientMismatch: {
                                   type: 'boolean',
                                 },
@@ -932,6 +944,10 @@ const documents = {
                             maxLength: 64,
                             type: 'string',
                           },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
                           patientMismatch: {
                             type: 'boolean',
                           },
@@ -1136,6 +1152,10 @@ const documents = {
                           transferSyntaxUid: {
                             maxLength: 64,
                             type: 'string',
+                          },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
                           },
                           patientMismatch: {
                             type: 'boolean',
@@ -1372,6 +1392,10 @@ const documents = {
                             maxLength: 64,
                             type: 'string',
                           },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
+                          },
                           patientMismatch: {
                             type: 'boolean',
                           },
@@ -1578,6 +1602,10 @@ const documents = {
                           transferSyntaxUid: {
                             maxLength: 64,
                             type: 'string',
+                          },
+                          instances: {
+                            minimum: 0,
+                            type: 'integer',
                           },
                           patientMismatch: {
                             type: 'boolean',
@@ -1957,39 +1985,1494 @@ const documents = {
           },
         },
       },
-      '/v1/files/{id}/deidentify': {
-        post: {
-          summary: 'Make a de-identified copy of a DICOM file',
-          description:
-            'DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile (table of the 2021b edition): attributes removed, emptied or replaced per the table, private attributes removed, UIDs replaced by 2.25 UIDs consistent across every instance the same requester de-identifies, Patient Identity Removed = YES and the method recorded. The caller must be allowed to read the source, which must be an available DICOM file (409 otherwise; 422 when it is not DICOM). The copy is a new file owned by the caller (not by the source patient: it carries no identity), named deidentified-<id>.dcm; the original is never altered. Event: file.deidentified.',
+      '/dicomweb/studies': {
+        get: {
           parameters: [
             {
               schema: {
-                pattern: '^fil_[0-9A-HJKMNP-TV-Z]{26}$',
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS studies matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+        post: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^usr_[0-9A-HJKMNP-TV-Z]{26}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'patientId',
+              required: false,
+            },
+          ],
+          responses: {
+            '200': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '202': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '409': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/series': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS series matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/instances': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS instances matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
                 type: 'string',
               },
               in: 'path',
-              name: 'id',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS series matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/instances': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS instances matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/instances': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SeriesInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'SOPInstanceUID',
+              required: false,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'Modality',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[A-Za-z0-9]{1,16}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'ModalitiesInStudy',
+              required: false,
+              description: 'a DICOM code string (e.g. CT)',
+            },
+            {
+              schema: {
+                pattern: '^[0-9]{8}$|^[0-9]{8}-$|^-[0-9]{8}$|^[0-9]{8}-[0-9]{8}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'StudyDate',
+              required: false,
+              description: 'YYYYMMDD, or a range YYYYMMDD-YYYYMMDD (either end open)',
+            },
+            {
+              schema: {
+                minimum: 1,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'limit',
+              required: false,
+            },
+            {
+              schema: {
+                minimum: 0,
+                type: 'integer',
+              },
+              in: 'query',
+              name: 'offset',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 1000,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'includefield',
+              required: false,
+            },
+            {
+              schema: {
+                maxLength: 5,
+                type: 'string',
+              },
+              in: 'query',
+              name: 'fuzzymatching',
+              required: false,
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'QIDO-RS instances matching the query, among those the caller may see',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'multipart/related; type="application/dicom": the original instances, as uploaded',
+              content: {
+                'multipart/related': {
+                  schema: {
+                    format: 'binary',
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+        post: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^usr_[0-9A-HJKMNP-TV-Z]{26}$',
+                type: 'string',
+              },
+              in: 'query',
+              name: 'patientId',
+              required: false,
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '202': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            '409': {
+              description:
+                'ReferencedSOPSequence (stored: scanned before retrievable) and FailedSOPSequence (with reasons); 202 when some failed, 409 when all did',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'object',
+                    additionalProperties: {
+                      additionalProperties: false,
+                      type: 'object',
+                      required: ['vr'],
+                      properties: {
+                        vr: {
+                          type: 'string',
+                        },
+                        Value: {
+                          type: 'array',
+                          items: {},
+                        },
+                        InlineBinary: {
+                          type: 'string',
+                        },
+                        BulkDataURI: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'multipart/related; type="application/dicom": the original instances, as uploaded',
+              content: {
+                'multipart/related': {
+                  schema: {
+                    format: 'binary',
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/instances/{instance}': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'instance',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'multipart/related; type="application/dicom": the original instances, as uploaded',
+              content: {
+                'multipart/related': {
+                  schema: {
+                    format: 'binary',
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/metadata': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'WADO-RS metadata: each instance header (bulk data left out)',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/metadata': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'WADO-RS metadata: each instance header (bulk data left out)',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/instances/{instance}/metadata': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'instance',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'WADO-RS metadata: each instance header (bulk data left out)',
+              content: {
+                'application/dicom+json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      additionalProperties: {
+                        additionalProperties: false,
+                        type: 'object',
+                        required: ['vr'],
+                        properties: {
+                          vr: {
+                            type: 'string',
+                          },
+                          Value: {
+                            type: 'array',
+                            items: {},
+                          },
+                          InlineBinary: {
+                            type: 'string',
+                          },
+                          BulkDataURI: {
+                            type: 'string',
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/instances/{instance}/rendered': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'instance',
+              required: true,
+              description: 'a DICOM UID',
+            },
+          ],
+          responses: {
+            '200': {
+              description: 'PNG rendition of the first frame, windowed and watermarked (the preview)',
+              content: {
+                'image/png': {
+                  schema: {
+                    format: 'binary',
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+      '/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered': {
+        get: {
+          parameters: [
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'study',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'series',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9.]{1,64}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'instance',
+              required: true,
+              description: 'a DICOM UID',
+            },
+            {
+              schema: {
+                pattern: '^[0-9]{1,6}(,[0-9]{1,6}){0,99}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'frames',
               required: true,
             },
           ],
           responses: {
-            '202': {
-              description: 'Default Response',
+            '200': {
+              description: 'PNG rendition of the first frame, windowed and watermarked (the preview)',
               content: {
-                'application/json': {
+                'image/png': {
                   schema: {
-                    additionalProperties: false,
-                    type: 'object',
-                    required: ['id'],
-                    properties: {
-                      id: {
-                        pattern: '^fil_[0-9A-HJKMNP-TV-Z]{26}$',
-                        description:
-                          'The new file: its record appears within seconds (404 until then), quarantined, then scanned like any upload',
-                        type: 'string',
-                      },
-                    },
+                    format: 'binary',
+                    type: 'string',
                   },
                 },
               },

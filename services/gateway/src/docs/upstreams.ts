@@ -13,5 +13,8 @@
 export const UPSTREAMS = ['files', 'appointments', 'notify', 'audit', 'chat'] as const;
 export type Upstream = (typeof UPSTREAMS)[number];
 
-/** Only these paths are public; any other route a service has stays unreachable from outside. */
-export const PUBLIC_PATH = /^\/v1\//;
+/**
+ * Only these paths are public; any other route a service has stays unreachable from outside.
+ * /dicomweb/ is the standard DICOMweb API (PS3.18) of the files service, same tokens (issue 17).
+ */
+export const PUBLIC_PATH = /^\/(v1|dicomweb)\//;

@@ -1,5 +1,5 @@
-// The part of dcmjs (which ships no type declarations) the de-identifier uses: Part 10 read and
-// write of the denaturalized dataset ("GGGGEEEE" → {vr, Value}).
+// dcmjs ships no type declarations: the part of it the de-identifier (Part 10 read and write of the
+// denaturalized dataset, "GGGGEEEE" → {vr, Value}) and the DICOM header reader use.
 declare module 'dcmjs' {
   type Dataset = Record<string, { vr: string; Value?: unknown[]; [k: string]: unknown }>;
   class DicomDict {
@@ -12,9 +12,13 @@ declare module 'dcmjs' {
     data: {
       DicomDict: typeof DicomDict;
       DicomMessage: {
-        readFile(buffer: ArrayBuffer, options?: { ignoreErrors?: boolean; untilTag?: string }): DicomDict;
+        readFile(
+          buffer: ArrayBuffer,
+          options?: { untilTag?: string; includeUntilTagValue?: boolean; ignoreErrors?: boolean },
+        ): DicomDict;
       };
     };
+    log: { setLevel(level: string): void };
   };
   export default dcmjs;
 }

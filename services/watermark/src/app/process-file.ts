@@ -3,11 +3,12 @@ import { createEvent, type Envelope, type EventData } from '@medvault/common/eve
 import { type DicomIndex, isDicomType } from '../domain/dicom.js';
 import type { ObjectOpener } from '../domain/ports.js';
 import { derivativeKey, metadataDescription, outputFor, watermarkLines } from '../domain/rendition.js';
+import { indexStudyZip, type ZipDeps } from './index-study-zip.js';
 import { type DicomDeps, indexDicom, readBounded } from './process-dicom.js';
 
 export type CleanFile = EventData<'file.clean'>;
 
-export interface ProcessDeps extends DicomDeps {
+export interface ProcessDeps extends DicomDeps, ZipDeps {
   opener: ObjectOpener;
   publish(
     event: Envelope<'file.processed'> | Envelope<'file.integrity_failed'> | Envelope<'file.processing_failed'>,
@@ -75,6 +76,13 @@ export async function processFile(d: ProcessDeps, f: CleanFile, correlationId: s
   let dicom: DicomIndex | undefined;
   if (dicomFile && data) {
     ({ dicom, derivatives } = await indexDicom(d, f, data, actual, d.warn ?? (() => undefined)));
+  } else if (f.contentType === 'application/zip') {
+    try {
+      dicom = await indexStudyZip(d, ref, d.warn ?? (() => undefined));
+    } catch (e) {
+      if (codeOf(e) === 'INTEGRITY_FAILED') return integrityFailed();
+      throw e;
+    }
   } else if (output) {
     let rendered: { data: Buffer };
     try {

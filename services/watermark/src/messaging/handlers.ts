@@ -11,6 +11,7 @@ export function processDepsOf(deps: Deps): ProcessDeps {
     opener: deps.opener,
     renderer: deps.renderer,
     dicom: deps.dicom,
+    zipDicom: deps.zipDicom,
     identities: deps.identities,
     dicomMaxBytes: deps.config.DICOM_MAX_BYTES,
     warn: (msg) => deps.logger.warn(msg),

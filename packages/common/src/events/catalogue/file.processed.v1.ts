@@ -22,6 +22,8 @@ export const DicomIndex = Type.Object({
   columns: Count,
   frames: Count,
   transferSyntaxUid: Text(64),
+  /** A study uploaded as one ZIP (issue 17): how many DICOM instances of the study it holds. */
+  instances: Count,
   patientMismatch: Type.Optional(Type.Boolean()),
 });
 
