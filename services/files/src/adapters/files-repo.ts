@@ -1,9 +1,9 @@
 import { AppError } from '@medvault/common/errors';
 import type { Envelope } from '@medvault/common/events';
+import type { WriteGuard } from '@medvault/common/mongo';
 import type { Collection, Db, Filter } from 'mongodb';
 import { contentKey, type FileRecord, type FileUpdate, retiredKey } from '../domain/file.js';
 import type { Counters, DicomQuery, FileChange, FileListQuery, FileRepository } from '../domain/ports.js';
-import type { WriteGuard } from './write-guard.js';
 
 /**
  * The outbox's bookkeeping on a file document. `outboxPending` is set by every write that adds
