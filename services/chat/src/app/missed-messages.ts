@@ -1,5 +1,22 @@
 import type { ChatPorts, LiveFrame } from '../domain/ports.js';
+import type { Conversation, Message } from '../domain/types.js';
 import { others } from './access.js';
+
+/** The live frame of a stored message: sealed text and the wrapped key the stream opens it with. */
+export function messageFrame(c: Conversation, m: Message & { body: Buffer }): LiveFrame {
+  return {
+    kind: 'message',
+    recipients: [...others(c, m.senderId), m.senderId],
+    conversationId: c.id,
+    messageId: m.id,
+    senderId: m.senderId,
+    sealed: m.body.toString('base64'),
+    wrappedKey: c.wrappedKey.toString('base64'),
+    keyId: c.keyId,
+    attachmentFileIds: m.attachmentFileIds,
+    sentAt: m.sentAt.toISOString(),
+  };
+}
 
 /** Conversations looked at for a replay: beyond this a client pages each conversation's history. */
 const MAX_CONVERSATIONS = 500;
@@ -19,18 +36,7 @@ export async function missedMessages(ports: ChatPorts, userId: string, after: st
   for (const m of missed) {
     const c = byId.get(m.conversationId);
     if (!c || !m.body || m.deletedAt) continue;
-    frames.push({
-      kind: 'message',
-      recipients: [...others(c, m.senderId), m.senderId],
-      conversationId: c.id,
-      messageId: m.id,
-      senderId: m.senderId,
-      sealed: m.body.toString('base64'),
-      wrappedKey: c.wrappedKey.toString('base64'),
-      keyId: c.keyId,
-      attachmentFileIds: m.attachmentFileIds,
-      sentAt: m.sentAt.toISOString(),
-    });
+    frames.push(messageFrame(c, { ...m, body: m.body }));
   }
   return frames;
 }
