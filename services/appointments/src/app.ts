@@ -18,8 +18,8 @@ export async function buildApp(deps: Deps) {
   await app.after();
   // Indexes are performance only here (the invariant lives in the schedule CAS): do not block start.
   deps.ensureIndexes().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried on next start'));
-  appointmentRoutes(app, deps);
-  clinicianRoutes(app, deps, () => deps.now());
-  careRoutes(app, deps);
+  appointmentRoutes(app, deps.ports);
+  clinicianRoutes(app, deps.ports);
+  careRoutes(app, deps.ports);
   return app;
 }

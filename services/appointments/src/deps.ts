@@ -14,10 +14,8 @@ import {
   MongoScheduleStore,
   MongoUserDirectory,
 } from './adapters/mongo.js';
-import { BookingService } from './app/booking.js';
-import { CareService } from './app/care-relationships.js';
 import type { Config } from './config.js';
-import type { AppointmentStore, ScheduleStore } from './domain/ports.js';
+import type { AppointmentsPorts } from './domain/ports.js';
 import type { ScheduleSettings } from './domain/schedule.js';
 
 export const SERVICE = 'appointments';
@@ -38,21 +36,14 @@ export interface Deps {
   publisher: EventPublisher;
   /** Injectable clock (tests of the care grace period). */
   now: () => Date;
-  /** Use cases: booking and care relationships, built once on the adapters below. */
-  booking: BookingService;
-  care: CareService;
+  /** What the use cases (src/app/) are given: the adapters below, the bus, the clock, the settings. */
+  ports: AppointmentsPorts;
   /** The user projection (fed by the consumer). */
   users: MongoUserDirectory;
-  /** Ports the routes read directly (availability, listing). */
-  schedules: ScheduleStore;
-  appointments: AppointmentStore;
   /** Idempotent; a failure is retried on the next call instead of being cached. */
   ensureIndexes(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** What the HTTP routes are given: the use cases and the ports they read. */
-export type Routed = Pick<Deps, 'booking' | 'care' | 'users' | 'schedules' | 'appointments'>;
 
 export function defaultSettings(c: Config): ScheduleSettings {
   return {
@@ -72,31 +63,23 @@ export function buildDeps(config: Config): Deps {
   const redis = p.redis();
   const { publisher } = p.publisher();
   const { sqs, queueUrl } = p.queue(config.APPOINTMENTS_QUEUE_NAME);
-  // Adapters, then the use cases on them. `now` is read through deps at call time: tests move it.
+  // The adapters behind the use cases' ports. The clock reads deps.now at call time: tests move it.
   const c = collections(db);
   const users = new MongoUserDirectory(c.users);
-  const appointments = new MongoAppointmentStore(c.appointments);
-  const now = () => deps.now();
-  const care = new CareService({
-    appointments,
+  const ports: AppointmentsPorts = {
+    schedules: new MongoScheduleStore(c.revisions, c.settings),
+    appointments: new MongoAppointmentStore(c.appointments),
     assignments: new MongoAssignmentStore(c.assignments),
     careEnds: new MongoCareEndStore(c.careEnds),
     users,
     publisher,
-    graceHours: config.CARE_GRACE_HOURS,
-    now,
-  });
-  const schedules = new MongoScheduleStore(c.revisions, c.settings);
-  const booking = new BookingService({
-    schedules,
-    appointments,
-    users,
-    care,
-    publisher,
-    defaults: defaultSettings(config),
-    casRetries: config.BOOKING_CAS_RETRIES,
-    now,
-  });
+    clock: { now: () => deps.now() },
+    settings: {
+      defaults: defaultSettings(config),
+      casRetries: config.BOOKING_CAS_RETRIES,
+      graceHours: config.CARE_GRACE_HOURS,
+    },
+  };
   let indexes: Promise<void> | undefined;
   const deps: Deps = {
     config,
@@ -110,11 +93,8 @@ export function buildDeps(config: Config): Deps {
     idempotency: new RedisIdempotencyStore(redis),
     publisher,
     now: () => new Date(),
-    booking,
-    care,
+    ports,
     users,
-    schedules,
-    appointments,
     ensureIndexes: () => {
       indexes ??= ensureIndexes(c).catch((err: unknown) => {
         indexes = undefined;

@@ -13,6 +13,6 @@ runServiceMain({
   listen: (c) => ({ host: c.HOST, port: c.APPOINTMENTS_PORT }),
   workers: (deps) => [
     queueConsumer(SERVICE, deps, buildHandlers(deps)),
-    careEndJob(deps.booking, deps.config.CARE_JOB_INTERVAL_SECONDS, deps.logger),
+    careEndJob(deps.ports, deps.config.CARE_JOB_INTERVAL_SECONDS, deps.logger),
   ],
 });

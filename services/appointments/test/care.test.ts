@@ -1,5 +1,7 @@
 import { type BusTap, openBusTap } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endDueCare } from '../src/app/end-due-care.js';
+import { resyncAllCare } from '../src/app/resync-care.js';
 import { bearer, futureMonday, instance, plusMinutes, scratchDb, seedUser } from './helpers.js';
 
 /**
@@ -122,17 +124,16 @@ describe('care relationship sources', () => {
     const c = await seedUser(svc.deps, 'clinician');
     const p = await seedUser(svc.deps, 'patient');
     const appt = await book([p, 'patient'], c, p, 5, 11);
-    const { booking } = svc.deps;
     const end = new Date(appt.end).getTime();
     const pending = () => svc.deps.db.collection('care_ends').findOne({ _id: `${c}:${p}` as never });
     expect((await pending())?.dueAt).toEqual(new Date(end + 2 * 3600_000));
     const real = svc.deps.now;
     try {
       svc.deps.now = () => new Date(end + 1 * 3600_000); // inside the 2 h grace: still in care
-      await booking.endDueRelationships();
+      await endDueCare(svc.deps.ports);
       expect((await pending())?.dueAt).toEqual(new Date(end + 2 * 3600_000));
       svc.deps.now = () => new Date(end + 2 * 3600_000 + 60_000);
-      expect(await booking.endDueRelationships()).toBeGreaterThanOrEqual(1);
+      expect(await endDueCare(svc.deps.ports)).toBeGreaterThanOrEqual(1);
       expect(await pending()).toBeNull();
     } finally {
       svc.deps.now = real;
@@ -169,7 +170,7 @@ describe('care relationship sources', () => {
     const p = await seedUser(svc.deps, 'patient');
     await book([c, 'clinician'], c, victim, 9, 9); // stands for a booking made under the old rule
     await book([p, 'patient'], c, p, 9, 10);
-    const result = await svc.deps.care.resyncAll();
+    const result = await resyncAllCare(svc.deps.ports);
     expect(result.pairs).toBeGreaterThanOrEqual(2);
     await tap.waitFor('care.relationship_ended', (e) => pairOf(e, c, victim));
     const started = await tap.waitFor(

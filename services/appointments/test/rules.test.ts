@@ -1,5 +1,6 @@
 import { type BusTap, openBusTap } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { endDueCare } from '../src/app/end-due-care.js';
 import { bearer, futureMonday, instance, plusMinutes, scratchDb, seedUser } from './helpers.js';
 
 const db = scratchDb();
@@ -279,11 +280,10 @@ describe('reschedule, cancel and the care relationship', () => {
       headers: bearer(patient, 'patient'),
     });
     await tap.waitFor('care.relationship_ended', (x) => x.data.clinicianId === c, 5_000);
-    const { booking } = svc.deps;
     const real = svc.deps.now;
     svc.deps.now = () => new Date(Date.now() + 3 * 3600_000);
     try {
-      expect(await booking.endDueRelationships()).toBe(0); // nothing was left pending
+      expect(await endDueCare(svc.deps.ports)).toBe(0); // nothing was left pending
     } finally {
       svc.deps.now = real;
     }

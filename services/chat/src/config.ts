@@ -42,6 +42,8 @@ export const ConfigSchema = Type.Object({
   /** Redis pub/sub channel fanning live frames out to every chat instance. */
   CHAT_LIVE_CHANNEL: Type.String({ minLength: 1, default: 'medvault:chat:live' }),
   SSE_HEARTBEAT_SECONDS: ConfigFields.seconds(15),
+  /** Most messages replayed to a stream that reconnects with Last-Event-ID (older ones: page the history). */
+  SSE_REPLAY_LIMIT: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
 });
 export type Config = Static<typeof ConfigSchema>;
 

@@ -3,6 +3,7 @@ import { type RedisRevocationStore, RevocationWatcher, type TokenVerifierOptions
 import { type EventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
 import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
+import { RedisLiveHub } from '@medvault/common/live';
 import type { Logger } from '@medvault/common/logger';
 import { platform } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
@@ -15,11 +16,10 @@ import { MongoDirectory } from './adapters/mongo-directory.js';
 import { MongoMessages } from './adapters/mongo-messages.js';
 import { MongoFlags, MongoMutes } from './adapters/mongo-moderation.js';
 import { obscenityMatcher } from './adapters/obscenity-matcher.js';
-import { RedisLiveHub } from './adapters/redis-live.js';
 import { RedisPresence } from './adapters/redis-presence.js';
 import { RedisRateLimiter } from './adapters/redis-rate-limit.js';
 import type { Config } from './config.js';
-import type { ChatPorts } from './domain/ports.js';
+import type { ChatPorts, LiveFrame } from './domain/ports.js';
 
 export const SERVICE = 'chat';
 
@@ -42,7 +42,7 @@ export interface Deps {
   publisher: EventPublisher;
   ports: ChatPorts;
   directory: MongoDirectory;
-  hub: RedisLiveHub;
+  hub: RedisLiveHub<LiveFrame>;
   presence: RedisPresence;
   /** Creates the collections' indexes (idempotent). */
   ensureIndexes(): Promise<void>;
@@ -69,7 +69,7 @@ export function buildDeps(config: Config): Deps {
   const flags = new MongoFlags(db);
   const mutes = new MongoMutes(db);
   const directory = new MongoDirectory(db);
-  const hub = new RedisLiveHub(redis, subscriber, config.CHAT_LIVE_CHANNEL, logger);
+  const hub = new RedisLiveHub<LiveFrame>(redis, subscriber, config.CHAT_LIVE_CHANNEL, logger, (f) => f.recipients);
   const presence = new RedisPresence(redis, (config.SSE_HEARTBEAT_SECONDS * 2 + 5) * 1000);
   const ports: ChatPorts = {
     conversations,
@@ -90,6 +90,7 @@ export function buildDeps(config: Config): Deps {
       maxAttachments: config.CHAT_MAX_ATTACHMENTS,
       editWindowSeconds: config.CHAT_EDIT_WINDOW_SECONDS,
       profanityAction: config.CHAT_PROFANITY_ACTION,
+      replayLimit: config.SSE_REPLAY_LIMIT,
     },
   };
   return {

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { Role } from '@medvault/common/auth';
 import { createEvent, type Envelope, type EventData, type EventType } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { gatewayHeaders, mintTestToken, serviceEnv, unique, viaGateway } from '@medvault/common/testing';
+import { mintTestToken, serviceEnv, sseClient as sharedSseClient, unique, viaGateway } from '@medvault/common/testing';
 import { pino } from 'pino';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
@@ -82,64 +82,5 @@ export async function send(inst: Instance, by: { id: string; role: Role }, conve
   });
 }
 
-export interface SseEvent {
-  event?: string;
-  data?: string;
-  at: number;
-}
-
-/** A minimal SSE reader over fetch, as a browser's EventSource reads the stream (as if proxied). */
-export async function sseClient(url: string, headers: Record<string, string>) {
-  const ac = new AbortController();
-  const res = await fetch(url, {
-    headers: { ...headers, ...gatewayHeaders('chat', { method: 'GET', url, headers }) },
-    signal: ac.signal,
-  });
-  const events: SseEvent[] = [];
-  const waiters: (() => void)[] = [];
-  void (async () => {
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += value;
-        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const ev: SseEvent = { at: Date.now() };
-          for (const line of block.split('\n')) {
-            const [k, ...v] = line.split(': ');
-            if (k === 'event' || k === 'data') ev[k] = v.join(': ');
-          }
-          if (ev.data) events.push(ev);
-          for (const w of waiters.splice(0)) w();
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    status: res.status,
-    events,
-    async next(pred: (e: SseEvent) => boolean, timeoutMs: number): Promise<SseEvent> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = events.find(pred);
-        if (hit) return hit;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no matching SSE event within ${timeoutMs} ms (got ${events.length})`);
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, left);
-          waiters.push(() => {
-            clearTimeout(t);
-            r();
-          });
-        });
-      }
-    },
-    close: () => ac.abort(),
-  };
-}
+/** The shared SSE reader (common/testing), with this service's gateway assertion. */
+export const sseClient = (url: string, headers: Record<string, string>) => sharedSseClient('chat', url, headers);

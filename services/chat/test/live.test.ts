@@ -14,7 +14,7 @@ beforeAll(async () => {
   const channel = unique('chat-live');
   tap = await openBusTap(['chat.message_sent']);
   a = await instance(db, channel);
-  b = await instance(db, channel, { SSE_HEARTBEAT_SECONDS: '1' });
+  b = await instance(db, channel, { SSE_HEARTBEAT_SECONDS: '1', SSE_REPLAY_LIMIT: '3' });
   await b.app.listen({ host: '127.0.0.1', port: 0 });
   streamOnB = `http://127.0.0.1:${(b.app.server.address() as AddressInfo).port}/v1/conversations/stream`;
 });
@@ -85,6 +85,40 @@ describe('live delivery', () => {
     await new Promise((r) => setTimeout(r, 200));
     const m = (await send(a, patient, c.id, 'Private question')).json();
     await expect(s.next((e) => JSON.parse(e.data!).id === m.id, 1000)).rejects.toThrow(/no matching/);
+    s.close();
+  });
+
+  it('replays the messages a reconnecting stream missed (Last-Event-ID), in order, once, at most SSE_REPLAY_LIMIT', async () => {
+    const patient = { id: await seedUser(a, 'patient'), role: 'patient' as const };
+    const doctor = { id: await seedUser(a, 'clinician'), role: 'clinician' as const };
+    await care(a, doctor.id, patient.id);
+    const c = (await open(a, doctor, [patient.id])).json();
+    const first = await sseClient(streamOnB, bearer(patient.id, 'patient'));
+    await new Promise((r) => setTimeout(r, 200));
+    const seen = (await send(a, doctor, c.id, 'Before the drop')).json();
+    const got = await first.next((e) => e.event === 'message' && JSON.parse(e.data!).id === seen.id, 1000);
+    expect(got.id).toBe(seen.id); // message frames carry their id: the client's Last-Event-ID
+    first.close();
+
+    // Four messages while the patient is away: the replay limit of instance b is 3.
+    const missed: string[] = [];
+    for (const text of ['One', 'Two', 'Three', 'Four']) missed.push((await send(a, doctor, c.id, text)).json().id);
+    const again = await sseClient(streamOnB, { ...bearer(patient.id, 'patient'), 'last-event-id': got.id! });
+    expect(again.status).toBe(200);
+    await again.next((e) => JSON.parse(e.data!).id === missed[2], 2000);
+    const live = (await send(a, doctor, c.id, 'Back online')).json();
+    await again.next((e) => JSON.parse(e.data!).id === live.id, 1000);
+    const messages = again.events.filter((e) => e.event === 'message').map((e) => JSON.parse(e.data!));
+    // The oldest three missed, in order, each once, opened; then the live one. Never the one already seen.
+    expect(messages.map((m) => m.id)).toEqual([missed[0], missed[1], missed[2], live.id]);
+    expect(messages.map((m) => m.text)).toEqual(['One', 'Two', 'Three', 'Back online']);
+    again.close();
+  });
+
+  it('refuses a Last-Event-ID that is not a message id (400), opening no stream', async () => {
+    const patient = await seedUser(a, 'patient');
+    const s = await sseClient(streamOnB, { ...bearer(patient, 'patient'), 'last-event-id': 'not-an-id' });
+    expect(s.status).toBe(400);
     s.close();
   });
 });

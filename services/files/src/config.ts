@@ -6,6 +6,7 @@ import {
   GatewayAssertionKeyConfigSchema,
   JwtVerifierConfigSchema,
   loadConfig,
+  MongoFlavourConfigSchema,
   mongoConfigSchema,
   queueConfigSchema,
   RedisConfigSchema,
@@ -18,13 +19,8 @@ export const ConfigSchema = Type.Object({
   ...AwsConfigSchema.properties,
   ...serviceConfigSchema('FILES_PORT', 8081).properties,
   ...mongoConfigSchema('medvault_files').properties,
-  /**
-   * Which server MONGO_URL is: `auto` asks it at start-up (buildInfo). `mongodb`: atomic updates,
-   * retryable writes, no lock; `ferretdb`: the local stand-in's workaround (adapters/ferretdb-*).
-   */
-  MONGO_FLAVOUR: Type.Union([Type.Literal('auto'), Type.Literal('mongodb'), Type.Literal('ferretdb')], {
-    default: 'auto',
-  }),
+  /** MONGO_FLAVOUR: the write semantics of the server (`@medvault/common/mongo`). */
+  ...MongoFlavourConfigSchema.properties,
   ...RedisConfigSchema.properties,
   ...EventsTopicConfigSchema.properties,
   ...queueConfigSchema('FILES_QUEUE_NAME', 'medvault-files').properties,

@@ -9,21 +9,15 @@ import {
   SnsEventPublisher,
 } from '@medvault/common/bus';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
-import { type CallerPolicy, type DependencyCheck, mongoCheck, snsCheck } from '@medvault/common/http';
+import { type CallerPolicy, type DependencyCheck, snsCheck } from '@medvault/common/http';
 import type { Logger } from '@medvault/common/logger';
+import { type MongoFlavour, type MongoSemantics, resolveFlavour } from '@medvault/common/mongo';
 import { platform } from '@medvault/common/platform';
 import type { Db } from 'mongodb';
 import { DcmjsHeaderReader } from './adapters/dicom-header.js';
 import { FilesRepo } from './adapters/files-repo.js';
 import { GrantsRepo } from './adapters/grants-repo.js';
 import { LinksRepo } from './adapters/links-repo.js';
-import {
-  detectFlavour,
-  type MongoFlavour,
-  type MongoSemantics,
-  openMongo,
-  semanticsFor,
-} from './adapters/mongo-flavour.js';
 import { ObjectStore } from './adapters/objects.js';
 import { Projections } from './adapters/projections.js';
 import { allowedContentTypes, type Config } from './config.js';
@@ -66,12 +60,10 @@ export interface Deps extends FilesPorts {
 /**
  * Builds the files service for `config`. Asks the database what it is first (MONGO_FLAVOUR
  * auto): production MongoDB gets retryable writes and atomic single-document updates; the local
- * FerretDB gets the clearly named workaround (retryable writes off, adapters/ferretdb-write-lock).
+ * FerretDB gets the clearly named workaround (`@medvault/common/mongo`: ferretdbWriteLock).
  */
 export async function buildDeps(config: Config): Promise<Deps> {
-  const flavour: MongoFlavour =
-    config.MONGO_FLAVOUR === 'auto' ? await detectFlavour(config.MONGO_URL) : config.MONGO_FLAVOUR;
-  return composeDeps(config, flavour);
+  return composeDeps(config, await resolveFlavour(config));
 }
 
 function settingsOf(config: Config): FilesSettings {
@@ -92,11 +84,7 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
   const p = platform(SERVICE, config);
   const logger = p.logger;
   const redis = p.redis();
-  const semantics = semanticsFor(flavour, redis, `medvault:files:lock:${config.MONGO_DB}`);
-  const mongo = openMongo(config.MONGO_URL, 'medvault-files', semantics);
-  const db = mongo.db(config.MONGO_DB);
-  p.addCheck(mongoCheck(db));
-  p.onClose(() => mongo.close());
+  const { db, semantics } = p.mongoWith(flavour);
   // Socket timeouts so a frozen dependency fails a request instead of hanging it for ever
   // (the outbox relay retries SNS; S3 is given longer for slow multipart parts).
   // Response checksums off unless required: for multipart objects the emulator reports a
@@ -131,7 +119,6 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
   // Every write that adds events starts a relay pass (looked up at call time: tests replace kick).
   files.onEvents = () => outbox.kick();
   p.beforeClose(() => outbox.stop());
-  logger.info({ database: flavour, writeGuard: semantics.guard('file').name }, 'database semantics chosen');
   const tokenAuth = p.tokenAuth();
   return {
     config,

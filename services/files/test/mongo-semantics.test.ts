@@ -1,7 +1,7 @@
 import { createEvent, type Envelope } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
+import { detectFlavour } from '@medvault/common/mongo';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectFlavour } from '../src/adapters/mongo-flavour.js';
 import { contentKey, type FileRecord } from '../src/domain/file.js';
 import type { LinkRecord } from '../src/domain/ports.js';
 import { closeAll, type Harness, harness } from './helpers.js';

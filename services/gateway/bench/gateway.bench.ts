@@ -109,7 +109,7 @@ async function load(base: string, path: string, token: string): Promise<Result> 
 
 async function main() {
   const upstream = await startUpstream();
-  const deps = buildDeps(
+  const deps = await buildDeps(
     loadServiceConfig(
       serviceEnv('gateway', {
         LOG_LEVEL: 'warn',

@@ -6,6 +6,7 @@ import {
   JwtSignerConfigSchema,
   JwtVerifierConfigSchema,
   loadConfig,
+  MongoFlavourConfigSchema,
   mongoConfigSchema,
   queueConfigSchema,
   RedisConfigSchema,
@@ -29,6 +30,8 @@ export const ConfigSchema = Type.Object({
   GATEWAY_ADMIN_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   GATEWAY_ADMIN_HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
   ...mongoConfigSchema('medvault_gateway').properties,
+  /** MONGO_FLAVOUR: the write semantics of the server (`@medvault/common/mongo`). */
+  ...MongoFlavourConfigSchema.properties,
   ...RedisConfigSchema.properties,
   ...EventsTopicConfigSchema.properties,
   ...queueConfigSchema('GATEWAY_QUEUE_NAME', 'medvault-gateway').properties,

@@ -14,10 +14,11 @@ import {
   type OutboxRelay,
   RedisIdempotencyStore,
 } from '@medvault/common/bus';
-import { KeyedLock, readPem } from '@medvault/common/clients';
+import { readPem } from '@medvault/common/clients';
 import { readKeyPem } from '@medvault/common/config';
 import type { DependencyCheck } from '@medvault/common/http';
 import type { Logger } from '@medvault/common/logger';
+import { type MongoFlavour, type MongoSemantics, resolveFlavour } from '@medvault/common/mongo';
 import { platform } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
@@ -52,6 +53,8 @@ export interface Deps {
   /** Ends proxied event streams when their token is revoked or expires (pushed over Redis pub/sub). */
   revocationWatcher: RevocationWatcher;
   db: Db;
+  /** Which server the database is, and so how user writes are kept from losing each other. */
+  mongo: MongoSemantics;
   redis: Redis;
   publisher: EventPublisher;
   /** Non-blocking sink every gateway event goes through (access audit, auth, users). */
@@ -76,10 +79,18 @@ export interface Deps {
   close(): Promise<void>;
 }
 
-export function buildDeps(config: Config): Deps {
+/**
+ * Builds the gateway for `config`, asking the database what it is first (MONGO_FLAVOUR auto):
+ * MongoDB gets atomic user writes and retryable writes, FerretDB the Redis-lock workaround.
+ */
+export async function buildDeps(config: Config): Promise<Deps> {
+  return composeDeps(config, await resolveFlavour(config));
+}
+
+export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
   const p = platform(SERVICE, config);
   const logger = p.logger;
-  const { db } = p.mongo();
+  const { db, semantics } = p.mongoWith(flavour);
   const redis = p.redis();
   const { publisher } = p.publisher();
   const { sqs, queueUrl } = p.queue(config.GATEWAY_QUEUE_NAME);
@@ -115,7 +126,7 @@ export function buildDeps(config: Config): Deps {
     ttlSeconds: config.GATEWAY_ASSERTION_TTL_SECONDS,
     keyName: 'GATEWAY_ASSERTION_PRIVATE_KEY',
   });
-  const userRepo = new MongoUserRepository(db, new KeyedLock(redis, `medvault:gateway:userlock:${config.MONGO_DB}`));
+  const userRepo = new MongoUserRepository(db, semantics.guard('user'));
   const userEvents = createOutboxRelay({ source: userRepo, publisher, logger, intervalMs: config.OUTBOX_INTERVAL_MS });
   const users = userUseCases({
     users: userRepo,
@@ -160,6 +171,7 @@ export function buildDeps(config: Config): Deps {
     revocation,
     revocationWatcher,
     db,
+    mongo: semantics,
     redis,
     publisher,
     events,

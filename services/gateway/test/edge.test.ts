@@ -81,9 +81,10 @@ describe('security headers and CORS', () => {
 describe('dependency outages', () => {
   it.each([
     ['redis', { REDIS_URL: 'redis://127.0.0.1:1' }],
-    ['mongo', { MONGO_URL: 'mongodb://127.0.0.1:1/medvault' }],
+    // The flavour is configured: `auto` would ask the absent server at start (and fail to start).
+    ['mongo', { MONGO_URL: 'mongodb://127.0.0.1:1/medvault', MONGO_FLAVOUR: 'ferretdb' }],
   ])('answers a login with 503 naming %s when it is down', async (name, override) => {
-    const deps = buildDeps(
+    const deps = await buildDeps(
       loadServiceConfig(
         serviceEnv('gateway', { LOG_LEVEL: 'silent', MONGO_DB: unique('gw_down').replace(/-/g, '_'), ...override }),
       ),

@@ -27,7 +27,7 @@ describeHealth(
     });
 
     it('gives operators the detailed readiness on the admin listener, naming redis when it is down', async () => {
-      const deps = buildDeps(
+      const deps = await buildDeps(
         loadServiceConfig(serviceEnv('gateway', { LOG_LEVEL: 'silent', REDIS_URL: 'redis://127.0.0.1:1' })),
       );
       opened.push(deps);

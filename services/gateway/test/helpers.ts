@@ -33,7 +33,7 @@ export interface TestUser {
 export async function harness(overrides: Record<string, string> = {}): Promise<Harness> {
   const adminEmail = `${unique('admin')}@medvault.test`;
   const adminPassword = 'Admin-Password-123!';
-  const deps = buildDeps(
+  const deps = await buildDeps(
     loadServiceConfig(
       serviceEnv('gateway', {
         LOG_LEVEL: 'silent',

@@ -2,11 +2,11 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { RevocationWatcher, type TokenVerifierOptions } from '@medvault/common/auth';
 import { type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
+import { RedisLiveHub } from '@medvault/common/live';
 import type { Logger } from '@medvault/common/logger';
 import { platform } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
-import { LiveHub } from './adapters/live-hub.js';
 import {
   type Collections,
   collections,
@@ -21,7 +21,7 @@ import { smtpMailer } from './adapters/smtp-mailer.js';
 import { Notifier } from './app/notify.js';
 import type { Config } from './config.js';
 import { type AllowList, parseAllowList } from './domain/address-policy.js';
-import type { Mailer } from './domain/ports.js';
+import type { LiveNotification, Mailer } from './domain/ports.js';
 import { WebhookWorker } from './jobs/webhook-delivery.js';
 
 export const SERVICE = 'notify';
@@ -47,7 +47,7 @@ export interface Deps {
   inbox: MongoInbox;
   preferences: MongoPreferences;
   /** Live fan-out of new inbox entries (Redis pub/sub) and the revocations that end streams. */
-  hub: LiveHub;
+  hub: RedisLiveHub<LiveNotification>;
   revocations: RevocationWatcher;
   /** The use case: one event in, notifications out. */
   notifier: Notifier;
@@ -80,7 +80,9 @@ export function buildDeps(config: Config): Deps {
   const directory = new MongoDirectory(c.users);
   const inbox = new MongoInbox(c.notifications);
   const preferences = new MongoPreferences(c.preferences);
-  const hub = new LiveHub(redis, subscriber, config.LIVE_CHANNEL, logger);
+  const hub = new RedisLiveHub<LiveNotification>(redis, subscriber, config.LIVE_CHANNEL, logger, (n) => [
+    n.recipientId,
+  ]);
   // Same subscriber connection as the hub: each listens to its own channel on it.
   const revocations = new RevocationWatcher(subscriber, tokenAuth.revocation, {
     onError: (err, msg) => logger.warn({ err }, msg),

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Role } from '@medvault/common/auth';
 import { createEvent, type Envelope, type EventData, type EventType } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { gatewayHeaders, mintTestToken, serviceEnv, unique, viaGateway } from '@medvault/common/testing';
+import { mintTestToken, serviceEnv, sseClient as sharedSseClient, unique, viaGateway } from '@medvault/common/testing';
 import { SMTPServer } from 'smtp-server';
 import { buildApp } from '../src/app.js';
 import { loadServiceConfig } from '../src/config.js';
@@ -66,81 +66,8 @@ export async function smtpSink() {
   return { port, mails, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-export interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: string;
-}
-
-/** A minimal SSE client over fetch, as a browser's EventSource would read the stream (through the gateway). */
-export async function sseClient(url: string, headers: Record<string, string>) {
-  const ac = new AbortController();
-  const res = await fetch(url, {
-    headers: { ...headers, ...gatewayHeaders('notify', { method: 'GET', url, headers }) },
-    signal: ac.signal,
-  });
-  const events: SseEvent[] = [];
-  const waiters: (() => void)[] = [];
-  let comments = 0;
-  let endedAt = 0;
-  const ended = (async () => {
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buf += value;
-        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const ev: SseEvent = {};
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) comments++;
-            const [k, ...v] = line.split(': ');
-            if (k === 'id' || k === 'event' || k === 'data') ev[k] = v.join(': ');
-          }
-          if (ev.data) events.push(ev);
-          for (const w of waiters.splice(0)) w();
-        }
-      }
-    } catch {
-      // aborted
-    }
-    endedAt = Date.now();
-    return endedAt;
-  })();
-  return {
-    status: res.status,
-    events,
-    /** Resolves with the time the server ended the stream. */
-    ended,
-    get endedAt() {
-      return endedAt;
-    },
-    get comments() {
-      return comments;
-    },
-    /** Resolves with the first notification matching, or rejects after timeoutMs. */
-    async next(pred: (e: SseEvent) => boolean, timeoutMs: number): Promise<SseEvent> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = events.find(pred);
-        if (hit) return hit;
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no matching SSE event within ${timeoutMs} ms (got ${events.length})`);
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, left);
-          waiters.push(() => {
-            clearTimeout(t);
-            r();
-          });
-        });
-      }
-    },
-    close: () => ac.abort(),
-  };
-}
+/** The shared SSE reader (common/testing), with this service's gateway assertion. */
+export const sseClient = (url: string, headers: Record<string, string>) => sharedSseClient('notify', url, headers);
 
 /** A real HTTP receiver on an ephemeral port; `answer` decides the status of each request. */
 export async function receiver(answer: (n: number) => number) {

@@ -7,14 +7,20 @@ import { retry } from '../retry/index.js';
  * Connection factories with the platform's defaults (fail fast when a server is missing,
  * bounded retries). Each service's deps.ts calls them: the only place clients are built.
  */
-export function createMongo(url: string, appName: string, dbName?: string): { client: MongoClient; db: Db } {
+export function createMongo(
+  url: string,
+  appName: string,
+  dbName?: string,
+  o: { retryWrites?: boolean } = {},
+): { client: MongoClient; db: Db } {
   const client = new MongoClient(url, {
     appName,
     serverSelectionTimeoutMS: 5000,
     connectTimeoutMS: 5000,
     maxPoolSize: 20,
-    // FerretDB v1 has no multi-document transactions or change streams: retryable writes off.
-    retryWrites: false,
+    // Off unless asked: FerretDB v1 refuses retryable writes. A service that knows its server is
+    // MongoDB (`@medvault/common/mongo`, semanticsFor) turns them on.
+    retryWrites: o.retryWrites ?? false,
   });
   // The driver's own connect-on-first-use does not survive a failed first connection (mongodb 6:
   // the failed topology is closed and kept, every later operation says "Topology is closed" for

@@ -9,6 +9,7 @@ export {
   EventsTopicConfigSchema,
   JwtSignerConfigSchema,
   JwtVerifierConfigSchema,
+  MongoFlavourConfigSchema,
   mongoConfigSchema,
   queueConfigSchema,
   RedisConfigSchema,

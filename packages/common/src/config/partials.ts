@@ -32,6 +32,17 @@ export function mongoConfigSchema(defaultDb: string) {
   });
 }
 
+/**
+ * Which server MONGO_URL is: `auto` (default) asks it at start-up (buildInfo); `mongodb`: atomic
+ * single-document updates, retryable writes, no lock; `ferretdb`: the local stand-in's workaround.
+ * Read by `resolveFlavour(config)` of `@medvault/common/mongo`, used by `platform.mongoWith`.
+ */
+export const MongoFlavourConfigSchema = Type.Object({
+  MONGO_FLAVOUR: Type.Union([Type.Literal('auto'), Type.Literal('mongodb'), Type.Literal('ferretdb')], {
+    default: 'auto',
+  }),
+});
+
 export const RedisConfigSchema = Type.Object({ REDIS_URL: ConfigFields.url() });
 
 /** The SNS topic every event is published to (services that publish). */

@@ -16,6 +16,7 @@ import { type CallerPolicy, gatewayOnlyCallers } from '../http/callers.js';
 import { kmsCheck, mongoCheck, redisCheck, s3Check, snsCheck, sqsCheck } from '../http/checks.js';
 import type { DependencyCheck } from '../http/health.js';
 import { createLogger, type Logger } from '../logger/index.js';
+import { type MongoFlavour, type MongoSemantics, semanticsFor } from '../mongo/index.js';
 
 /**
  * The keys a platform may read. A service's config has the ones of the clients it asks for;
@@ -88,14 +89,35 @@ export class Platform {
     return { ...awsClientConfig({ AWS_REGION: 'us-east-1', ...this.config }) };
   }
 
-  /** The service's database (MONGO_URL, MONGO_DB); readiness pings it. */
-  mongo(): { client: MongoClient; db: Db } {
+  /**
+   * The service's database (MONGO_URL, MONGO_DB); readiness pings it. Retryable writes off (valid
+   * on both servers); a service whose writes must be safe under concurrency uses `mongoWith`.
+   */
+  mongo(o: { retryWrites?: boolean } = {}): { client: MongoClient; db: Db } {
     return this.once('mongo', () => {
-      const m = createMongo(need(this.config.MONGO_URL, 'MONGO_URL'), `medvault-${this.service}`, this.config.MONGO_DB);
+      const m = createMongo(
+        need(this.config.MONGO_URL, 'MONGO_URL'),
+        `medvault-${this.service}`,
+        this.config.MONGO_DB,
+        o,
+      );
       this.checks.push(mongoCheck(m.db));
       this.closers.push(() => m.client.close());
       return m;
     });
+  }
+
+  /**
+   * The database with the write semantics of its server (`flavour`, from `resolveFlavour(config)`
+   * in buildDeps): on MongoDB retryable writes and atomic single-document updates, no Redis on the
+   * write path; on FerretDB the named workaround (retryable writes off, a Redis lock per document,
+   * keys `medvault:<service>:lock:<MONGO_DB>:<kind>:<id>`). See `@medvault/common/mongo`.
+   */
+  mongoWith(flavour: MongoFlavour): { client: MongoClient; db: Db; semantics: MongoSemantics } {
+    const prefix = `medvault:${this.service}:lock:${this.config.MONGO_DB ?? 'default'}`;
+    const semantics = semanticsFor(flavour, () => this.redis(), prefix);
+    this.logger.info({ database: flavour, writeGuard: semantics.guard('any').name }, 'database semantics chosen');
+    return { ...this.mongo({ retryWrites: semantics.retryWrites }), semantics };
   }
 
   /** The command connection to Redis (REDIS_URL); readiness PINGs it. */

@@ -1,4 +1,5 @@
 import type { Role } from '@medvault/common/auth';
+import type { EventPublisher } from '@medvault/common/bus';
 import type { BookedInterval, ScheduleSettings } from './schedule.js';
 
 export type AppointmentStatus = 'booked' | 'cancelled';
@@ -92,4 +93,24 @@ export interface AssignmentStore {
   isAssigned(p: PendingCareEnd): Promise<boolean>;
   listFor(clinicianId: string): Promise<CareAssignment[]>;
   pairs(): AsyncIterable<PendingCareEnd>;
+}
+
+/** What the appointments use cases are given (built in deps.ts): the stores, the bus, a clock, settings. */
+export interface AppointmentsPorts {
+  schedules: ScheduleStore;
+  appointments: AppointmentStore;
+  assignments: AssignmentStore;
+  careEnds: CareEndStore;
+  users: UserDirectory;
+  publisher: EventPublisher;
+  /** Read at call time: tests move it (care grace period). */
+  clock: { now(): Date };
+  settings: {
+    /** A clinician's schedule settings where they set none. */
+    defaults: ScheduleSettings;
+    /** Attempts of the schedule compare-and-set before 409 CONFLICT (retryable). */
+    casRetries: number;
+    /** Hours after a confirmed appointment ends during which its care still holds. */
+    graceHours: number;
+  };
 }

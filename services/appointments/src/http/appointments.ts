@@ -1,12 +1,15 @@
 import { AppError } from '@medvault/common/errors';
 import type { BaseApp } from '@medvault/common/http';
-import type { Routed } from '../deps.js';
-import type { ListQuery as StoreQuery } from '../domain/ports.js';
+import { bookAppointment } from '../app/book-appointment.js';
+import { cancelAppointment } from '../app/cancel-appointment.js';
+import { confirmAppointment } from '../app/confirm-appointment.js';
+import { getAppointment } from '../app/get-appointment.js';
+import { listAppointments } from '../app/list-appointments.js';
+import { rescheduleAppointment } from '../app/reschedule-appointment.js';
+import type { AppointmentsPorts } from '../domain/ports.js';
 import { parseInstant } from '../domain/schedule.js';
 import { contextOf, view } from './context.js';
 import { AppointmentList, AppointmentView, BookBody, IdParams, ListQuery, RescheduleBody } from './schemas.js';
-
-type Wired = Routed;
 
 const encodeCursor = (start: Date, id: string) =>
   Buffer.from(JSON.stringify({ s: start.toISOString(), i: id })).toString('base64url');
@@ -33,7 +36,7 @@ function instantParam(field: string, v: string | undefined): Date | undefined {
   return d;
 }
 
-export function appointmentRoutes(app: BaseApp, w: Wired) {
+export function appointmentRoutes(app: BaseApp, ports: AppointmentsPorts) {
   // onRequest: an anonymous caller gets 401 before its body is even validated.
   const auth = { onRequest: app.authenticate };
 
@@ -42,7 +45,7 @@ export function appointmentRoutes(app: BaseApp, w: Wired) {
     { ...auth, schema: { body: BookBody, response: { 201: AppointmentView } } },
     async (req, reply) => {
       const ctx = contextOf(req);
-      const appt = await w.booking.book(ctx, req.body);
+      const appt = await bookAppointment(ports, ctx, req.body);
       req.log.info({ appointmentId: appt.id, clinicianId: appt.clinicianId }, 'appointment booked');
       return reply.status(201).send(view(appt, ctx));
     },
@@ -53,31 +56,17 @@ export function appointmentRoutes(app: BaseApp, w: Wired) {
     { ...auth, schema: { querystring: ListQuery, response: { 200: AppointmentList } } },
     async (req) => {
       const ctx = contextOf(req);
-      const p = ctx.principal;
       const q = req.query;
-      const query: StoreQuery = { limit: q.limit + 1 };
-      if (p.role === 'compliance') throw new AppError('FORBIDDEN', 'Appointments are not for compliance');
-      if (p.role === 'clinician') {
-        if (q.clinicianId && q.clinicianId !== p.userId)
-          throw new AppError('FORBIDDEN', "You may not see another clinician's schedule");
-        query.clinicianId = p.userId;
-        if (q.patientId) query.patientId = q.patientId;
-      } else if (p.role === 'patient') {
-        if (q.patientId && q.patientId !== p.userId)
-          throw new AppError('FORBIDDEN', "You may not see another patient's appointments");
-        query.patientId = p.userId;
-        if (q.clinicianId) query.clinicianId = q.clinicianId;
-      } else {
-        if (q.clinicianId) query.clinicianId = q.clinicianId;
-        if (q.patientId) query.patientId = q.patientId;
-      }
-      const from = instantParam('from', q.from);
-      const to = instantParam('to', q.to);
-      if (from) query.from = from;
-      if (to) query.to = to;
-      if (q.status) query.status = q.status;
-      if (q.cursor) query.after = decodeCursor(q.cursor);
-      const rows = await w.appointments.list(query);
+      const rows = await listAppointments(ports, ctx, {
+        clinicianId: q.clinicianId,
+        patientId: q.patientId,
+        from: instantParam('from', q.from),
+        to: instantParam('to', q.to),
+        status: q.status,
+        after: q.cursor ? decodeCursor(q.cursor) : undefined,
+        // One more than the page: tells whether a next page exists.
+        limit: q.limit + 1,
+      });
       const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
       return {
@@ -92,7 +81,7 @@ export function appointmentRoutes(app: BaseApp, w: Wired) {
     { ...auth, schema: { params: IdParams, response: { 200: AppointmentView } } },
     async (req) => {
       const ctx = contextOf(req);
-      return view(await w.booking.get(ctx, req.params.id), ctx);
+      return view(await getAppointment(ports, ctx, req.params.id), ctx);
     },
   );
 
@@ -101,7 +90,7 @@ export function appointmentRoutes(app: BaseApp, w: Wired) {
     { ...auth, schema: { params: IdParams, body: RescheduleBody, response: { 200: AppointmentView } } },
     async (req) => {
       const ctx = contextOf(req);
-      const appt = await w.booking.reschedule(ctx, req.params.id, req.body);
+      const appt = await rescheduleAppointment(ports, ctx, req.params.id, req.body);
       req.log.info({ appointmentId: appt.id }, 'appointment rescheduled');
       return view(appt, ctx);
     },
@@ -113,7 +102,7 @@ export function appointmentRoutes(app: BaseApp, w: Wired) {
     { ...auth, schema: { params: IdParams, response: { 200: AppointmentView } } },
     async (req) => {
       const ctx = contextOf(req);
-      const appt = await w.booking.confirm(ctx, req.params.id);
+      const appt = await confirmAppointment(ports, ctx, req.params.id);
       req.log.info({ appointmentId: appt.id }, 'appointment confirmed');
       return view(appt, ctx);
     },
@@ -124,7 +113,7 @@ export function appointmentRoutes(app: BaseApp, w: Wired) {
     { ...auth, schema: { params: IdParams, response: { 200: AppointmentView } } },
     async (req) => {
       const ctx = contextOf(req);
-      const appt = await w.booking.cancel(ctx, req.params.id);
+      const appt = await cancelAppointment(ports, ctx, req.params.id);
       req.log.info({ appointmentId: appt.id }, 'appointment cancelled');
       return view(appt, ctx);
     },

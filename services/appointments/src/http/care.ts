@@ -1,10 +1,10 @@
 import type { BaseApp } from '@medvault/common/http';
-import type { Routed } from '../deps.js';
-import type { CareAssignment } from '../domain/ports.js';
+import { assignCare } from '../app/assign-care.js';
+import { listAssignments } from '../app/list-assignments.js';
+import { unassignCare } from '../app/unassign-care.js';
+import type { AppointmentsPorts, CareAssignment } from '../domain/ports.js';
 import { contextOf } from './context.js';
 import { AssignmentList, AssignmentView, ClinicianIdParams, NoContent, PairParams } from './schemas.js';
-
-type Wired = Routed;
 
 const view = (a: CareAssignment) => ({
   clinicianId: a.clinicianId,
@@ -14,14 +14,14 @@ const view = (a: CareAssignment) => ({
 });
 
 /** Admin care assignments: the one way to put a patient in a clinician's care without an appointment. */
-export function careRoutes(app: BaseApp, w: Wired) {
+export function careRoutes(app: BaseApp, ports: AppointmentsPorts) {
   const auth = { onRequest: app.authenticate };
 
   app.put(
     '/v1/clinicians/:clinicianId/patients/:patientId',
     { ...auth, schema: { params: PairParams, response: { 200: AssignmentView } } },
     async (req) => {
-      const a = await w.care.assign(contextOf(req), req.params);
+      const a = await assignCare(ports, contextOf(req), req.params);
       req.log.info({ clinicianId: a.clinicianId }, 'care assigned');
       return view(a);
     },
@@ -31,7 +31,7 @@ export function careRoutes(app: BaseApp, w: Wired) {
     '/v1/clinicians/:clinicianId/patients/:patientId',
     { ...auth, schema: { params: PairParams, response: { 204: NoContent } } },
     async (req, reply) => {
-      await w.care.unassign(contextOf(req), req.params);
+      await unassignCare(ports, contextOf(req), req.params);
       req.log.info({ clinicianId: req.params.clinicianId }, 'care assignment removed');
       return reply.status(204).send(null);
     },
@@ -40,6 +40,6 @@ export function careRoutes(app: BaseApp, w: Wired) {
   app.get(
     '/v1/clinicians/:clinicianId/patients',
     { ...auth, schema: { params: ClinicianIdParams, response: { 200: AssignmentList } } },
-    async (req) => ({ items: (await w.care.list(contextOf(req), req.params.clinicianId)).map(view) }),
+    async (req) => ({ items: (await listAssignments(ports, contextOf(req), req.params.clinicianId)).map(view) }),
   );
 }

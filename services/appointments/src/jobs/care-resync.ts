@@ -1,3 +1,4 @@
+import { resyncAllCare } from '../app/resync-care.js';
 import { loadServiceConfig } from '../config.js';
 import { buildDeps, SERVICE } from '../deps.js';
 
@@ -7,7 +8,7 @@ import { buildDeps, SERVICE } from '../deps.js';
  */
 const deps = buildDeps(loadServiceConfig());
 try {
-  const result = await deps.care.resyncAll();
+  const result = await resyncAllCare(deps.ports);
   deps.logger.info({ ...result, service: SERVICE }, 'care relationships re-synced');
 } finally {
   await deps.close();

@@ -64,6 +64,15 @@ export class MongoMessages implements MessageStore {
     return docs.map(toDomain);
   }
 
+  async since(conversationIds: string[], after: string, limit: number): Promise<Message[]> {
+    const docs = await this.col
+      .find({ conversationId: { $in: conversationIds }, _id: { $gt: after } })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(toDomain);
+  }
+
   async update(id: string, set: Partial<Pick<Message, 'body' | 'editedAt' | 'deletedAt'>>, unset?: 'body') {
     const $set: Partial<MessageDoc> = {};
     if (set.body) $set.body = set.body.toString('base64');

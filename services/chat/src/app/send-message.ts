@@ -13,6 +13,7 @@ import {
   viewOf,
 } from './access.js';
 import { checkAttachments, shareAttachments } from './attachments.js';
+import { messageFrame } from './missed-messages.js';
 import { holdForReview, moderateOrReject } from './moderate-text.js';
 
 export interface SendInput {
@@ -64,18 +65,7 @@ export async function sendMessage(
   await ports.messages.insert(m);
   await ports.conversations.touch(c.id, now);
   const recipients = others(c, m.senderId);
-  await ports.live.publish({
-    kind: 'message',
-    recipients: [...recipients, m.senderId],
-    conversationId: c.id,
-    messageId: m.id,
-    senderId: m.senderId,
-    sealed: m.body.toString('base64'),
-    wrappedKey: c.wrappedKey.toString('base64'),
-    keyId: c.keyId,
-    attachmentFileIds: fileIds,
-    sentAt: now.toISOString(),
-  });
+  await ports.live.publish(messageFrame(c, { ...m, body: m.body }));
   const online = await ports.presence.online(recipients);
   await ports.events.emit(
     'chat.message_sent',

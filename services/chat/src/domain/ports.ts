@@ -18,6 +18,8 @@ export interface MessageStore {
   /** Newest first, ids below `before`. */
   page(conversationId: string, limit: number, before?: string): Promise<Message[]>;
   update(id: string, set: Partial<Pick<Message, 'body' | 'editedAt' | 'deletedAt'>>, unset?: 'body'): Promise<void>;
+  /** Messages of the conversations after id `after`, oldest first, at most `limit` (stream replay). */
+  since(conversationIds: string[], after: string, limit: number): Promise<Message[]>;
   /** Messages of others after `after` (or all), not deleted. */
   unread(conversationId: string, userId: string, after?: string): Promise<number>;
   /** Retention: erases messages sent before `cutoff`; returns how many. */
@@ -139,4 +141,6 @@ export interface ChatSettings {
   maxAttachments: number;
   editWindowSeconds: number;
   profanityAction: 'reject' | 'flag';
+  /** The most messages a reconnecting stream replays (Last-Event-ID). */
+  replayLimit: number;
 }

@@ -1,9 +1,10 @@
 import { AppError } from '@medvault/common/errors';
 import type { Envelope } from '@medvault/common/events';
+import type { WriteGuard } from '@medvault/common/mongo';
+import { retry } from '@medvault/common/retry';
 import type { Collection, Db, Filter } from 'mongodb';
 import { contentKey, type FileRecord, type FileUpdate, retiredKey } from '../domain/file.js';
 import type { Counters, DicomQuery, FileChange, FileListQuery, FileRepository } from '../domain/ports.js';
-import type { WriteGuard } from './write-guard.js';
 
 /**
  * The outbox's bookkeeping on a file document. `outboxPending` is set by every write that adds
@@ -112,14 +113,24 @@ export class FilesRepo implements FileRepository {
 
   /** Retries a read-modify-write on conflicts (a concurrent handler or request won the race). */
   async mutate(id: string, fn: (f: FileRecord) => Promise<FileChange> | FileChange): Promise<FileRecord | null> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const f = await this.mustGet(id);
-      const change = await fn(f);
-      if (!change) return f;
-      const next = await this.update(f, change.set, change.events ?? []);
-      if (next) return next;
+    // A lost compare-and-set re-reads at once (the winner's write is done): no wait needed.
+    const lost = new Error('lost the race');
+    try {
+      return await retry(
+        async () => {
+          const f = await this.mustGet(id);
+          const change = await fn(f);
+          if (!change) return f;
+          const next = await this.update(f, change.set, change.events ?? []);
+          if (!next) throw lost;
+          return next;
+        },
+        { attempts: 5, baseMs: 0, maxMs: 0, retryable: (e) => e === lost },
+      );
+    } catch (e) {
+      if (e === lost) throw new AppError('CONFLICT', 'File is being changed concurrently, retry', { retryable: true });
+      throw e;
     }
-    throw new AppError('CONFLICT', 'File is being changed concurrently, retry', { retryable: true });
   }
 
   /** Appends events (and bumps counters) without touching status fields: no revision check needed. */

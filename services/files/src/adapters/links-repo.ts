@@ -1,7 +1,7 @@
+import type { WriteGuard } from '@medvault/common/mongo';
 import type { Collection, Db } from 'mongodb';
 import { withinBudget } from '../domain/links.js';
 import type { LinkRecord, LinkRepository } from '../domain/ports.js';
-import type { WriteGuard } from './write-guard.js';
 
 /**
  * Link state. The stored link is the authority on owner, file, expiry and counters; the token

@@ -1,14 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { principalOf } from '@medvault/common/auth';
-import { AppError } from '@medvault/common/errors';
-import { newId } from '@medvault/common/ids';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { authorize } from '../app/access.js';
+import { createLink } from '../app/create-link.js';
 import { serveLink } from '../app/serve-link.js';
 import type { Deps } from '../deps.js';
-import { event } from '../domain/events.js';
-import { signLink } from '../domain/links.js';
 import { metaOf } from './request-meta.js';
 import { Download, FileParams, LinkBody, LinkResponse } from './schemas.js';
 import { sendDownload } from './send-download.js';
@@ -28,50 +24,12 @@ export async function linkRoutes(root: FastifyInstance, { deps }: { deps: Deps }
     { schema: { params: FileParams, body: LinkBody, response: { 201: LinkResponse } } },
     async (req, reply) => {
       const p = principalOf(req);
-      const cfg = deps.config;
-      const ttl = req.body.ttlSeconds ?? cfg.LINK_DEFAULT_TTL_SECONDS;
-      if (ttl > cfg.LINK_MAX_TTL_SECONDS)
-        throw new AppError('BAD_REQUEST', `ttlSeconds must be at most ${cfg.LINK_MAX_TTL_SECONDS}`, {
-          details: { field: 'ttlSeconds' },
-        });
-      const f = await deps.files.mustGet(req.params.id);
-      await authorize(deps, p, 'file:read_content', f);
-      if (f.status === 'deleted' || f.status === 'infected')
-        throw new AppError('FILE_NOT_AVAILABLE', `File is ${f.status}`, { details: { fileStatus: f.status } });
-      const now = deps.clock.now();
-      const exp = Math.floor(now.getTime() / 1000) + ttl;
-      const expiresAt = new Date(exp * 1000);
-      const linkId = newId('link');
-      const maxDownloads = req.body.maxDownloads ?? null;
-      await deps.links.insert({
-        _id: linkId,
-        fileId: f._id,
-        userId: p.userId,
-        expiresAt,
-        maxDownloads,
-        downloads: 0,
-        createdAt: now,
-      });
-      const token = signLink(cfg.LINK_SIGNING_SECRET, { linkId, fileId: f._id, userId: p.userId, exp });
-      await deps.files.append(f._id, [
-        event(
-          deps.clock,
-          'file.link_created',
-          {
-            fileId: f._id,
-            linkId,
-            expiresAt: expiresAt.toISOString(),
-            patientId: f.patientId,
-            ...(maxDownloads ? { maxDownloads } : {}),
-          },
-          metaOf(req, p),
-        ),
-      ]);
+      const link = await createLink(deps, p, req.params.id, req.body, metaOf(req, p));
       return reply.code(201).send({
-        id: linkId,
-        url: `/v1/links/${token}`,
-        expiresAt: expiresAt.toISOString(),
-        ...(maxDownloads ? { maxDownloads } : {}),
+        id: link.id,
+        url: `/v1/links/${link.token}`,
+        expiresAt: link.expiresAt.toISOString(),
+        ...(link.maxDownloads ? { maxDownloads: link.maxDownloads } : {}),
       });
     },
   );

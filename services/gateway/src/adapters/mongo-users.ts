@@ -1,7 +1,7 @@
 import type { OutboxSource } from '@medvault/common/bus';
-import type { KeyedLock } from '@medvault/common/clients';
 import { AppError } from '@medvault/common/errors';
 import type { Envelope } from '@medvault/common/events';
+import type { WriteGuard } from '@medvault/common/mongo';
 import type { Collection, Db, Filter } from 'mongodb';
 import type { UserQuery, UserRecord, UserRepository } from '../domain/ports.js';
 import { guard } from './guard.js';
@@ -21,8 +21,11 @@ export class MongoUserRepository implements UserRepository, OutboxSource {
 
   constructor(
     db: Db,
-    /** Serialises writes to one user document (FerretDB loses concurrent updates: see KeyedLock). */
-    private readonly lock: KeyedLock,
+    /**
+     * How writes to one user document are kept from losing each other: nothing on MongoDB (atomic
+     * single-document updates), the Redis lock on FerretDB (`@medvault/common/mongo`).
+     */
+    private readonly writes: WriteGuard,
   ) {
     this.col = db.collection<UserDoc>('users');
   }
@@ -70,7 +73,7 @@ export class MongoUserRepository implements UserRepository, OutboxSource {
     patch: Partial<Pick<UserRecord, 'role' | 'active' | 'name'>> & { updatedAt: Date },
     events: Envelope[] = [],
   ) {
-    const d = await this.lock.with(id, () =>
+    const d = await this.writes.with(id, () =>
       guard('mongo', () =>
         this.col.findOneAndUpdate(
           { _id: id },
@@ -91,6 +94,6 @@ export class MongoUserRepository implements UserRepository, OutboxSource {
   }
 
   async markSent(id: string, events: Envelope[]): Promise<void> {
-    await this.lock.with(id, () => this.col.updateOne({ _id: id }, { $pullAll: { outbox: events } }));
+    await this.writes.with(id, () => this.col.updateOne({ _id: id }, { $pullAll: { outbox: events } }));
   }
 }

@@ -2,7 +2,7 @@ import { createEvent, type Envelope, type EventType } from '@medvault/common/eve
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PREFERENCES, wants } from './preferences.js';
 import { type Directory, recipientsOf } from './recipients.js';
-import { backoffMs, sign, verify } from './signature.js';
+import { sign, verify } from './signature.js';
 import { messageFor, safeData } from './templates.js';
 
 const ev = (type: string, data: unknown): Envelope =>
@@ -103,10 +103,5 @@ describe('webhook signatures', () => {
     expect(verify('s3cret', '{"a":1}', h, 1_000_010)).toBe(true);
     expect(verify('s3cret', '{"a":2}', h, 1_000_010)).toBe(false);
     expect(verify('s3cret', '{"a":1}', h, 1_001_000)).toBe(false);
-  });
-
-  it('backs off exponentially up to a cap', () => {
-    const one = () => 1;
-    expect([1, 2, 3, 10].map((n) => backoffMs(n, 100, 1000, one))).toEqual([100, 200, 400, 1000]);
   });
 });

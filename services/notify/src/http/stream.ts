@@ -2,6 +2,7 @@ import { principalOf } from '@medvault/common/auth';
 import { AppError, dependencyUnavailable } from '@medvault/common/errors';
 import type { BaseApp } from '@medvault/common/http';
 import { isId } from '@medvault/common/ids';
+import { resumeLive } from '@medvault/common/live';
 import type { Routed } from '../deps.js';
 import { inboxView } from '../domain/inbox-view.js';
 import type { LiveNotification } from '../domain/ports.js';
@@ -53,33 +54,33 @@ export function streamRoutes(app: BaseApp, w: Wired, o: { heartbeatSeconds: numb
       });
       res.write('retry: 3000\n\n');
 
-      let last = resumeFrom;
-      let replaying = true;
-      const buffered: LiveNotification[] = [];
-      const send = (n: LiveNotification) => {
-        if (last && n.id <= last) return;
-        last = n.id;
-        res.write(frame(n));
-      };
       const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), o.heartbeatSeconds * 1000);
       const end = () => res.end();
       const unwatch = w.revocations.watch(p, (reason) => {
         req.log.info({ reason }, 'notification stream ended: token no longer valid');
         end();
       });
-      const unlisten = w.hub.listen(p.userId, (n) => (replaying ? buffered.push(n) : send(n)), end);
+      let unlisten: (() => void) | undefined;
+      let closed = false;
       res.on('close', () => {
+        closed = true;
         clearInterval(heartbeat);
         unwatch();
-        unlisten();
+        unlisten?.();
       });
-
-      if (resumeFrom) {
-        for (const doc of await w.inbox.since(p.userId, resumeFrom, o.replayLimit))
-          send({ ...inboxView(doc), recipientId: p.userId });
-      }
-      replaying = false;
-      for (const n of buffered.sort((a, b) => (a.id < b.id ? -1 : 1))) send(n);
+      unlisten = await resumeLive<LiveNotification>({
+        listen: (l) => w.hub.listen(p.userId, l, end),
+        resumeFrom,
+        replay: async (after) =>
+          (await w.inbox.since(p.userId, after, o.replayLimit)).map((doc) => ({
+            ...inboxView(doc),
+            recipientId: p.userId,
+          })),
+        idOf: (n) => n.id,
+        send: (n) => res.write(frame(n)),
+      });
+      // Closed during the replay: the close handler ran before the listener existed.
+      if (closed) unlisten();
       req.log.info({ resumed: Boolean(resumeFrom) }, 'notification stream opened');
     },
   );

@@ -1,10 +1,11 @@
 import type { Startable } from '@medvault/common/http';
 import type { Logger } from '@medvault/common/logger';
+import { backoffDelay } from '@medvault/common/retry';
 import type { Redis } from 'ioredis';
 import type { Collections, DeliveryDoc, WebhookDoc } from '../adapters/mongo.js';
 import { BlockedTargetError, postToWebhook } from '../adapters/webhook-target.js';
 import type { AllowList } from '../domain/address-policy.js';
-import { backoffMs, sign } from '../domain/signature.js';
+import { sign } from '../domain/signature.js';
 
 export interface WebhookWorkerOptions {
   c: Collections;
@@ -101,7 +102,14 @@ export class WebhookWorker implements Startable {
           attempts,
           lastError: error,
           updatedAt: now,
-          nextAttemptAt: new Date(now.getTime() + backoffMs(attempts, this.o.backoffBaseMs, this.o.backoffMaxMs)),
+          nextAttemptAt: new Date(
+            now.getTime() +
+              backoffDelay(attempts, {
+                baseMs: this.o.backoffBaseMs,
+                maxMs: this.o.backoffMaxMs,
+                jitter: 'upper',
+              }),
+          ),
         },
       },
     );

@@ -1,16 +1,11 @@
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { flavourOf, semanticsFor } from './mongo-flavour.js';
+import { flavourOf, semanticsFor } from './index.js';
 
-/** A Redis that fails the test if anything touches it: the MongoDB path must not need Redis. */
-const untouchable = new Proxy(
-  {},
-  {
-    get(_, prop) {
-      throw new Error(`Redis used on the MongoDB path (${String(prop)})`);
-    },
-  },
-) as Redis;
+/** A Redis that fails the test if anything asks for it: the MongoDB path must not need Redis. */
+const untouchable = (): Redis => {
+  throw new Error('Redis asked for on the MongoDB path');
+};
 
 describe('choosing the database semantics from the server', () => {
   it('recognises FerretDB by the ferretdbVersion field of buildInfo', () => {
@@ -32,8 +27,17 @@ describe('choosing the database semantics from the server', () => {
   });
 
   it('gives FerretDB the named workaround: no retryable writes and the Redis write lock', () => {
-    const s = semanticsFor('ferretdb', untouchable, 'p');
+    let asked = 0;
+    const s = semanticsFor(
+      'ferretdb',
+      () => {
+        asked++;
+        return {} as Redis;
+      },
+      'p',
+    );
     expect(s.retryWrites).toBe(false);
     expect(s.guard('file').name).toBe('ferretdb-redis-lock');
+    expect(asked).toBe(1);
   });
 });

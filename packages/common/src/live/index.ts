@@ -1,0 +1,2 @@
+export { RedisLiveHub } from './hub.js';
+export { type ResumeOptions, resumeLive } from './resume.js';
