@@ -4,8 +4,13 @@ import { useEffect } from 'react';
 import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { canUse, homeOf, type Role, SECTIONS, sectionsFor } from './nav';
 import { AuditPage } from './pages/Audit';
+import { CareAssignmentsPage } from './pages/CareAssignments';
+import { EmergencyAccessPage } from './pages/EmergencyAccess';
 import { MyFilesPage, PatientFilesPage } from './pages/Files';
 import { Forbidden } from './pages/Forbidden';
+import { HeldFilesPage } from './pages/HeldFiles';
+import { MyPatientsPage } from './pages/MyPatients';
+import { SchedulePage } from './pages/Schedule';
 import { SignInPage } from './pages/SignIn';
 import { UsersPage } from './pages/Users';
 import { useSession } from './session';
@@ -15,6 +20,11 @@ const PAGES: Record<string, () => React.JSX.Element> = {
   '/patients-files': PatientFilesPage,
   '/audit': AuditPage,
   '/admin/users': UsersPage,
+  '/schedule': SchedulePage,
+  '/my-patients': MyPatientsPage,
+  '/emergency-access': EmergencyAccessPage,
+  '/admin/held-files': HeldFilesPage,
+  '/admin/care': CareAssignmentsPage,
 };
 
 /** Page titles name the section only: never a patient, a file or anything else from the data. */

@@ -12,6 +12,11 @@ export const SECTIONS: readonly Section[] = [
   { path: '/patients-files', label: 'Patient files', roles: ['clinician'] },
   { path: '/audit', label: 'Audit log', roles: ['compliance', 'admin'] },
   { path: '/admin/users', label: 'Users', roles: ['admin'] },
+  { path: '/schedule', label: 'Schedule', roles: ['clinician'] },
+  { path: '/my-patients', label: 'My patients', roles: ['clinician'] },
+  { path: '/emergency-access', label: 'Emergency access', roles: ['clinician', 'admin'] },
+  { path: '/admin/held-files', label: 'Held files', roles: ['admin'] },
+  { path: '/admin/care', label: 'Care assignments', roles: ['admin'] },
 ];
 
 export const sectionsFor = (role: Role) => SECTIONS.filter((s) => s.roles.includes(role));

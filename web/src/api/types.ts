@@ -10,3 +10,5 @@ export type AuditItem = AuditPage['items'][number];
 export type AuditQuery = NonNullable<paths['/v1/audit/events']['get']['parameters']['query']>;
 export type VerifyResult = Json<paths['/v1/audit/verify']['get']['responses'][200]>;
 export type NewUser = NonNullable<paths['/v1/users']['post']['requestBody']>['content']['application/json'];
+export type Appointment = Json<paths['/v1/appointments']['get']['responses'][200]>['items'][number];
+export type EmergencyGrant = Json<paths['/v1/emergency-access']['get']['responses'][200]>['items'][number];
