@@ -3,17 +3,18 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
 import type { UserItem } from '../api/types';
+import { fetchAllUsers, filterUsers } from '../api/users';
 
 const useUsersOf = (role: 'clinician' | 'patient') =>
   useQuery({
     queryKey: ['users', role],
-    queryFn: () => must(api.GET('/v1/users', { params: { query: { role, active: true, limit: 100 } } })),
+    queryFn: () => fetchAllUsers({ role, active: true }),
   });
 
 /** Options of a user picker: the name people know, with the email to tell namesakes apart. */
 export const userOptions = (users: UserItem[] | undefined) => [
   { value: '', label: 'Choose…' },
-  ...(users ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` })),
+  ...filterUsers(users ?? [], '').map((u) => ({ value: u.id, label: `${u.name} (${u.email})` })),
 ];
 
 /**
@@ -48,7 +49,7 @@ export function CareAssignmentsPage() {
       ),
     onSuccess: refresh,
   });
-  const nameOf = (id: string) => patients.data?.items.find((p) => p.id === id)?.name ?? id;
+  const nameOf = (id: string) => patients.data?.find((p) => p.id === id)?.name ?? id;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (clinicianId && patientId) assign.mutate();
@@ -62,13 +63,13 @@ export function CareAssignmentsPage() {
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <NativeSelect
             label="Clinician"
-            data={userOptions(clinicians.data?.items)}
+            data={userOptions(clinicians.data)}
             value={clinicianId}
             onChange={(e) => setClinicianId(e.currentTarget.value)}
           />
           <NativeSelect
             label="Patient"
-            data={userOptions(patients.data?.items)}
+            data={userOptions(patients.data)}
             value={patientId}
             onChange={(e) => setPatientId(e.currentTarget.value)}
           />

@@ -100,8 +100,7 @@ export function EmergencyAccessPage() {
             label="Reason"
             description={`At least ${REASON_MIN} characters; recorded in the audit log.`}
             required
-            autosize
-            minRows={2}
+            rows={3}
             maxLength={1000}
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}

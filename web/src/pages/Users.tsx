@@ -15,6 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
 import type { NewUser } from '../api/types';
+import { fetchAllUsers, filterUsers } from '../api/users';
 import { ToneBadge } from '../components/StatusBadge';
 import { useSession } from '../session';
 
@@ -27,8 +28,9 @@ export function UsersPage() {
   const { me } = useSession();
   const users = useQuery({
     queryKey: ['users'],
-    queryFn: () => must(api.GET('/v1/users', { params: { query: { limit: 100 } } })),
+    queryFn: () => fetchAllUsers(),
   });
+  const [filter, setFilter] = useState('');
   const [form, setForm] = useState<NewUser>(EMPTY);
   const create = useMutation({
     mutationFn: (u: NewUser) => must(api.POST('/v1/users', { body: u })),
@@ -110,6 +112,13 @@ export function UsersPage() {
           User updated.
         </Alert>
       )}
+      <TextInput
+        label="Filter users"
+        description="By name or email; newest first"
+        value={filter}
+        onChange={(e) => setFilter(e.currentTarget.value)}
+        maw={420}
+      />
       <Table.ScrollContainer minWidth={560}>
         <Table striped aria-label="Users">
           <Table.Thead>
@@ -122,7 +131,7 @@ export function UsersPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {users.data?.items.map((u) => (
+            {filterUsers(users.data ?? [], filter).map((u) => (
               <Table.Tr key={u.id}>
                 <Table.Td>{u.name}</Table.Td>
                 <Table.Td>{u.email}</Table.Td>
