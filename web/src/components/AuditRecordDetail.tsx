@@ -29,7 +29,14 @@ export function detailRows(r: AuditItem): [string, string][] {
  */
 export function AuditRecordDetail({ record, onClose }: { record: AuditItem | null; onClose: () => void }) {
   return (
-    <Drawer opened={record !== null} onClose={onClose} title="Audit record" position="right" size="lg">
+    <Drawer
+      opened={record !== null}
+      onClose={onClose}
+      title="Audit record"
+      position="right"
+      size="lg"
+      closeButtonProps={{ 'aria-label': 'Close the record' }}
+    >
       {record && (
         <>
           <Table aria-label="Audit record fields" layout="fixed">

@@ -5,8 +5,28 @@ import type { FileItem } from '../api/types';
 import { formatSize } from '../components/FileTable';
 import { StatusBadge } from '../components/StatusBadge';
 
-/** Statuses that hold a file back from everyone: infected (kept for forensics) and scan failed. */
-export const HELD = ['scan_failed', 'infected'] as const;
+/**
+ * Statuses that hold a file back from everyone: scan failed and blocked (no safe rendition could
+ * be made), which a rescan may release, and infected (kept for ever, for forensics).
+ */
+export const HELD = ['scan_failed', 'blocked', 'infected'] as const;
+
+/** Pages of 100 read per status at most. */
+const MAX_PAGES = 10;
+
+/** Every file in a status, following the cursor (the API lists oldest first): the newest are not cut off. */
+async function fetchHeld(status: (typeof HELD)[number]): Promise<FileItem[]> {
+  const out: FileItem[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const query = { status, limit: 100, ...(cursor ? { cursor } : {}) };
+    const page = await must(api.GET('/v1/files', { params: { query } }));
+    out.push(...page.items);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return out;
+}
 
 /** Held files first by status (scan failures, which a rescan may release, on top), then newest first. */
 export function sortHeld(files: FileItem[]): FileItem[] {
@@ -23,7 +43,7 @@ export function HeldFilesPage() {
   const lists = useQueries({
     queries: HELD.map((status) => ({
       queryKey: ['files', 'held', status],
-      queryFn: () => must(api.GET('/v1/files', { params: { query: { status, limit: 100 } } })),
+      queryFn: () => fetchHeld(status),
       refetchInterval: 10_000,
     })),
   });
@@ -31,7 +51,7 @@ export function HeldFilesPage() {
     mutationFn: (id: string) => must(api.POST('/v1/files/{id}/rescan', { params: { path: { id } } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['files', 'held'] }),
   });
-  const files = sortHeld(lists.flatMap((l) => l.data?.items ?? []));
+  const files = sortHeld(lists.flatMap((l) => l.data ?? []));
 
   return (
     <Stack>

@@ -34,7 +34,7 @@ describe('held files', () => {
     expect(out.map((f) => f.id)).toEqual(['c', 'b', 'a']);
   });
 
-  it('asks for both held statuses and requests a rescan of the file chosen', { timeout: 20_000 }, async () => {
+  it('asks for every held status and requests a rescan of the file chosen', { timeout: 20_000 }, async () => {
     fake.routes['GET /v1/files'] = (_b, url) => ({
       json: {
         items: url.searchParams.get('status') === 'infected' ? [file('fil_bad', 'infected', '2026-01-01')] : [],
@@ -48,7 +48,7 @@ describe('held files', () => {
     const statuses = fake.calls
       .filter((c) => c.url.pathname === '/v1/files')
       .map((c) => c.url.searchParams.get('status'));
-    expect(new Set(statuses)).toEqual(new Set(['scan_failed', 'infected']));
+    expect(new Set(statuses)).toEqual(new Set(['scan_failed', 'blocked', 'infected']));
   });
 });
 
