@@ -115,7 +115,6 @@ export function CareAssignmentsPage() {
                     <Button
                       size="xs"
                       variant="outline"
-                      color="red"
                       aria-label={`Unassign ${nameOf(a.patientId)}`}
                       onClick={() => unassign.mutate(a.patientId)}
                     >

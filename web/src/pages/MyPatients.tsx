@@ -1,8 +1,9 @@
-import { Alert, Badge, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, must } from '../api/client';
 import { PatientFiles } from '../components/PatientFiles';
+import { ToneBadge } from '../components/StatusBadge';
 import { patientsInCare } from '../schedule';
 import { useSession } from '../session';
 
@@ -67,9 +68,9 @@ export function MyPatientsPage() {
                   <Table.Td>
                     <Group gap={4}>
                       {[...p.via].map((v) => (
-                        <Badge key={v} variant="light">
+                        <ToneBadge key={v} tone="info">
                           {v}
-                        </Badge>
+                        </ToneBadge>
                       ))}
                     </Group>
                   </Table.Td>

@@ -1,8 +1,9 @@
-import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, must } from '../api/client';
 import type { Appointment } from '../api/types';
+import { ToneBadge } from '../components/StatusBadge';
 import { byDay, dayOf, type Span, weekOf } from '../schedule';
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -35,17 +36,11 @@ function Visit({ a }: { a: Appointment }) {
         </Text>
         <Group gap={4}>
           {cancelled ? (
-            <Badge color="gray" variant="light">
-              Cancelled
-            </Badge>
+            <ToneBadge tone="neutral">Cancelled</ToneBadge>
           ) : a.confirmed ? (
-            <Badge color="green" variant="light">
-              Confirmed
-            </Badge>
+            <ToneBadge tone="good">Confirmed</ToneBadge>
           ) : (
-            <Badge color="yellow" variant="light" c="dark">
-              Awaiting confirmation
-            </Badge>
+            <ToneBadge tone="pending">Awaiting confirmation</ToneBadge>
           )}
         </Group>
       </Stack>
