@@ -13,7 +13,7 @@ async function violations(page: import('@playwright/test').Page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((x) => x.target.join(' ')).join(', ')})`);
 }
 
-// Every section of the console, for every role that can use it: the list comes from nav.ts, so a
+// Every section of the console (headers, title, URL, axe, screenshots), for every role that can use it: the list comes from nav.ts, so a
 // page added there is checked here without a line changed.
 for (const role of ROLES) {
   const sections = SECTIONS.filter((s) => s.roles.includes(role));
@@ -26,7 +26,19 @@ for (const role of ROLES) {
     for (const s of sections) {
       test(`${s.label} (${s.path}) has no serious or critical axe violation at 390 and 1280 px`, async ({ page }) => {
         await signIn(page, account);
-        await page.goto(s.path);
+        const refused: string[] = [];
+        page.on('console', (m) => {
+          if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+        });
+        const res = await page.goto(s.path);
+        // Served with the console's own strict headers, and nothing on the page needs an exception.
+        const h = res?.headers() ?? {};
+        expect(h['content-security-policy']).toMatch(/script-src 'self'(;|$)/);
+        expect(h['content-security-policy']).toContain("frame-ancestors 'none'");
+        expect(h['content-security-policy']).toContain("object-src 'none'");
+        expect(h['x-content-type-options']).toBe('nosniff');
+        expect(h['x-frame-options']).toBe('DENY');
+        expect(h['referrer-policy']).toBe('no-referrer');
         await expect(page.getByRole('heading', { level: 2 }).first()).toBeVisible();
         await expect(page.locator('[aria-label^="Loading"]')).toHaveCount(0);
         // The title names the section only (no patient data), the URL is the section's own.
@@ -36,6 +48,7 @@ for (const role of ROLES) {
         expect(await violations(page), `axe at 390 px on ${s.path}`).toEqual([]);
         await page.setViewportSize({ width: 1280, height: 800 });
         await checkPage(page, `${role}${s.path.replaceAll('/', '-')}`);
+        expect(refused, 'CSP violations').toEqual([]);
       });
     }
   });

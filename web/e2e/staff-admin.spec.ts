@@ -80,4 +80,15 @@ test.describe('an admin runs the clinic', () => {
     await assigned.getByRole('button', { name: /^Unassign Pat Assign/ }).click();
     await expect(page.getByText('No patients assigned to this clinician.')).toBeVisible();
   });
+
+  test('sees every service’s health at a glance', async ({ browser }) => {
+    const page = await pageAs(browser, ADMIN);
+    await page.getByRole('link', { name: 'Service health' }).click();
+    await expect(page).toHaveTitle('Service health · MedVault');
+    await expect(page.getByRole('status')).toContainText(/All \d+ services are up\./);
+    for (const name of ['gateway', 'files', 'appointments', 'notify', 'audit', 'chat']) {
+      await expect(page.getByRole('listitem', { name: `${name}: up` })).toBeVisible();
+    }
+    await checkPage(page, 'staff-service-health');
+  });
 });

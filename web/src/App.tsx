@@ -11,6 +11,7 @@ import { Forbidden } from './pages/Forbidden';
 import { HeldFilesPage } from './pages/HeldFiles';
 import { MyPatientsPage } from './pages/MyPatients';
 import { SchedulePage } from './pages/Schedule';
+import { ServiceHealthPage } from './pages/ServiceHealth';
 import { SignInPage } from './pages/SignIn';
 import { UsersPage } from './pages/Users';
 import { useSession } from './session';
@@ -25,6 +26,7 @@ const PAGES: Record<string, () => React.JSX.Element> = {
   '/emergency-access': EmergencyAccessPage,
   '/admin/held-files': HeldFilesPage,
   '/admin/care': CareAssignmentsPage,
+  '/admin/health': ServiceHealthPage,
 };
 
 /** Page titles name the section only: never a patient, a file or anything else from the data. */

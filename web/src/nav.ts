@@ -17,6 +17,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/emergency-access', label: 'Emergency access', roles: ['clinician', 'admin'] },
   { path: '/admin/held-files', label: 'Held files', roles: ['admin'] },
   { path: '/admin/care', label: 'Care assignments', roles: ['admin'] },
+  { path: '/admin/health', label: 'Service health', roles: ['admin'] },
 ];
 
 export const sectionsFor = (role: Role) => SECTIONS.filter((s) => s.roles.includes(role));

@@ -12,3 +12,4 @@ export type VerifyResult = Json<paths['/v1/audit/verify']['get']['responses'][20
 export type NewUser = NonNullable<paths['/v1/users']['post']['requestBody']>['content']['application/json'];
 export type Appointment = Json<paths['/v1/appointments']['get']['responses'][200]>['items'][number];
 export type EmergencyGrant = Json<paths['/v1/emergency-access']['get']['responses'][200]>['items'][number];
+export type ServiceHealthItem = Json<paths['/v1/admin/health']['get']['responses'][200]>['items'][number];
