@@ -84,8 +84,9 @@ describe('AuditPage', { timeout: 20_000 }, () => {
   it('opens a record from the results and shows its data as text', async () => {
     renderPage(<AuditPage />);
     const user = userEvent.setup({ delay: null });
-    await user.click(await screen.findByRole('button', { name: 'Details of record 42' }));
-    const drawer = await screen.findByRole('dialog', { name: 'Audit record' });
+    // Generous waits: the drawer opens with a transition, slow on a loaded machine.
+    await user.click(await screen.findByRole('button', { name: 'Details of record 42' }, { timeout: 5000 }));
+    const drawer = await screen.findByRole('dialog', { name: 'Audit record' }, { timeout: 5000 });
     expect(within(drawer).getByText('req_9')).toBeTruthy();
     expect(drawer.textContent).toContain('<script>alert(1)</script>.pdf');
     expect(drawer.querySelector('script')).toBeNull();
