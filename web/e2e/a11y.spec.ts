@@ -25,6 +25,8 @@ for (const role of ROLES) {
 
     for (const s of sections) {
       test(`${s.label} (${s.path}) has no serious or critical axe violation at 390 and 1280 px`, async ({ page }) => {
+        // Two axe passes and two full-page screenshots (a long audit table at 390 px): slow on a shared machine.
+        test.slow();
         await signIn(page, account);
         const refused: string[] = [];
         page.on('console', (m) => {
