@@ -132,7 +132,7 @@ export function AuditPage() {
           {events.error instanceof ApiError ? events.error.message : 'Search failed'}
         </Alert>
       )}
-      <Table.ScrollContainer minWidth={640}>
+      <Table.ScrollContainer minWidth={640} type="native" tabIndex={0} aria-label="Audit records, scrollable">
         <Table striped aria-label="Audit records">
           <Table.Thead>
             <Table.Tr>
