@@ -65,6 +65,11 @@ export async function checkPage(page: Page, name: string) {
   const size = page.viewportSize() ?? { width: 1280, height: 800 };
   for (const width of [390, 1280]) {
     await page.setViewportSize({ width, height: 844 });
+    // The layout slides (navbar, drawers) when the width changes: let CSS transitions finish first.
+    await page.evaluate(async () => {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)));
+    });
     await page.screenshot({ path: `${dir}/${name}-${width}.png`, fullPage: true });
   }
   await page.setViewportSize(size);

@@ -5,10 +5,16 @@ import { Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { canUse, homeOf, type Role, SECTIONS, sectionsFor } from './nav';
 import { AppointmentsPage } from './pages/Appointments';
 import { AuditPage } from './pages/Audit';
+import { CareAssignmentsPage } from './pages/CareAssignments';
 import { ChatPage } from './pages/Chat';
+import { EmergencyAccessPage } from './pages/EmergencyAccess';
 import { MyFilesPage, PatientFilesPage } from './pages/Files';
 import { Forbidden } from './pages/Forbidden';
+import { HeldFilesPage } from './pages/HeldFiles';
+import { MyPatientsPage } from './pages/MyPatients';
 import { NotificationsPage } from './pages/Notifications';
+import { SchedulePage } from './pages/Schedule';
+import { ServiceHealthPage } from './pages/ServiceHealth';
 import { SignInPage } from './pages/SignIn';
 import { TrashPage } from './pages/Trash';
 import { UsersPage } from './pages/Users';
@@ -23,6 +29,12 @@ const PAGES: Record<string, () => React.JSX.Element> = {
   '/chat': ChatPage,
   '/notifications': NotificationsPage,
   '/trash': TrashPage,
+  '/schedule': SchedulePage,
+  '/my-patients': MyPatientsPage,
+  '/emergency-access': EmergencyAccessPage,
+  '/admin/held-files': HeldFilesPage,
+  '/admin/care': CareAssignmentsPage,
+  '/admin/health': ServiceHealthPage,
 };
 
 /** Page titles name the section only: never a patient, a file or anything else from the data. */

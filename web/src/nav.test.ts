@@ -29,4 +29,20 @@ describe('role-aware navigation', () => {
     for (const s of SECTIONS) expect(s.roles.length).toBeGreaterThan(0);
     for (const r of ['admin', 'clinician', 'patient', 'compliance'] as const) expect(homeOf(r)).not.toBe('/');
   });
+
+  it('offers break-glass to clinicians and admins only, and the admin pages to admins only', () => {
+    for (const r of ['clinician', 'admin'] as const) expect(canUse(r, '/emergency-access')).toBe(true);
+    for (const r of ['patient', 'compliance'] as const) expect(canUse(r, '/emergency-access')).toBe(false);
+    for (const path of ['/admin/held-files', '/admin/care']) {
+      expect(canUse('admin', path)).toBe(true);
+      for (const r of ['clinician', 'patient', 'compliance'] as const) expect(canUse(r, path)).toBe(false);
+    }
+  });
+
+  it('gives a clinician the schedule and their patients, and nobody else', () => {
+    for (const path of ['/schedule', '/my-patients']) {
+      expect(canUse('clinician', path)).toBe(true);
+      for (const r of ['admin', 'patient', 'compliance'] as const) expect(canUse(r, path)).toBe(false);
+    }
+  });
 });

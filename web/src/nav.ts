@@ -16,6 +16,12 @@ export const SECTIONS: readonly Section[] = [
   { path: '/chat', label: 'Messages', roles: ['patient', 'clinician'] },
   { path: '/notifications', label: 'Notifications', roles: ['patient', 'clinician', 'admin', 'compliance'] },
   { path: '/trash', label: 'Trash', roles: ['patient'] },
+  { path: '/schedule', label: 'Schedule', roles: ['clinician'] },
+  { path: '/my-patients', label: 'My patients', roles: ['clinician'] },
+  { path: '/emergency-access', label: 'Emergency access', roles: ['clinician', 'admin'] },
+  { path: '/admin/held-files', label: 'Held files', roles: ['admin'] },
+  { path: '/admin/care', label: 'Care assignments', roles: ['admin'] },
+  { path: '/admin/health', label: 'Service health', roles: ['admin'] },
 ];
 
 export const sectionsFor = (role: Role) => SECTIONS.filter((s) => s.roles.includes(role));

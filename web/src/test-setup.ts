@@ -1,8 +1,10 @@
 // jsdom lacks what Mantine measures the page with: small stand-ins for component tests.
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
 afterEach(cleanup);
+// findBy*/waitFor wait up to 5 s (default 1 s): CI machines are shared and transitions run slow there.
+configure({ asyncUtilTimeout: 5000 });
 Object.defineProperty(window, 'matchMedia', {
   writable: true,
   value: (query: string) => ({

@@ -2,6 +2,7 @@ import { createBaseApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 import { MAX_PATH_PARAM_LENGTH } from './docs/routes.js';
 import { accessAuditPlugin } from './http/access-audit.js';
+import { adminHealthRoutes } from './http/admin-health-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { browserSessionPlugin } from './http/browser-session.js';
 import { docsPlugin } from './http/docs.js';
@@ -49,6 +50,7 @@ export async function buildApp(deps: Deps) {
   await app.register(authRoutes, { deps });
   await app.register(sessionRoutes, { deps });
   await app.register(userRoutes, { deps });
+  await app.register(adminHealthRoutes, { deps });
   await app.register(proxyRoutes, { deps });
   return app;
 }

@@ -50,6 +50,9 @@ export const ConfigSchema = Type.Object({
   AUDIT_URL: ConfigFields.url(),
   /** Defaulted (unlike the others) so deployments without chat keep their configuration valid. */
   CHAT_URL: Type.String({ pattern: '^[a-z][a-z0-9+.-]*://', default: 'http://127.0.0.1:8087' }),
+  /** Not routed to; only their readiness is shown to admins (GET /v1/admin/health) when set. */
+  SCANNER_URL: Type.Optional(ConfigFields.url()),
+  WATERMARK_URL: Type.Optional(ConfigFields.url()),
   /** Time to the upstream's response headers; SSE streams have no body timeout. */
   UPSTREAM_TIMEOUT_MS: ms(30_000),
   /** Idle time allowed between two body chunks of a proxied download/upload. */

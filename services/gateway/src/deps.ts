@@ -70,6 +70,8 @@ export interface Deps {
   /** Email index and the first admin from configuration (idempotent; main retries it in the background). */
   bootstrapAdmin(): Promise<'created' | 'exists' | 'skipped'>;
   upstreams: Upstreams;
+  /** Services the gateway does not route to but whose readiness the admin console shows (scanner, watermark). */
+  healthTargets: Record<string, string>;
   /** HTTP connections to the internal services: pooled for ordinary requests, apart for streams. */
   upstreamAgents: UpstreamAgents;
   /** Mints the assertion every proxied request carries: internal services accept nothing else. */
@@ -194,6 +196,10 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
       notify: config.NOTIFY_URL,
       audit: config.AUDIT_URL,
       chat: config.CHAT_URL,
+    },
+    healthTargets: {
+      ...(config.SCANNER_URL ? { scanner: config.SCANNER_URL } : {}),
+      ...(config.WATERMARK_URL ? { watermark: config.WATERMARK_URL } : {}),
     },
     upstreamAgents,
     assertions,

@@ -15,3 +15,5 @@ export type Slot = Json<paths['/v1/clinicians/{id}/availability']['get']['respon
 export type Notification = Json<paths['/v1/notifications']['get']['responses'][200]>['items'][number];
 export type Conversation = Json<paths['/v1/conversations']['get']['responses'][200]>['items'][number];
 export type Message = Json<paths['/v1/conversations/{id}/messages']['get']['responses'][200]>['items'][number];
+export type EmergencyGrant = Json<paths['/v1/emergency-access']['get']['responses'][200]>['items'][number];
+export type ServiceHealthItem = Json<paths['/v1/admin/health']['get']['responses'][200]>['items'][number];

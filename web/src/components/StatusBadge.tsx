@@ -7,6 +7,7 @@ export const STATUS_LABELS: Record<string, { label: string; tone: Tone }> = {
   available: { label: 'Available', tone: 'good' },
   infected: { label: 'Infected', tone: 'bad' },
   scan_failed: { label: 'Scan failed', tone: 'warn' },
+  blocked: { label: 'Blocked', tone: 'warn' },
   deleted: { label: 'In trash', tone: 'neutral' },
   purged: { label: 'Purged', tone: 'neutral' },
 };

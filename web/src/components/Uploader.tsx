@@ -13,8 +13,11 @@ interface Item {
   handle: UploadHandle;
 }
 
-/** Drag-and-drop or choose files; each upload shows progress, time left and can be cancelled. */
-export function Uploader() {
+/**
+ * Drag-and-drop or choose files; each upload shows progress, time left and can be cancelled.
+ * `fields` go with every upload (a clinician uploads for a patient with `patientId`).
+ */
+export function Uploader({ fields }: { fields?: Record<string, string> } = {}) {
   const qc = useQueryClient();
   const [items, setItems] = useState<Item[]>([]);
   const next = useRef(0);
@@ -24,7 +27,7 @@ export function Uploader() {
   const start = (files: File[]) => {
     for (const file of files) {
       const key = next.current++;
-      const handle = uploadFile(file, (progress) => update(key, { progress }));
+      const handle = uploadFile(file, (progress) => update(key, { progress }), fields);
       setItems((all) => [
         ...all,
         {

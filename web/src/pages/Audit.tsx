@@ -2,7 +2,8 @@ import { Alert, Button, Code, Group, SimpleGrid, Stack, Table, Text, TextInput, 
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
-import type { AuditQuery } from '../api/types';
+import type { AuditItem, AuditQuery } from '../api/types';
+import { AuditRecordDetail } from '../components/AuditRecordDetail';
 
 /** Records per page (the audit service's own default). */
 const PAGE_SIZE = 50;
@@ -25,10 +26,24 @@ export function auditQuery(form: Record<string, string>): AuditQuery {
   return q;
 }
 
+/**
+ * The export of what the search shows (same filters, no paging) as a same-origin link: the
+ * browser streams the file to disk with the session cookie, the page never holds it.
+ */
+export function exportUrl(q: AuditQuery, format: 'jsonl' | 'csv'): string {
+  const params = new URLSearchParams({ format });
+  for (const k of ['actorId', 'patientId', 'resourceId', 'action', 'from', 'to'] as const) {
+    const v = q[k];
+    if (v) params.set(k, v);
+  }
+  return `/v1/audit/export?${params.toString()}`;
+}
+
 /** Audit search (who, action, patient, resource, time range), paging, and chain verification. */
 export function AuditPage() {
   const [form, setForm] = useState<Record<string, string>>({});
   const [query, setQuery] = useState<AuditQuery>({ limit: PAGE_SIZE });
+  const [open, setOpen] = useState<AuditItem | null>(null);
   const events = useInfiniteQuery({
     queryKey: ['audit', query],
     queryFn: ({ pageParam }) =>
@@ -76,6 +91,12 @@ export function AuditPage() {
           <Button variant="outline" onClick={() => verify.mutate()} loading={verify.isPending}>
             Verify chain
           </Button>
+          <Button component="a" variant="subtle" href={exportUrl(query, 'jsonl')} download="audit.jsonl">
+            Export JSONL
+          </Button>
+          <Button component="a" variant="subtle" href={exportUrl(query, 'csv')} download="audit.csv">
+            Export CSV
+          </Button>
         </Group>
       </form>
       {verify.data && (
@@ -88,9 +109,15 @@ export function AuditPage() {
             {verify.data.checked} records checked.{' '}
             {verify.data.firstInvalid ? `First invalid record: ${verify.data.firstInvalid}.` : ''}
           </Text>
-          {verify.data.checkpoint != null && (
+          {verify.data.reason && <Text size="sm">Reason: {verify.data.reason}</Text>}
+          <Text size="sm">
+            {verify.data.checkpoint
+              ? `Last signed checkpoint: record ${verify.data.checkpoint.seq} at ${new Date(verify.data.checkpoint.time).toLocaleString()} (${verify.data.checkpointsChecked} checkpoints checked).`
+              : 'No signed checkpoint yet.'}
+          </Text>
+          {verify.data.checkpoint && (
             <Text size="sm">
-              Checkpoint: <Code style={{ wordBreak: 'break-all' }}>{JSON.stringify(verify.data.checkpoint)}</Code>
+              Checkpoint hash: <Code style={{ wordBreak: 'break-all' }}>{verify.data.checkpoint.hash}</Code>
             </Text>
           )}
         </Alert>
@@ -105,7 +132,7 @@ export function AuditPage() {
           {events.error instanceof ApiError ? events.error.message : 'Search failed'}
         </Alert>
       )}
-      <Table.ScrollContainer minWidth={640}>
+      <Table.ScrollContainer minWidth={640} type="native" tabIndex={0} aria-label="Audit records, scrollable">
         <Table striped aria-label="Audit records">
           <Table.Thead>
             <Table.Tr>
@@ -114,6 +141,7 @@ export function AuditPage() {
               <Table.Th scope="col">Actor</Table.Th>
               <Table.Th scope="col">Resource</Table.Th>
               <Table.Th scope="col">Outcome</Table.Th>
+              <Table.Th scope="col">Record</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -124,12 +152,23 @@ export function AuditPage() {
                 <Table.Td>{r.actor?.userId ?? r.source}</Table.Td>
                 <Table.Td>{r.resource?.id ?? ''}</Table.Td>
                 <Table.Td>{r.outcome}</Table.Td>
+                <Table.Td>
+                  <Button
+                    size="xs"
+                    variant="outline"
+                    aria-label={`Details of record ${r.seq}`}
+                    onClick={() => setOpen(r)}
+                  >
+                    Details
+                  </Button>
+                </Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
       {!events.isPending && items.length === 0 && <Text>No matching records.</Text>}
+      <AuditRecordDetail record={open} onClose={() => setOpen(null)} />
       {events.hasNextPage && (
         <Button variant="outline" onClick={() => void events.fetchNextPage()} loading={events.isFetchingNextPage}>
           Load more

@@ -1,8 +1,8 @@
 import {
   Alert,
-  Badge,
   Button,
   Group,
+  NativeSelect,
   PasswordInput,
   Select,
   SimpleGrid,
@@ -15,18 +15,22 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
 import type { NewUser } from '../api/types';
+import { fetchAllUsers, filterUsers } from '../api/users';
 import { ToneBadge } from '../components/StatusBadge';
+import { useSession } from '../session';
 
 const ROLES = ['patient', 'clinician', 'admin', 'compliance'] as const;
 const EMPTY: NewUser = { name: '', email: '', password: '', role: 'patient' };
 
-/** Users (admin): list, create, deactivate / reactivate. */
+/** Users (admin): list, create, change role, deactivate / reactivate (never one's own account). */
 export function UsersPage() {
   const qc = useQueryClient();
+  const { me } = useSession();
   const users = useQuery({
     queryKey: ['users'],
-    queryFn: () => must(api.GET('/v1/users', { params: { query: { limit: 100 } } })),
+    queryFn: () => fetchAllUsers(),
   });
+  const [filter, setFilter] = useState('');
   const [form, setForm] = useState<NewUser>(EMPTY);
   const create = useMutation({
     mutationFn: (u: NewUser) => must(api.POST('/v1/users', { body: u })),
@@ -35,9 +39,10 @@ export function UsersPage() {
       void qc.invalidateQueries({ queryKey: ['users'] });
     },
   });
-  const setActive = useMutation({
-    mutationFn: ({ id, active }: { id: string; active: boolean }) =>
-      must(api.PATCH('/v1/users/{id}', { params: { path: { id } }, body: { active } })),
+  // Role and active changes revoke the user's tokens (the API says so): they sign in again.
+  const update = useMutation({
+    mutationFn: ({ id, ...body }: { id: string; active?: boolean; role?: NewUser['role'] }) =>
+      must(api.PATCH('/v1/users/{id}', { params: { path: { id } }, body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['users'] }),
   });
   const submit = (e: FormEvent) => {
@@ -97,6 +102,23 @@ export function UsersPage() {
           {create.error instanceof ApiError ? create.error.message : 'Could not create the user'}
         </Alert>
       )}
+      {update.error && (
+        <Alert color="red" role="alert">
+          {update.error instanceof ApiError ? update.error.message : 'Could not change the user'}
+        </Alert>
+      )}
+      {update.isSuccess && (
+        <Alert color="green" role="status">
+          User updated.
+        </Alert>
+      )}
+      <TextInput
+        label="Filter users"
+        description="By name or email; newest first"
+        value={filter}
+        onChange={(e) => setFilter(e.currentTarget.value)}
+        maw={420}
+      />
       <Table.ScrollContainer minWidth={560}>
         <Table striped aria-label="Users">
           <Table.Thead>
@@ -109,11 +131,20 @@ export function UsersPage() {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {users.data?.items.map((u) => (
+            {filterUsers(users.data ?? [], filter).map((u) => (
               <Table.Tr key={u.id}>
                 <Table.Td>{u.name}</Table.Td>
                 <Table.Td>{u.email}</Table.Td>
-                <Table.Td>{u.role}</Table.Td>
+                <Table.Td>
+                  <NativeSelect
+                    size="xs"
+                    aria-label={`Role of ${u.email}`}
+                    data={[...ROLES]}
+                    value={u.role}
+                    disabled={u.id === me?.id}
+                    onChange={(e) => update.mutate({ id: u.id, role: e.currentTarget.value as NewUser['role'] })}
+                  />
+                </Table.Td>
                 <Table.Td>
                   <ToneBadge tone={u.active ? 'good' : 'neutral'}>{u.active ? 'Active' : 'Deactivated'}</ToneBadge>
                 </Table.Td>
@@ -122,7 +153,8 @@ export function UsersPage() {
                     size="xs"
                     variant="outline"
                     aria-label={`${u.active ? 'Deactivate' : 'Reactivate'} ${u.email}`}
-                    onClick={() => setActive.mutate({ id: u.id, active: !u.active })}
+                    disabled={u.id === me?.id}
+                    onClick={() => update.mutate({ id: u.id, active: !u.active })}
                   >
                     {u.active ? 'Deactivate' : 'Reactivate'}
                   </Button>

@@ -22,7 +22,7 @@ export async function findInstances(
   dicom: DicomQuery,
   action: FileAction,
 ): Promise<Instance[]> {
-  const visibility = await visibilityOf(ports, p);
+  const visibility = await visibilityOf(ports, p, ports.clock.now());
   const found = [];
   let after: string | undefined;
   for (let seen = 0; seen < MAX_INSTANCES_SCANNED; seen += PAGE) {

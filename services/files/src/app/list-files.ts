@@ -27,7 +27,7 @@ export async function listFiles(
   q: ListFilesQuery,
 ): Promise<{ items: FileRecord[]; nextCursor: string | null }> {
   const page = await ports.files.list({
-    visibility: await visibilityOf(ports, p),
+    visibility: await visibilityOf(ports, p, ports.clock.now()),
     ...(q.status ? { status: q.status } : {}),
     ...(q.patientId ? { patientId: q.patientId } : {}),
     ...(q.contentType ? { contentType: q.contentType } : {}),
@@ -42,11 +42,29 @@ export async function listFiles(
   };
 }
 
-export async function visibilityOf(ports: Pick<FilesPorts, 'projections'>, p: Principal): Promise<Visibility> {
+/**
+ * What the query may select. A clinician's patients are those in care plus those of the
+ * clinician's open break-glass grants: a grant that lets them read a file must let them find it
+ * (the per-file policy below still decides, grant by grant).
+ */
+export async function visibilityOf(
+  ports: Pick<FilesPorts, 'projections' | 'grants'>,
+  p: Principal,
+  now: Date,
+): Promise<Visibility> {
   if (p.role === 'admin') return { kind: 'all' };
   if (p.role === 'patient') return { kind: 'owner', ownerId: p.userId };
-  if (p.role === 'clinician')
-    return { kind: 'clinician', userId: p.userId, patients: await ports.projections.patientsInCare(p.userId) };
+  if (p.role === 'clinician') {
+    const [inCare, grants] = await Promise.all([
+      ports.projections.patientsInCare(p.userId),
+      ports.grants.activeFor(p.userId, now),
+    ]);
+    return {
+      kind: 'clinician',
+      userId: p.userId,
+      patients: [...new Set([...inCare, ...grants.map((g) => g.patientId)])],
+    };
+  }
   throw new AppError('FORBIDDEN', 'Your role does not read files');
 }
 

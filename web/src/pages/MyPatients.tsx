@@ -1,0 +1,97 @@
+import { Alert, Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api, must } from '../api/client';
+import { PatientFiles } from '../components/PatientFiles';
+import { ToneBadge } from '../components/StatusBadge';
+import { patientsInCare } from '../schedule';
+import { useSession } from '../session';
+
+const DAY = 86_400_000;
+
+/**
+ * Clinician: the patients in their care (admin assignments, confirmed appointments from a month
+ * back to three months ahead) and, for the one chosen, their files and an upload for them. The
+ * chosen patient lives in page state, never in the URL.
+ */
+export function MyPatientsPage() {
+  const { me } = useSession();
+  const clinicianId = me?.id ?? '';
+  const [open, setOpen] = useState<string | null>(null);
+  const assignments = useQuery({
+    queryKey: ['care', clinicianId],
+    enabled: clinicianId !== '',
+    queryFn: () => must(api.GET('/v1/clinicians/{clinicianId}/patients', { params: { path: { clinicianId } } })),
+  });
+  const appointments = useQuery({
+    queryKey: ['appointments', 'care-window'],
+    queryFn: () => {
+      const now = Date.now();
+      const query = {
+        from: new Date(now - 30 * DAY).toISOString(),
+        to: new Date(now + 90 * DAY).toISOString(),
+        status: 'booked' as const,
+        limit: 100,
+      };
+      return must(api.GET('/v1/appointments', { params: { query } }));
+    },
+  });
+  const pending = assignments.isPending || appointments.isPending;
+  const patients = patientsInCare(assignments.data?.items ?? [], appointments.data?.items ?? []);
+
+  return (
+    <Stack>
+      <Title order={2}>My patients</Title>
+      {(assignments.isError || appointments.isError) && (
+        <Alert color="red" role="alert">
+          Could not load your patients.
+        </Alert>
+      )}
+      {pending ? (
+        <Loader aria-label="Loading patients" />
+      ) : patients.length === 0 ? (
+        <Text>No patients in your care. An admin assigns patients; a confirmed appointment also counts.</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={420}>
+          <Table striped aria-label="Patients in my care">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Patient</Table.Th>
+                <Table.Th scope="col">In care through</Table.Th>
+                <Table.Th scope="col">Files</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {patients.map((p) => (
+                <Table.Tr key={p.patientId}>
+                  <Table.Td style={{ wordBreak: 'break-all' }}>{p.patientId}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {[...p.via].map((v) => (
+                        <ToneBadge key={v} tone="info">
+                          {v}
+                        </ToneBadge>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Button
+                      size="xs"
+                      variant={open === p.patientId ? 'filled' : 'outline'}
+                      aria-pressed={open === p.patientId}
+                      aria-label={`Files of patient ${p.patientId}`}
+                      onClick={() => setOpen(open === p.patientId ? null : p.patientId)}
+                    >
+                      Files
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {open && <PatientFiles key={open} patientId={open} label={`Files of patient ${open}`} />}
+    </Stack>
+  );
+}
