@@ -885,6 +885,7 @@ export interface paths {
                                     columns?: number;
                                     frames?: number;
                                     transferSyntaxUid?: string;
+                                    instances?: number;
                                     patientMismatch?: boolean;
                                 };
                                 hasPreview?: boolean;
@@ -1041,6 +1042,7 @@ export interface paths {
                                 columns?: number;
                                 frames?: number;
                                 transferSyntaxUid?: string;
+                                instances?: number;
                                 patientMismatch?: boolean;
                             };
                             hasPreview?: boolean;
@@ -1089,6 +1091,7 @@ export interface paths {
                                 columns?: number;
                                 frames?: number;
                                 transferSyntaxUid?: string;
+                                instances?: number;
                                 patientMismatch?: boolean;
                             };
                             hasPreview?: boolean;
@@ -1245,6 +1248,7 @@ export interface paths {
                                 columns?: number;
                                 frames?: number;
                                 transferSyntaxUid?: string;
+                                instances?: number;
                                 patientMismatch?: boolean;
                             };
                             hasPreview?: boolean;
@@ -1390,6 +1394,7 @@ export interface paths {
                                 columns?: number;
                                 frames?: number;
                                 transferSyntaxUid?: string;
+                                instances?: number;
                                 patientMismatch?: boolean;
                             };
                             hasPreview?: boolean;
@@ -1666,6 +1671,7 @@ export interface paths {
                                 columns?: number;
                                 frames?: number;
                                 transferSyntaxUid?: string;
+                                instances?: number;
                                 patientMismatch?: boolean;
                             };
                             hasPreview?: boolean;
@@ -1824,6 +1830,7 @@ export interface paths {
                                 columns?: number;
                                 frames?: number;
                                 transferSyntaxUid?: string;
+                                instances?: number;
                                 patientMismatch?: boolean;
                             };
                             hasPreview?: boolean;
@@ -2712,6 +2719,131 @@ export interface paths {
                             createdAt: string;
                             /** Format: date-time */
                             expiresAt: string;
+                        };
+                    };
+                };
+                /** @description Invalid request (the field is named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, invalid, expired or revoked access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The policy refuses this caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Request body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited (Retry-After) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream failed */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Upstream timed out */
+                504: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/files/{id}/deidentify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a de-identified copy of a DICOM file
+         * @description Served by the files service (this part of the document is generated from its route schemas), which validates the request and verifies the token itself.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The new file: its record appears within seconds (404 until then), quarantined, then scanned like any upload */
+                            id: string;
                         };
                     };
                 };

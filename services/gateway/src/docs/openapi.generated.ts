@@ -1985,6 +1985,46 @@ const documents = {
           },
         },
       },
+      '/v1/files/{id}/deidentify': {
+        post: {
+          summary: 'Make a de-identified copy of a DICOM file',
+          description:
+            'DICOM PS3.15 Annex E Basic Application Level Confidentiality Profile (table of the 2021b edition): attributes removed, emptied or replaced per the table, private attributes removed, UIDs replaced by 2.25 UIDs consistent across every instance the same requester de-identifies, Patient Identity Removed = YES and the method recorded. The caller must be allowed to read the source, which must be an available DICOM file (409 otherwise; 422 when it is not DICOM). The copy is a new file owned by the caller (not by the source patient: it carries no identity), named deidentified-<id>.dcm; the original is never altered. Event: file.deidentified.',
+          parameters: [
+            {
+              schema: {
+                pattern: '^fil_[0-9A-HJKMNP-TV-Z]{26}$',
+                type: 'string',
+              },
+              in: 'path',
+              name: 'id',
+              required: true,
+            },
+          ],
+          responses: {
+            '202': {
+              description: 'Default Response',
+              content: {
+                'application/json': {
+                  schema: {
+                    additionalProperties: false,
+                    type: 'object',
+                    required: ['id'],
+                    properties: {
+                      id: {
+                        pattern: '^fil_[0-9A-HJKMNP-TV-Z]{26}$',
+                        description:
+                          'The new file: its record appears within seconds (404 until then), quarantined, then scanned like any upload',
+                        type: 'string',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
       '/dicomweb/studies': {
         get: {
           parameters: [
