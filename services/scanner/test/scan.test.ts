@@ -118,6 +118,31 @@ describe('DICOM studies', () => {
     expect(ct.subarray(0, 4).toString('latin1')).toBe('II*\0');
     expect(await scanned(ct, 'application/dicom')).toMatchObject({ verdict: 'clean', signatures: [] });
   });
+
+  it('scans a study ZIP of such DICOM files clean (issue 17: it stayed scan_failed)', async () => {
+    const ct = readFileSync(join(repoRoot, '.local/data/dicom/CT_small.dcm'));
+    const mr = readFileSync(join(repoRoot, '.local/data/dicom/MR_small.dcm'));
+    const study = zip([
+      { name: 'study/ct.dcm', data: ct, deflate: true },
+      { name: 'study/mr.dcm', data: mr },
+    ]);
+    expect(await scanned(study, 'application/zip')).toMatchObject({ verdict: 'clean', signatures: [] });
+  });
+
+  it('still refuses a ZIP whose broken TIFF is a member that is not DICOM, next to a DICOM one', async () => {
+    const ct = readFileSync(join(repoRoot, '.local/data/dicom/CT_small.dcm'));
+    // The same TIFF header without the DICOM after it: broken media that nothing explains.
+    const tiffOnly = Buffer.concat([ct.subarray(0, 128), Buffer.alloc(64, 0x41)]);
+    const v = await scanned(
+      zip([
+        { name: 'a.dcm', data: ct },
+        { name: 'b.tif', data: tiffOnly },
+      ]),
+      'application/zip',
+    );
+    expect(v.verdict).toBe('error');
+    expect(v.signatures.some((s: string) => s.startsWith('Heuristics.Broken.Media.TIFF'))).toBe(true);
+  });
 });
 
 describe('failing closed', () => {

@@ -53,35 +53,33 @@ export async function scanWithArchives(
   source: Readable,
   maxBytes: number,
 ): Promise<ScanReport & { bytes: number }> {
-  const walk: Walk = { clamd, limits, report: { replies: [], findings: [] }, entries: 0, expanded: 0, bytes: 0 };
-  // The first 132 bytes tell a DICOM Part 10 file (preamble + "DICM"), see tolerateDicomPreamble.
-  let head = Buffer.alloc(0);
-  const peek = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      if (head.length < 132) head = Buffer.concat([head, chunk.subarray(0, 132 - head.length)]);
-      cb(null, chunk);
-    },
-  });
-  await scanLayer(
-    walk,
-    pipeline(source, peek, () => undefined),
-    maxBytes,
-    1,
-  );
-  const dicomPart10 = head.length === 132 && head.toString('latin1', 128, 132) === 'DICM';
-  return { ...walk.report, dicomPart10, bytes: walk.bytes };
+  const walk: Walk = {
+    clamd,
+    limits,
+    report: { replies: [], findings: [], layers: [] },
+    entries: 0,
+    expanded: 0,
+    bytes: 0,
+  };
+  await scanLayer(walk, source, maxBytes, 1);
+  return { ...walk.report, dicomPart10: walk.report.layers?.[0] === 'dicom', bytes: walk.bytes };
 }
+
+/** The first 132 bytes tell a DICOM Part 10 stream (preamble + "DICM"), see tolerateDicomPreamble. */
+const DICOM_HEAD = 132;
+const isDicomHead = (head: Buffer) => head.length >= DICOM_HEAD && head.toString('latin1', 128, 132) === 'DICM';
 
 /** Streams one layer to clamd once, spooling it (encrypted) only when it starts like a ZIP. */
 async function scanLayer(w: Walk, source: Readable, maxBytes: number, level: number): Promise<void> {
   const sniffer = new ZipSniffer(w.limits.maxEntries + 1);
   const canRecurse = level <= w.limits.maxDepth;
   // Mutated from the stream callbacks; a plain object so TypeScript does not narrow it away.
-  const st: { head: Buffer[]; spool: Spool | null; decided: boolean; complete: boolean } = {
+  const st: { head: Buffer[]; spool: Spool | null; decided: boolean; complete: boolean; first: Buffer } = {
     head: [],
     spool: null,
     decided: false,
     complete: false,
+    first: Buffer.alloc(0),
   };
   const decide = async (force: boolean) => {
     const first = Buffer.concat(st.head);
@@ -96,6 +94,8 @@ async function scanLayer(w: Walk, source: Readable, maxBytes: number, level: num
   const tee = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       sniffer.push(chunk);
+      if (st.first.length < DICOM_HEAD)
+        st.first = Buffer.concat([st.first, chunk.subarray(0, DICOM_HEAD - st.first.length)]);
       let step: Promise<void> | undefined;
       if (st.decided) step = st.spool?.write(chunk);
       else {
@@ -121,6 +121,9 @@ async function scanLayer(w: Walk, source: Readable, maxBytes: number, level: num
     // clamd answered before the end (its own limit): stop the download/inflation behind it.
     if (!st.complete) source.destroy();
     const s = sniffer.result();
+    // 'zip' only when every member is about to be scanned on its own (see tolerateDicomPreamble).
+    const inspected = s.zipAtStart && canRecurse && st.complete && st.spool !== null;
+    w.report.layers?.push(inspected ? 'zip' : isDicomHead(st.first) ? 'dicom' : 'other');
     if (!s.zipAtStart) {
       // A ZIP inside something else: clamd parses it from the middle, we cannot vouch for it.
       if (s.localHeaders.length > 0)

@@ -109,4 +109,26 @@ describe('DICOM files with a TIFF preamble', () => {
     const eicar = 'stream: Eicar-Test-Signature FOUND';
     expect(decideAll({ replies: [eicar], findings: [], dicomPart10: true }, 'block').verdict).toBe('infected');
   });
+
+  it('are clean inside a study ZIP: the TIFF finding on the ZIP is forgiven when a DICOM member explains it', () => {
+    const layers: ('zip' | 'dicom' | 'other')[] = ['zip', 'dicom', 'dicom'];
+    const report = { replies: [tiff, tiff, 'stream: OK'], findings: [], layers };
+    expect(decideAll(report, 'block')).toEqual({ verdict: 'clean', signatures: [] });
+  });
+
+  it('leave a ZIP unscannable when the broken TIFF is a member that is not DICOM', () => {
+    const layers: ('zip' | 'dicom' | 'other')[] = ['zip', 'dicom', 'other'];
+    expect(decideAll({ replies: [tiff, tiff, tiff], findings: [], layers }, 'block').verdict).toBe('error');
+    expect(decideAll({ replies: [tiff, 'stream: OK', tiff], findings: [], layers }, 'block').verdict).toBe('error');
+  });
+
+  it('never forgive a ZIP whose members were not each scanned, nor a real signature in a member', () => {
+    expect(decideAll({ replies: [tiff, tiff], findings: [], layers: ['other', 'dicom'] }, 'block').verdict).toBe(
+      'error',
+    );
+    const eicar = 'stream: Eicar-Test-Signature FOUND';
+    expect(
+      decideAll({ replies: [tiff, tiff, eicar], findings: [], layers: ['zip', 'dicom', 'other'] }, 'block').verdict,
+    ).toBe('infected');
+  });
 });

@@ -74,6 +74,11 @@ export interface ScanReport {
   findings: ArchiveFinding[];
   /** The file is DICOM Part 10 by content: a 128-byte preamble then "DICM" (see tolerateDicomPreamble). */
   dicomPart10?: boolean;
+  /**
+   * What each stream of `replies` was, in the same order: a DICOM Part 10 stream, a ZIP whose
+   * every member was then scanned as a stream of its own, or anything else.
+   */
+  layers?: ('dicom' | 'zip' | 'other')[];
 }
 
 const TIFF_PREAMBLE_FINDING = 'Heuristics.Broken.Media.TIFF.';
@@ -89,11 +94,25 @@ const TIFF_PREAMBLE_FINDING = 'Heuristics.Broken.Media.TIFF.';
  * encrypted/limits findings, errors.
  */
 export function tolerateDicomPreamble(report: ScanReport): ScanReport {
-  if (!report.dicomPart10 || report.replies.length === 0) return report;
-  const [whole, ...rest] = report.replies;
-  const r = parseScanReply(whole ?? '');
-  const onlyTiff = r.kind === 'found' && r.signatures.every((s) => s.startsWith(TIFF_PREAMBLE_FINDING));
-  return onlyTiff ? { ...report, replies: ['stream: OK', ...rest] } : report;
+  const onlyTiff = (reply: string | undefined) => {
+    const r = parseScanReply(reply ?? '');
+    return r.kind === 'found' && r.signatures.every((s) => s.startsWith(TIFF_PREAMBLE_FINDING));
+  };
+  if (!report.layers) {
+    if (!report.dicomPart10 || report.replies.length === 0) return report;
+    const [whole, ...rest] = report.replies;
+    return onlyTiff(whole) ? { ...report, replies: ['stream: OK', ...rest] } : report;
+  }
+  // A study ZIP of such files: clamd reports the preamble's TIFF on the ZIP itself too, because it
+  // recurses into the members. Each member was also scanned as a stream of its own, so the ZIP's
+  // TIFF-only finding is forgiven only when a DICOM member explains it; a non-DICOM member with a
+  // broken TIFF still refuses the whole archive through its own reply.
+  const layers = report.layers;
+  const dicomTiff = report.replies.some((r, i) => layers[i] === 'dicom' && onlyTiff(r));
+  const replies = report.replies.map((r, i) =>
+    onlyTiff(r) && (layers[i] === 'dicom' || (layers[i] === 'zip' && dicomTiff)) ? 'stream: OK' : r,
+  );
+  return { ...report, replies };
 }
 
 /**
