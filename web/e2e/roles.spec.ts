@@ -44,12 +44,14 @@ test.describe('administration', () => {
     const users = page.getByRole('table', { name: 'Users' });
     await expect(users.getByRole('row').filter({ hasText: process.env.BOOTSTRAP_ADMIN_EMAIL ?? '' })).toBeVisible();
     const email = `web-admin-created-${Date.now().toString(36)}@e2e.medvault.test`;
-    await page.getByLabel('Name').fill('Dr Created');
-    await page.getByLabel('Email').fill(email);
-    await page.getByRole('textbox', { name: 'Initial password', exact: true }).fill(`Created-${Date.now()}-Lantern!`);
-    await page.getByRole('combobox', { name: 'Role' }).click();
-    await page.getByRole('option', { name: 'clinician' }).click();
-    await page.getByRole('button', { name: 'Create user' }).click();
+    // The form, not the table: every user row has its own "Role of <email>" select.
+    const form = page.getByRole('form', { name: 'Create a user' });
+    await form.getByLabel('Name').fill('Dr Created');
+    await form.getByLabel('Email').fill(email);
+    await form.getByRole('textbox', { name: 'Initial password', exact: true }).fill(`Created-${Date.now()}-Lantern!`);
+    await form.getByRole('combobox', { name: 'Role', exact: true }).click();
+    await page.getByRole('listbox').getByRole('option', { name: 'clinician' }).click();
+    await form.getByRole('button', { name: 'Create user' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'User created' })).toBeVisible();
     await expect(users.getByRole('row').filter({ hasText: email })).toContainText('clinician');
     await checkPage(page, 'admin-users');
