@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { api, must } from '../api/client';
 import type { Appointment, Slot } from '../api/types';
 import { appointmentState, changeable, whenLabel } from '../appointments-rules';
+import { DataTable } from '../components/DataTable';
 import { SlotPicker } from '../components/SlotPicker';
 import { ToneBadge } from '../components/StatusBadge';
 import { useSession } from '../session';
@@ -41,61 +42,49 @@ export function AppointmentTable({
   onCancel: (a: Appointment) => void;
 }) {
   return (
-    <Table.ScrollContainer minWidth={520}>
-      <Table striped aria-label="My appointments">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">When</Table.Th>
-            <Table.Th scope="col">Clinician</Table.Th>
-            <Table.Th scope="col">Status</Table.Th>
-            <Table.Th scope="col">Actions</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((a) => {
-            const st = appointmentState(a);
-            const when = whenLabel(a);
-            return (
-              <Table.Tr key={a.id} data-appointment-id={a.id}>
-                <Table.Td>{when}</Table.Td>
-                <Table.Td style={{ wordBreak: 'break-all' }}>{a.clinicianId}</Table.Td>
-                <Table.Td>
-                  <ToneBadge tone={st.tone}>{st.label}</ToneBadge>
-                </Table.Td>
-                <Table.Td>
-                  {changeable(a, now) && (
-                    <Group gap="xs" wrap="nowrap">
-                      {!a.confirmed && (
-                        <Button size="xs" onClick={() => onConfirm(a)} aria-label={`Confirm appointment on ${when}`}>
-                          Confirm
-                        </Button>
-                      )}
-                      <Button
-                        size="xs"
-                        variant="outline"
-                        onClick={() => onReschedule(a)}
-                        aria-label={`Reschedule appointment on ${when}`}
-                      >
-                        Reschedule
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        color="red"
-                        onClick={() => onCancel(a)}
-                        aria-label={`Cancel appointment on ${when}`}
-                      >
-                        Cancel
-                      </Button>
-                    </Group>
+    <DataTable label="My appointments" minWidth={520} columns={['When', 'Clinician', 'Status', 'Actions']}>
+      {items.map((a) => {
+        const st = appointmentState(a);
+        const when = whenLabel(a);
+        return (
+          <Table.Tr key={a.id} data-appointment-id={a.id}>
+            <Table.Td>{when}</Table.Td>
+            <Table.Td style={{ wordBreak: 'break-all' }}>{a.clinicianId}</Table.Td>
+            <Table.Td>
+              <ToneBadge tone={st.tone}>{st.label}</ToneBadge>
+            </Table.Td>
+            <Table.Td>
+              {changeable(a, now) && (
+                <Group gap="xs" wrap="nowrap">
+                  {!a.confirmed && (
+                    <Button size="xs" onClick={() => onConfirm(a)} aria-label={`Confirm appointment on ${when}`}>
+                      Confirm
+                    </Button>
                   )}
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+                  <Button
+                    size="xs"
+                    variant="outline"
+                    onClick={() => onReschedule(a)}
+                    aria-label={`Reschedule appointment on ${when}`}
+                  >
+                    Reschedule
+                  </Button>
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    color="red"
+                    onClick={() => onCancel(a)}
+                    aria-label={`Cancel appointment on ${when}`}
+                  >
+                    Cancel
+                  </Button>
+                </Group>
+              )}
+            </Table.Td>
+          </Table.Tr>
+        );
+      })}
+    </DataTable>
   );
 }
 

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
 import type { AuditItem, AuditQuery } from '../api/types';
 import { AuditRecordDetail } from '../components/AuditRecordDetail';
+import { DataTable } from '../components/DataTable';
 
 /** Records per page (the audit service's own default). */
 const PAGE_SIZE = 50;
@@ -132,41 +133,27 @@ export function AuditPage() {
           {events.error instanceof ApiError ? events.error.message : 'Search failed'}
         </Alert>
       )}
-      <Table.ScrollContainer minWidth={640} type="native" tabIndex={0} aria-label="Audit records, scrollable">
-        <Table striped aria-label="Audit records">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">When</Table.Th>
-              <Table.Th scope="col">Action</Table.Th>
-              <Table.Th scope="col">Actor</Table.Th>
-              <Table.Th scope="col">Resource</Table.Th>
-              <Table.Th scope="col">Outcome</Table.Th>
-              <Table.Th scope="col">Record</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((r) => (
-              <Table.Tr key={r.seq}>
-                <Table.Td>{new Date(r.occurredAt).toLocaleString()}</Table.Td>
-                <Table.Td>{r.action}</Table.Td>
-                <Table.Td>{r.actor?.userId ?? r.source}</Table.Td>
-                <Table.Td>{r.resource?.id ?? ''}</Table.Td>
-                <Table.Td>{r.outcome}</Table.Td>
-                <Table.Td>
-                  <Button
-                    size="xs"
-                    variant="outline"
-                    aria-label={`Details of record ${r.seq}`}
-                    onClick={() => setOpen(r)}
-                  >
-                    Details
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        label="Audit records"
+        minWidth={640}
+        focusable
+        columns={['When', 'Action', 'Actor', 'Resource', 'Outcome', 'Record']}
+      >
+        {items.map((r) => (
+          <Table.Tr key={r.seq}>
+            <Table.Td>{new Date(r.occurredAt).toLocaleString()}</Table.Td>
+            <Table.Td>{r.action}</Table.Td>
+            <Table.Td>{r.actor?.userId ?? r.source}</Table.Td>
+            <Table.Td>{r.resource?.id ?? ''}</Table.Td>
+            <Table.Td>{r.outcome}</Table.Td>
+            <Table.Td>
+              <Button size="xs" variant="outline" aria-label={`Details of record ${r.seq}`} onClick={() => setOpen(r)}>
+                Details
+              </Button>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </DataTable>
       {!events.isPending && items.length === 0 && <Text>No matching records.</Text>}
       <AuditRecordDetail record={open} onClose={() => setOpen(null)} />
       {events.hasNextPage && (

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
 import type { UserItem } from '../api/types';
 import { fetchAllUsers, filterUsers } from '../api/users';
+import { DataTable } from '../components/DataTable';
 
 const useUsersOf = (role: 'clinician' | 'patient') =>
   useQuery({
@@ -97,35 +98,24 @@ export function CareAssignmentsPage() {
       ) : (list.data?.items.length ?? 0) === 0 ? (
         <Text>No patients assigned to this clinician.</Text>
       ) : (
-        <Table.ScrollContainer minWidth={480}>
-          <Table striped aria-label="Assigned patients">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Patient</Table.Th>
-                <Table.Th scope="col">Assigned</Table.Th>
-                <Table.Th scope="col">Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data?.items.map((a) => (
-                <Table.Tr key={a.patientId}>
-                  <Table.Td>{nameOf(a.patientId)}</Table.Td>
-                  <Table.Td>{new Date(a.assignedAt).toLocaleString()}</Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="outline"
-                      aria-label={`Unassign ${nameOf(a.patientId)}`}
-                      onClick={() => unassign.mutate(a.patientId)}
-                    >
-                      Unassign
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable label="Assigned patients" minWidth={480} columns={['Patient', 'Assigned', 'Actions']}>
+          {list.data?.items.map((a) => (
+            <Table.Tr key={a.patientId}>
+              <Table.Td>{nameOf(a.patientId)}</Table.Td>
+              <Table.Td>{new Date(a.assignedAt).toLocaleString()}</Table.Td>
+              <Table.Td>
+                <Button
+                  size="xs"
+                  variant="outline"
+                  aria-label={`Unassign ${nameOf(a.patientId)}`}
+                  onClick={() => unassign.mutate(a.patientId)}
+                >
+                  Unassign
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
       )}
     </Stack>
   );

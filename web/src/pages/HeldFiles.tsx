@@ -2,6 +2,7 @@ import { Alert, Button, Loader, Stack, Table, Text, Title } from '@mantine/core'
 import { useMutation, useQueries, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, must } from '../api/client';
 import type { FileItem } from '../api/types';
+import { DataTable } from '../components/DataTable';
 import { formatSize } from '../components/FileTable';
 import { StatusBadge } from '../components/StatusBadge';
 
@@ -77,44 +78,34 @@ export function HeldFilesPage() {
       ) : files.length === 0 ? (
         <Text>No held files.</Text>
       ) : (
-        <Table.ScrollContainer minWidth={560}>
-          <Table striped aria-label="Held files">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Name</Table.Th>
-                <Table.Th scope="col">Patient</Table.Th>
-                <Table.Th scope="col">Size</Table.Th>
-                <Table.Th scope="col">Status</Table.Th>
-                <Table.Th scope="col">Uploaded</Table.Th>
-                <Table.Th scope="col">Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {files.map((f) => (
-                <Table.Tr key={f.id} data-file-id={f.id}>
-                  <Table.Td style={{ wordBreak: 'break-all' }}>{f.name}</Table.Td>
-                  <Table.Td>{f.patientId ?? f.ownerId}</Table.Td>
-                  <Table.Td>{formatSize(f.size)}</Table.Td>
-                  <Table.Td>
-                    <StatusBadge status={f.status} />
-                  </Table.Td>
-                  <Table.Td>{new Date(f.createdAt).toLocaleString()}</Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="outline"
-                      aria-label={`Rescan ${f.name}`}
-                      loading={rescan.isPending && rescan.variables === f.id}
-                      onClick={() => rescan.mutate(f.id)}
-                    >
-                      Rescan
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label="Held files"
+          minWidth={560}
+          columns={['Name', 'Patient', 'Size', 'Status', 'Uploaded', 'Actions']}
+        >
+          {files.map((f) => (
+            <Table.Tr key={f.id} data-file-id={f.id}>
+              <Table.Td style={{ wordBreak: 'break-all' }}>{f.name}</Table.Td>
+              <Table.Td>{f.patientId ?? f.ownerId}</Table.Td>
+              <Table.Td>{formatSize(f.size)}</Table.Td>
+              <Table.Td>
+                <StatusBadge status={f.status} />
+              </Table.Td>
+              <Table.Td>{new Date(f.createdAt).toLocaleString()}</Table.Td>
+              <Table.Td>
+                <Button
+                  size="xs"
+                  variant="outline"
+                  aria-label={`Rescan ${f.name}`}
+                  loading={rescan.isPending && rescan.variables === f.id}
+                  onClick={() => rescan.mutate(f.id)}
+                >
+                  Rescan
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
       )}
     </Stack>
   );

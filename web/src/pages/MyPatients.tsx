@@ -2,6 +2,7 @@ import { Alert, Button, Group, Loader, Stack, Table, Text, Title } from '@mantin
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, must } from '../api/client';
+import { DataTable } from '../components/DataTable';
 import { PatientFiles } from '../components/PatientFiles';
 import { ToneBadge } from '../components/StatusBadge';
 import { patientsInCare } from '../schedule';
@@ -52,44 +53,33 @@ export function MyPatientsPage() {
       ) : patients.length === 0 ? (
         <Text>No patients in your care. An admin assigns patients; a confirmed appointment also counts.</Text>
       ) : (
-        <Table.ScrollContainer minWidth={420}>
-          <Table striped aria-label="Patients in my care">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Patient</Table.Th>
-                <Table.Th scope="col">In care through</Table.Th>
-                <Table.Th scope="col">Files</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {patients.map((p) => (
-                <Table.Tr key={p.patientId}>
-                  <Table.Td style={{ wordBreak: 'break-all' }}>{p.patientId}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {[...p.via].map((v) => (
-                        <ToneBadge key={v} tone="info">
-                          {v}
-                        </ToneBadge>
-                      ))}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant={open === p.patientId ? 'filled' : 'outline'}
-                      aria-pressed={open === p.patientId}
-                      aria-label={`Files of patient ${p.patientId}`}
-                      onClick={() => setOpen(open === p.patientId ? null : p.patientId)}
-                    >
-                      Files
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable label="Patients in my care" minWidth={420} columns={['Patient', 'In care through', 'Files']}>
+          {patients.map((p) => (
+            <Table.Tr key={p.patientId}>
+              <Table.Td style={{ wordBreak: 'break-all' }}>{p.patientId}</Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  {[...p.via].map((v) => (
+                    <ToneBadge key={v} tone="info">
+                      {v}
+                    </ToneBadge>
+                  ))}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                <Button
+                  size="xs"
+                  variant={open === p.patientId ? 'filled' : 'outline'}
+                  aria-pressed={open === p.patientId}
+                  aria-label={`Files of patient ${p.patientId}`}
+                  onClick={() => setOpen(open === p.patientId ? null : p.patientId)}
+                >
+                  Files
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </DataTable>
       )}
       {open && <PatientFiles key={open} patientId={open} label={`Files of patient ${open}`} />}
     </Stack>

@@ -2,6 +2,7 @@ import { Alert, Button, Loader, Stack, Table, Text, Title } from '@mantine/core'
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, must } from '../api/client';
 import type { FileItem } from '../api/types';
+import { DataTable } from '../components/DataTable';
 import { formatSize } from '../components/FileTable';
 import { daysLeft, daysLeftText } from '../files-rules';
 
@@ -18,44 +19,31 @@ export function TrashTable({
   restoring?: string | undefined;
 }) {
   return (
-    <Table.ScrollContainer minWidth={420}>
-      <Table striped aria-label="Deleted files">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th scope="col">Name</Table.Th>
-            <Table.Th scope="col">Size</Table.Th>
-            <Table.Th scope="col">Deleted</Table.Th>
-            <Table.Th scope="col">Purge</Table.Th>
-            <Table.Th scope="col">Actions</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {files.map((f) => (
-            <Table.Tr key={f.id} data-file-id={f.id}>
-              <Table.Td>
-                <Text size="sm" style={{ wordBreak: 'break-all' }}>
-                  {f.name}
-                </Text>
-              </Table.Td>
-              <Table.Td>{formatSize(f.size)}</Table.Td>
-              <Table.Td>{f.deletedAt ? new Date(f.deletedAt).toLocaleDateString() : ''}</Table.Td>
-              <Table.Td>{daysLeftText(daysLeft(f.purgeAfter, now))}</Table.Td>
-              <Table.Td>
-                <Button
-                  size="xs"
-                  variant="outline"
-                  loading={restoring === f.id}
-                  onClick={() => onRestore(f)}
-                  aria-label={`Restore ${f.name}`}
-                >
-                  Restore
-                </Button>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable label="Deleted files" minWidth={420} columns={['Name', 'Size', 'Deleted', 'Purge', 'Actions']}>
+      {files.map((f) => (
+        <Table.Tr key={f.id} data-file-id={f.id}>
+          <Table.Td>
+            <Text size="sm" style={{ wordBreak: 'break-all' }}>
+              {f.name}
+            </Text>
+          </Table.Td>
+          <Table.Td>{formatSize(f.size)}</Table.Td>
+          <Table.Td>{f.deletedAt ? new Date(f.deletedAt).toLocaleDateString() : ''}</Table.Td>
+          <Table.Td>{daysLeftText(daysLeft(f.purgeAfter, now))}</Table.Td>
+          <Table.Td>
+            <Button
+              size="xs"
+              variant="outline"
+              loading={restoring === f.id}
+              onClick={() => onRestore(f)}
+              aria-label={`Restore ${f.name}`}
+            >
+              Restore
+            </Button>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -16,6 +16,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
 import type { NewUser } from '../api/types';
 import { fetchAllUsers, filterUsers } from '../api/users';
+import { DataTable } from '../components/DataTable';
 import { ToneBadge } from '../components/StatusBadge';
 import { useSession } from '../session';
 
@@ -119,51 +120,38 @@ export function UsersPage() {
         onChange={(e) => setFilter(e.currentTarget.value)}
         maw={420}
       />
-      <Table.ScrollContainer minWidth={560}>
-        <Table striped aria-label="Users">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th scope="col">Name</Table.Th>
-              <Table.Th scope="col">Email</Table.Th>
-              <Table.Th scope="col">Role</Table.Th>
-              <Table.Th scope="col">Status</Table.Th>
-              <Table.Th scope="col">Actions</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {filterUsers(users.data ?? [], filter).map((u) => (
-              <Table.Tr key={u.id}>
-                <Table.Td>{u.name}</Table.Td>
-                <Table.Td>{u.email}</Table.Td>
-                <Table.Td>
-                  <NativeSelect
-                    size="xs"
-                    aria-label={`Role of ${u.email}`}
-                    data={[...ROLES]}
-                    value={u.role}
-                    disabled={u.id === me?.id}
-                    onChange={(e) => update.mutate({ id: u.id, role: e.currentTarget.value as NewUser['role'] })}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  <ToneBadge tone={u.active ? 'good' : 'neutral'}>{u.active ? 'Active' : 'Deactivated'}</ToneBadge>
-                </Table.Td>
-                <Table.Td>
-                  <Button
-                    size="xs"
-                    variant="outline"
-                    aria-label={`${u.active ? 'Deactivate' : 'Reactivate'} ${u.email}`}
-                    disabled={u.id === me?.id}
-                    onClick={() => update.mutate({ id: u.id, active: !u.active })}
-                  >
-                    {u.active ? 'Deactivate' : 'Reactivate'}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable label="Users" minWidth={560} columns={['Name', 'Email', 'Role', 'Status', 'Actions']}>
+        {filterUsers(users.data ?? [], filter).map((u) => (
+          <Table.Tr key={u.id}>
+            <Table.Td>{u.name}</Table.Td>
+            <Table.Td>{u.email}</Table.Td>
+            <Table.Td>
+              <NativeSelect
+                size="xs"
+                aria-label={`Role of ${u.email}`}
+                data={[...ROLES]}
+                value={u.role}
+                disabled={u.id === me?.id}
+                onChange={(e) => update.mutate({ id: u.id, role: e.currentTarget.value as NewUser['role'] })}
+              />
+            </Table.Td>
+            <Table.Td>
+              <ToneBadge tone={u.active ? 'good' : 'neutral'}>{u.active ? 'Active' : 'Deactivated'}</ToneBadge>
+            </Table.Td>
+            <Table.Td>
+              <Button
+                size="xs"
+                variant="outline"
+                aria-label={`${u.active ? 'Deactivate' : 'Reactivate'} ${u.email}`}
+                disabled={u.id === me?.id}
+                onClick={() => update.mutate({ id: u.id, active: !u.active })}
+              >
+                {u.active ? 'Deactivate' : 'Reactivate'}
+              </Button>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </DataTable>
     </Stack>
   );
 }
