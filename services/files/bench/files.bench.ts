@@ -23,8 +23,11 @@ import { createEvent } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
 import {
   benchResult,
+  type CpuUse,
   credentialsFor,
   gatewayHeaders,
+  localPids,
+  measureCpu,
   mintTestToken,
   repoRoot,
   serviceEnv,
@@ -113,6 +116,46 @@ function multipart(stream: Readable) {
 const rate = (ms: number) => size / MiB / (ms / 1000);
 
 /**
+ * Which processes' CPU a leg is charged to: the emulator and, with --via, the running files
+ * service and gateway; "client" is this process (in process it also runs the files service).
+ */
+function pathPids(): Record<string, number> {
+  const local = localPids(join(repoRoot, '.local/run'), via ? ['aws', 'files', 'gateway'] : ['aws']);
+  return { ...local, client: process.pid };
+}
+
+/**
+ * CPU figures of one leg against its raw SDK twin: throughput = busy cores / CPU per byte, so the
+ * throughput ratio splits into "how much more CPU work per byte" and "how many cores were kept
+ * busy". When the service path keeps every core busy, its ratio is bound by the machine.
+ */
+function cpuFigures(leg: string, svc: CpuUse | undefined, raw: CpuUse | undefined) {
+  if (!svc || !raw) return [];
+  const perGiB = (u: CpuUse, name: string) => ((u.seconds[name] ?? 0) * 1024 * MiB) / size;
+  const total = (u: CpuUse) => Object.keys(u.seconds).reduce((a, n) => a + perGiB(u, n), 0);
+  return [
+    {
+      metric: `${leg}: busy cores (of ${svc.cores})`,
+      value: svc.busyCores,
+      unit: 'cores',
+      baseline: { label: 'raw SDK', value: raw.busyCores, unit: 'cores' },
+    },
+    {
+      metric: `${leg}: CPU per GiB, all processes`,
+      value: total(svc),
+      unit: 's',
+      baseline: { label: 'raw SDK', value: total(raw), unit: 's' },
+    },
+    ...Object.keys(svc.seconds).map((n) => ({
+      metric: `${leg}: CPU per GiB, ${n === 'aws' ? 'LocalStack' : n}`,
+      value: perGiB(svc, n),
+      unit: 's',
+      ...(n === 'aws' || n === 'client' ? { baseline: { label: 'raw SDK', value: perGiB(raw, n), unit: 's' } } : {}),
+    })),
+  ];
+}
+
+/**
  * Where a download's time goes (in process only): the stored object read the way the service
  * reads it, then with each stage added: decrypt, SHA-256. The HTTP write is the full download
  * above; each figure's baseline is the raw S3 GET, so the stage that drops the ratio is the bound.
@@ -156,6 +199,8 @@ async function main() {
 
   // Raw SDK baseline: the same bytes, multipart PUT and streamed GET, same emulator.
   const key = `bench/${newId('file')}`;
+  const pids = pathPids();
+  let cpu = measureCpu(pids);
   const rawUp = await timed(() =>
     new Upload({
       client: admin,
@@ -164,12 +209,15 @@ async function main() {
       queueSize: 2,
     }).done(),
   );
+  const rawUpCpu = cpu();
+  cpu = measureCpu(pids);
   const rawDown = await timed(async () => {
     const r = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const h = createHash('sha256');
     for await (const c of r.Body as Readable) h.update(c as Buffer);
     return h.digest('hex');
   });
+  const rawDownCpu = cpu();
   await admin.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
   if (rawDown.result !== d.sha256) throw new Error('raw round trip mismatch');
 
@@ -204,7 +252,9 @@ async function main() {
   const rssBefore = process.memoryUsage.rss();
   const stopRss = sampleRss();
   const m = multipart(d.stream());
+  cpu = measureCpu(pids);
   const up = await timed(() => request(`${base}/v1/files`, 'POST', { ...auth, 'content-type': m.type }, m.body));
+  const upCpu = cpu();
   const rssPeak = stopRss();
   if (up.result.status !== 202 && up.result.status !== 200)
     throw new Error(`upload failed: ${up.result.status} ${up.result.text}`);
@@ -260,7 +310,9 @@ async function main() {
   ) as { url: string };
   const rssBeforeDown = process.memoryUsage.rss();
   const stopRssDown = sampleRss();
+  cpu = measureCpu(pids);
   const down = await timed(() => request(`${base}${link.url}`, 'GET', auth));
+  const downCpu = cpu();
   const rssPeakDown = stopRssDown();
   if (process.env.BENCH_DOWNLOAD_PROFILE) {
     // Profiling aid: more downloads of the same file (the link allows several).
@@ -309,6 +361,8 @@ async function main() {
       unit: 'MiB',
       baseline: { label: 'RSS before', value: rssBeforeDown / MiB, unit: 'MiB' },
     },
+    ...cpuFigures('upload', upCpu, rawUpCpu),
+    ...cpuFigures('download', downCpu, rawDownCpu),
     ...stages.map((st) => ({ ...st, baseline: { label: 'raw SDK GET', value: rate(rawDown.ms), unit: 'MiB/s' } })),
   ]);
 }

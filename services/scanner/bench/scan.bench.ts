@@ -14,7 +14,16 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { loadEnvFile } from '@medvault/common/config';
-import { benchResult, openBusTap, repoRoot, serviceEnv, unique } from '@medvault/common/testing';
+import {
+  benchResult,
+  type CpuUse,
+  localPids,
+  measureCpu,
+  openBusTap,
+  repoRoot,
+  serviceEnv,
+  unique,
+} from '@medvault/common/testing';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps } from '../src/deps.js';
 import { clientsAs, seedFile, startConsumer, uploadedEvent } from '../test/support.js';
@@ -46,27 +55,35 @@ async function main() {
     const seeded = [];
     for (const d of datas) seeded.push(await seedFile(files, d));
 
+    // CPU of the emulator (S3 + KMS), clamd and this process (decrypt; clamdscan children): which
+    // one is busy says whether the service path waits for the store, for clamd or for the CPU.
+    const pids = { ...localPids(join(repoRoot, '.local/run'), ['aws', 'clamd']), client: process.pid };
+    let cpu = measureCpu(pids);
     let t = performance.now();
     for (const f of seeded) {
       const report = await deps.scanner.scan(await deps.opener.open(f), deps.config.SCAN_MAX_BYTES);
       if (report.replies.join() !== 'stream: OK') throw new Error(`unexpected replies ${report.replies.join()}`);
     }
     const service = performance.now() - t;
+    const serviceCpu = cpu();
 
     t = performance.now();
     for (const d of datas) await deps.clamd.scanStream(Readable.from([d]), deps.config.SCAN_MAX_BYTES);
     const raw = performance.now() - t;
 
     let cli: number | undefined;
+    let cliCpu: CpuUse | undefined;
     if (existsSync(CLAMD_CONF)) {
       const paths = datas.map((d, i) => {
         const p = join(dir, `f${i}.bin`);
         writeFileSync(p, d);
         return p;
       });
+      cpu = measureCpu(pids);
       t = performance.now();
       for (const p of paths) await run('clamdscan', ['--stream', '--no-summary', '-c', CLAMD_CONF, p]);
       cli = performance.now() - t;
+      cliCpu = cpu();
     }
     console.log(`  service path (S3 + decrypt + INSTREAM): ${mbps(total, service)} MB/s (${service.toFixed(0)} ms)`);
     console.log(`  raw INSTREAM from memory:               ${mbps(total, raw)} MB/s (${raw.toFixed(0)} ms)`);
@@ -86,6 +103,7 @@ async function main() {
             ? { label: 'raw INSTREAM from memory', value: Number(mbps(total, raw)), unit: 'MB/s' }
             : { label: 'clamdscan --stream', value: Number(mbps(total, cli)), unit: 'MB/s' },
       },
+      ...cpuPerGiB(serviceCpu, cliCpu, total),
     ]);
     if (LATENCY_FILES > 0) await latency(deps, files, db);
   } finally {
@@ -94,6 +112,26 @@ async function main() {
     files.close();
     await deps.close();
   }
+}
+
+/** CPU seconds per GiB scanned of each process, the service path against clamdscan's. */
+function cpuPerGiB(svc: CpuUse | undefined, cli: CpuUse | undefined, bytes: number) {
+  if (!svc) return [];
+  const per = (u: CpuUse, n: string) => ((u.seconds[n] ?? 0) * 1024 ** 3) / bytes;
+  return [
+    {
+      metric: `service path: busy cores (of ${svc.cores})`,
+      value: svc.busyCores,
+      unit: 'cores',
+      ...(cli ? { baseline: { label: 'clamdscan --stream', value: cli.busyCores, unit: 'cores' } } : {}),
+    },
+    ...Object.keys(svc.seconds).map((n) => ({
+      metric: `service path: CPU per GiB, ${n === 'aws' ? 'LocalStack' : n === 'client' ? 'scanner (+ clamdscan runs)' : n}`,
+      value: per(svc, n),
+      unit: 's',
+      ...(cli ? { baseline: { label: 'clamdscan --stream', value: per(cli, n), unit: 's' } } : {}),
+    })),
+  ];
 }
 
 async function depth(d: ReturnType<typeof buildDeps>): Promise<number> {
