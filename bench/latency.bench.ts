@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openBusTap } from '@medvault/common/testing';
+import { localPids, measureCpu, openBusTap } from '@medvault/common/testing';
 import { adminToken, createUser, upload } from '../e2e/support/client.js';
 import { histogramSvg } from './histogram.js';
 import { figure, percentile, report } from './lib.js';
@@ -21,17 +21,51 @@ const CONCURRENCY = 4;
  * competed with the pipeline for the gateway and the files service.
  */
 const availableAt = new Map<string, number>();
-const tap = await openBusTap(['file.available']);
+/**
+ * Per-stage times come from the same tap: each event of a file's trail is stamped by its
+ * producer, so the gap between two consecutive events is the delivery of the first (outbox →
+ * SNS → SQS → receive) plus the work of the service that produced the second.
+ */
+const TRAIL = ['file.uploaded', 'file.scanned', 'file.clean', 'file.processed', 'file.available'] as const;
+const STAGES: [from: (typeof TRAIL)[number], to: (typeof TRAIL)[number], who: string][] = [
+  ['file.uploaded', 'file.scanned', 'scanner'],
+  ['file.scanned', 'file.clean', 'files'],
+  ['file.clean', 'file.processed', 'watermark'],
+  ['file.processed', 'file.available', 'files'],
+];
+const trail = new Map<string, Map<string, number>>();
+const tap = await openBusTap([...TRAIL]);
 let tapping = true;
 const tapLoop = (async () => {
   while (tapping) {
     for (const e of await tap.events()) {
       const id = (e.data as { fileId: string }).fileId;
-      if (!availableAt.has(id)) availableAt.set(id, Date.parse(e.occurredAt));
+      const at = Date.parse(e.occurredAt);
+      const t = trail.get(id) ?? new Map<string, number>();
+      if (!t.has(e.type)) t.set(e.type, at);
+      trail.set(id, t);
+      if (e.type === 'file.available' && !availableAt.has(id)) availableAt.set(id, at);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
 })();
+
+/** Median of each stage over the files of one round (files whose trail the tap saw whole). */
+function stageFigures(ids: string[], label: string) {
+  return STAGES.flatMap(([from, to, who]) => {
+    const gaps = ids
+      .map((id) => trail.get(id))
+      .filter((t) => t?.has(from) && t.has(to))
+      .map((t) => t!.get(to)! - t!.get(from)!)
+      .sort((a, b) => a - b);
+    if (gaps.length === 0) return [];
+    return [figure(`stage p50, ${label}: ${from} → ${to} (delivery + ${who})`, percentile(gaps, 50), 'ms')];
+  });
+}
+
+/** CPU of the whole local stack during a round: a busy machine explains slow hops, an idle one does not. */
+const STACK = ['aws', 'mongo', 'redis', 'clamd', 'gateway', 'files', 'scanner', 'watermark', 'audit', 'notify'];
+const stackPids = { ...localPids(join(ROOT, '.local/run'), STACK), bench: process.pid };
 
 function extraInstance(service: 'scanner' | 'watermark', port: number): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env, [`${service.toUpperCase()}_PORT`]: String(port), LOG_LEVEL: 'warn' };
@@ -60,7 +94,7 @@ async function waitReady(port: number) {
 }
 
 /** One client per worker, as in a clinic: each user stays within the gateway's per-user rate limit. */
-async function round(tokens: string[]): Promise<number[]> {
+async function round(tokens: string[], ids: string[] = []): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async (token: string) => {
@@ -70,6 +104,7 @@ async function round(tokens: string[]): Promise<number[]> {
       const t0 = Date.now();
       const r = await upload(token, { name: `bench-${i}.txt`, content, type: 'text/plain' });
       if (r.status !== 202) throw new Error(`upload failed: ${r.status} ${JSON.stringify(r.body)}`);
+      ids.push(r.body.id);
       const deadline = Date.now() + 120_000;
       while (!availableAt.has(r.body.id)) {
         if (Date.now() > deadline) throw new Error(`file ${r.body.id} not available within 120 s`);
@@ -87,11 +122,19 @@ const patients = await Promise.all(
   Array.from({ length: CONCURRENCY }, (_, i) => createUser(admin, 'patient', `Bench Patient ${i + 1}`)),
 );
 const tokens = patients.map((p) => p.token);
-const one = await round(tokens);
+const oneIds: string[] = [];
+let cpu = measureCpu(stackPids);
+const one = await round(tokens, oneIds);
+const oneCpu = cpu();
 const extras = [extraInstance('scanner', 18082), extraInstance('watermark', 18083)];
 try {
   await Promise.all([waitReady(18082), waitReady(18083)]);
-  const two = await round(tokens);
+  const twoIds: string[] = [];
+  cpu = measureCpu(stackPids);
+  const two = await round(tokens, twoIds);
+  const twoCpu = cpu();
+  const busy = (label: string, u: typeof oneCpu) =>
+    u ? [figure(`busy cores (of ${u.cores}), ${label}`, u.busyCores, 'cores')] : [];
   report('upload→available (1 MiB)', [
     figure('p50, 1 worker each', percentile(one, 50), 'ms'),
     figure('p95, 1 worker each', percentile(one, 95), 'ms'),
@@ -105,6 +148,10 @@ try {
       value: percentile(one, 95),
       unit: 'ms',
     }),
+    ...stageFigures(oneIds, '1 worker'),
+    ...stageFigures(twoIds, '2 workers'),
+    ...busy('1 worker each', oneCpu),
+    ...busy('2 workers each', twoCpu),
   ]);
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
