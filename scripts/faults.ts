@@ -4,13 +4,38 @@ import { join } from 'node:path';
 import { adminToken, call, createUser, upload } from '../e2e/support/client.js';
 import { EICAR, makePdf } from '../e2e/support/fixtures.js';
 
+const SERVICES = ['gateway', 'files', 'scanner', 'watermark', 'appointments', 'notify', 'audit', 'chat'];
+
+/**
+ * Services that have not answered ready within `ms`. Every outage above is over by now, so each
+ * must have reconnected on its own (a database client whose monitor stalled after a FerretDB
+ * restart once kept notify unready until it was restarted by hand).
+ */
+async function notReadyAfter(ms: number): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  const pending = new Set(SERVICES.filter((s) => process.env[`${s.toUpperCase()}_PORT`]));
+  while (pending.size && Date.now() < deadline) {
+    for (const s of [...pending]) {
+      const port = process.env[`${s.toUpperCase()}_PORT`];
+      const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) pending.delete(s);
+    }
+    if (pending.size) await sleep(2000);
+  }
+  return [...pending];
+}
+
 /**
  * `npm run faults`: bounded, self-stopping fault injection on the local stack (loopback only).
  * A steady stream of uploads runs through the gateway while, in turn, every worker is killed
  * with SIGKILL and restarted, and the AWS emulator, FerretDB, Redis and clamd are taken away and
  * brought back. Afterwards: every accepted upload must reach a final status, nothing may be
  * served that was not scanned clean, the audit log must hold each upload exactly once and
- * verify. Then every service gets SIGTERM under traffic: accepted requests must not be reset.
+ * verify. Then the files service and the gateway get SIGTERM under traffic: accepted requests
+ * must not be reset. Last, every service must be ready again on its own.
  * Prints the counts; exits 1 when an invariant is broken.
  */
 const ROOT = join(import.meta.dirname, '..');
@@ -147,6 +172,8 @@ async function main() {
 
   const resets = await gracefulShutdownUnderLoad(admin);
   if (resets) problems.push(`${resets} accepted requests were reset during SIGTERM`);
+  const stuck = await notReadyAfter(90_000);
+  if (stuck.length) problems.push(`still not ready after the faults: ${stuck.join(', ')}`);
 
   const counts: Record<string, number> = {};
   for (const s of statuses.values()) counts[s] = (counts[s] ?? 0) + 1;
@@ -158,6 +185,7 @@ async function main() {
         finalStatuses: counts,
         audit: { lost, doubled, verified: verify.body?.ok, checked: verify.body?.checked },
         resets,
+        notReady: stuck,
         problems,
       },
       null,

@@ -58,4 +58,40 @@ describe('createMongo', () => {
     );
     expect(pong).toBe(1);
   }, 60_000);
+
+  it('rebuilds a client whose server monitor went silent, once the database answers again', async () => {
+    const port = await freePort();
+    const relay = lateRelay(port);
+    await relay.up();
+    let stalls = 0;
+    const { client, db } = createMongo(`mongodb://127.0.0.1:${port}/medvault`, 'stall-test', 'medvault_scratch', {
+      stallMs: 2000,
+      onStall: () => stalls++,
+    });
+    cleanup.push(() => client.close());
+    await eventually('a first ping', async () => (await db.command({ ping: 1 })).ok, { timeoutMs: 20_000 });
+    // The stall seen in `npm run faults`: the monitor stops for good (here: stopped by hand, through
+    // the driver's private fields), then the database goes away and comes back. Nothing would ever
+    // check the server again, so without the watchdog every operation fails server selection.
+    const topology: unknown = Reflect.get(client, 'topology');
+    const servers: unknown = Reflect.get(Reflect.get(topology as object, 's') as object, 'servers');
+    for (const server of (servers as Map<string, object>).values()) {
+      const monitor = Reflect.get(server, 'monitor') as { close(): void } | null;
+      monitor?.close();
+    }
+    await relay.down();
+    await expect(db.command({ ping: 1 })).rejects.toThrow();
+    await relay.up();
+    cleanup.push(() => relay.down());
+    const pong = await eventually(
+      'a ping after the watchdog rebuilt the client',
+      async () => (await db.command({ ping: 1 })).ok,
+      {
+        timeoutMs: 30_000,
+        intervalMs: 500,
+      },
+    );
+    expect(pong).toBe(1);
+    expect(stalls).toBeGreaterThanOrEqual(1);
+  }, 60_000);
 });

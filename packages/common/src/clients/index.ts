@@ -7,11 +7,24 @@ import { retry } from '../retry/index.js';
  * Connection factories with the platform's defaults (fail fast when a server is missing,
  * bounded retries). Each service's deps.ts calls them: the only place clients are built.
  */
+export interface MongoOptions {
+  retryWrites?: boolean;
+  /**
+   * Heartbeat silence after which the client is rebuilt (default 60 s, six missed heartbeats).
+   * WHY: mongodb 6's server monitor can stop for good when the database restarts under it (seen
+   * in `npm run faults`: notify, started seconds before a FerretDB restart, sent no heartbeat
+   * again and failed every operation with a stale "connection closed" until it was restarted).
+   */
+  stallMs?: number;
+  /** Told when the watchdog rebuilds a stalled client (e.g. to log it). */
+  onStall?: (silentMs: number) => void;
+}
+
 export function createMongo(
   url: string,
   appName: string,
   dbName?: string,
-  o: { retryWrites?: boolean } = {},
+  o: MongoOptions = {},
 ): { client: MongoClient; db: Db } {
   const client = new MongoClient(url, {
     appName,
@@ -29,19 +42,52 @@ export function createMongo(
   // and recovers when the database answers. close() stops the retries before closing.
   const stop = new AbortController();
   const close = client.close.bind(client);
+  let connecting = false;
   const connect = async () => {
     await client.connect();
     // close() came while this attempt was connecting: do not leave the new topology open.
     if (stop.signal.aborted) await close();
   };
-  void retry(connect, {
-    attempts: Number.POSITIVE_INFINITY,
-    baseMs: 250,
-    maxMs: 5000,
-    signal: stop.signal,
-  }).catch(() => undefined);
+  const connectInBackground = () => {
+    connecting = true;
+    void retry(connect, { attempts: Number.POSITIVE_INFINITY, baseMs: 250, maxMs: 5000, signal: stop.signal })
+      .catch(() => undefined)
+      .finally(() => {
+        connecting = false;
+        lastBeat = Date.now();
+      });
+  };
+  // Any heartbeat, answered or not, shows the monitor is alive; only silence means it stalled.
+  let lastBeat = Date.now();
+  const beat = () => {
+    lastBeat = Date.now();
+  };
+  client.on('serverHeartbeatSucceeded', beat);
+  client.on('serverHeartbeatFailed', beat);
+  const stallMs = o.stallMs ?? 60_000;
+  const watchdog = setInterval(
+    () => {
+      const silent = Date.now() - lastBeat;
+      if (connecting || stop.signal.aborted || silent < stallMs) return;
+      o.onStall?.(silent);
+      lastBeat = Date.now();
+      // Closing drops the stalled topology; the next connect() builds a new one on this client,
+      // so every Db and collection handed out keeps working.
+      connecting = true;
+      void close(true)
+        .catch(() => undefined)
+        .then(() => {
+          if (!stop.signal.aborted) connectInBackground();
+          else connecting = false;
+        });
+    },
+    Math.min(15_000, Math.max(250, stallMs / 4)),
+  );
+  watchdog.unref();
+  connectInBackground();
   client.close = async (force?: boolean) => {
     stop.abort(new Error('mongo client closed'));
+    clearInterval(watchdog);
     return close(force);
   };
   return { client, db: client.db(dbName) };

@@ -99,7 +99,11 @@ export class Platform {
         need(this.config.MONGO_URL, 'MONGO_URL'),
         `medvault-${this.service}`,
         this.config.MONGO_DB,
-        o,
+        {
+          ...o,
+          onStall: (silentMs) =>
+            this.logger.warn({ silentMs }, 'database monitor silent: rebuilding the database client'),
+        },
       );
       this.checks.push(mongoCheck(m.db));
       this.closers.push(() => m.client.close());
