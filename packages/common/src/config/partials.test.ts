@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './index.js';
 import {
+  internalServiceConfigSchema,
   JwtVerifierConfigSchema,
   mongoConfigSchema,
   queueConfigSchema,
@@ -49,5 +50,27 @@ describe('config partial schemas', () => {
 
   it('convert the port key the service chose to a number', () => {
     expect(loadConfig(Schema, { ...env, DEMO_PORT: '9000' }).DEMO_PORT).toBe(9000);
+  });
+});
+
+describe('the internal service preset', () => {
+  const Internal = Type.Object({
+    ...internalServiceConfigSchema({ port: ['DEMO_PORT', 8099], queue: ['DEMO_QUEUE_NAME', 'medvault-demo'] })
+      .properties,
+  });
+
+  it('holds the keys every internal service reads, with their shared defaults', () => {
+    expect(loadConfig(Internal, { REDIS_URL: 'redis://r', QUEUE_URL_BASE: 'http://q/000000000000' })).toMatchObject({
+      AWS_REGION: 'us-east-1',
+      DEMO_PORT: 8099,
+      HOST: '127.0.0.1',
+      DEMO_QUEUE_NAME: 'medvault-demo',
+      JWT_ISSUER: 'medvault-gateway',
+      GATEWAY_ASSERTION_PUBLIC_KEY_FILE: '.local/state/internal/public.pem',
+    });
+  });
+
+  it('names its missing keys in one error', () => {
+    expect(() => loadConfig(Internal, {})).toThrow(/REDIS_URL.*QUEUE_URL_BASE|QUEUE_URL_BASE.*REDIS_URL/);
   });
 });
