@@ -1,10 +1,4 @@
-import {
-  ConfigFields,
-  EventsTopicConfigSchema,
-  internalServiceConfigSchema,
-  loadConfig,
-  mongoConfigSchema,
-} from '@medvault/common/config';
+import { ConfigFields, internalServiceConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 const HHMM = '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$';
@@ -15,9 +9,9 @@ export const ConfigSchema = Type.Object({
   ...internalServiceConfigSchema({
     port: ['APPOINTMENTS_PORT', 8084],
     queue: ['APPOINTMENTS_QUEUE_NAME', 'medvault-appointments'],
+    database: 'medvault_appointments',
+    publishes: true,
   }).properties,
-  ...mongoConfigSchema('medvault_appointments').properties,
-  ...EventsTopicConfigSchema.properties,
   // Defaults of every clinician's schedule; PUT /v1/clinicians/:id/schedule overrides per clinician.
   SCHEDULE_TIMEZONE: Type.String({ minLength: 1, default: 'UTC' }),
   SCHEDULE_WORK_START: Type.String({ pattern: HHMM, default: '08:00' }),

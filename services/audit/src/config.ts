@@ -3,9 +3,11 @@ import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the audit service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
-  ...internalServiceConfigSchema({ port: ['AUDIT_PORT', 8086], queue: ['AUDIT_QUEUE_NAME', 'medvault-audit'] })
-    .properties,
-  ...mongoConfigSchema('medvault_audit').properties,
+  ...internalServiceConfigSchema({
+    port: ['AUDIT_PORT', 8086],
+    queue: ['AUDIT_QUEUE_NAME', 'medvault-audit'],
+    database: 'medvault_audit',
+  }).properties,
   BUCKET_AUDIT: ConfigFields.nonEmpty(),
   KMS_AUDIT_SIGNING_KEY_ID: ConfigFields.nonEmpty(),
   /** Seal a segment (S3 object + signed digest) once this many records are unsealed, at most this many per segment... */

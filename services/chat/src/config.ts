@@ -1,18 +1,15 @@
-import {
-  ConfigFields,
-  EventsTopicConfigSchema,
-  internalServiceConfigSchema,
-  loadConfig,
-  mongoConfigSchema,
-} from '@medvault/common/config';
+import { ConfigFields, internalServiceConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the chat service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
   /** Its queue delivers user.* and care.* for the membership projections. */
-  ...internalServiceConfigSchema({ port: ['CHAT_PORT', 8087], queue: ['CHAT_QUEUE_NAME', 'medvault-chat'] }).properties,
-  ...mongoConfigSchema('medvault_chat').properties,
-  ...EventsTopicConfigSchema.properties,
+  ...internalServiceConfigSchema({
+    port: ['CHAT_PORT', 8087],
+    queue: ['CHAT_QUEUE_NAME', 'medvault-chat'],
+    database: 'medvault_chat',
+    publishes: true,
+  }).properties,
   KMS_DATA_KEY_ID: ConfigFields.nonEmpty(),
   /** Where the files API is reached as the sender (attachments): the gateway, never files directly. */
   GATEWAY_URL: ConfigFields.url(),

@@ -1,22 +1,22 @@
 import { readFileSync } from 'node:fs';
 import {
   ConfigFields,
-  EventsTopicConfigSchema,
   internalServiceConfigSchema,
   loadConfig,
   MongoFlavourConfigSchema,
-  mongoConfigSchema,
 } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the files service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
-  ...internalServiceConfigSchema({ port: ['FILES_PORT', 8081], queue: ['FILES_QUEUE_NAME', 'medvault-files'] })
-    .properties,
-  ...mongoConfigSchema('medvault_files').properties,
+  ...internalServiceConfigSchema({
+    port: ['FILES_PORT', 8081],
+    queue: ['FILES_QUEUE_NAME', 'medvault-files'],
+    database: 'medvault_files',
+    publishes: true,
+  }).properties,
   /** MONGO_FLAVOUR: the write semantics of the server (`@medvault/common/mongo`). */
   ...MongoFlavourConfigSchema.properties,
-  ...EventsTopicConfigSchema.properties,
   BUCKET_QUARANTINE: ConfigFields.nonEmpty(),
   BUCKET_CLEAN: ConfigFields.nonEmpty(),
   BUCKET_DERIVATIVES: ConfigFields.nonEmpty(),

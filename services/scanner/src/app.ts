@@ -1,4 +1,4 @@
-import { createBaseApp } from '@medvault/common/http';
+import { createServiceApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 
 /**
@@ -6,5 +6,5 @@ import { type Deps, SERVICE } from './deps.js';
  * so no token verifier). Never reads the environment, never listens.
  */
 export async function buildApp(deps: Deps) {
-  return createBaseApp({ service: SERVICE, logger: deps.logger, checks: deps.checks, callers: deps.callers });
+  return createServiceApp(SERVICE, deps);
 }

@@ -1,10 +1,4 @@
-import {
-  ConfigFields,
-  EventsTopicConfigSchema,
-  internalServiceConfigSchema,
-  loadConfig,
-  mongoConfigSchema,
-} from '@medvault/common/config';
+import { ConfigFields, internalServiceConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the scanner service reads from its environment, validated once at start. */
@@ -12,9 +6,9 @@ export const ConfigSchema = Type.Object({
   ...internalServiceConfigSchema({
     port: ['SCANNER_PORT', 8082],
     queue: ['SCANNER_QUEUE_NAME', 'medvault-scanner'],
+    database: 'medvault_scanner',
+    publishes: true,
   }).properties,
-  ...mongoConfigSchema('medvault_scanner').properties,
-  ...EventsTopicConfigSchema.properties,
   BUCKET_QUARANTINE: ConfigFields.nonEmpty(),
   /** Rescans of already released files read the clean bucket (read only). */
   BUCKET_CLEAN: Type.String({ minLength: 1, default: 'medvault-clean' }),

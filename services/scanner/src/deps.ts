@@ -2,9 +2,7 @@ import { tmpdir } from 'node:os';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type EventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
-import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
-import type { Logger } from '@medvault/common/logger';
-import { platform } from '@medvault/common/platform';
+import { encryptedObjects, platform, type ServiceDeps } from '@medvault/common/platform';
 import type { Db } from 'mongodb';
 import { ClamavScanner } from './adapters/clamav-scanner.js';
 import { ClamdClient } from './adapters/clamd.js';
@@ -20,12 +18,7 @@ export const SERVICE = 'scanner';
  * Everything the scanner service talks to. The only place its clients are constructed. No access
  * tokens: it serves no user (health and metrics only); the token key only attributes direct hits.
  */
-export interface Deps {
-  config: Config;
-  logger: Logger;
-  checks: DependencyCheck[];
-  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
-  callers: CallerPolicy;
+export interface Deps extends ServiceDeps<Config> {
   db: Db;
   publisher: EventPublisher;
   sqs: SQSClient;
@@ -35,26 +28,15 @@ export interface Deps {
   scanner: VirusScanner;
   opener: ObjectOpener;
   verdicts: MongoVerdictStore;
-  close(): Promise<void>;
 }
 
 export function buildDeps(config: Config): Deps {
   const p = platform(SERVICE, config);
   const { db } = p.mongo();
   const redis = p.redis();
-  // Response checksums only when required: for multipart objects (how files stores uploads) the
-  // emulator reports a CRC the SDK rejects for the whole body, and every byte we read is
-  // authenticated by the envelope's AES-GCM segments anyway. Timeouts: a frozen S3/KMS fails
-  // the attempt (SQS retries) instead of hanging a worker.
-  const s3 = p.s3({
-    buckets: [config.BUCKET_QUARANTINE],
-    timeouts: { requestTimeoutMs: 60_000, connectionTimeoutMs: 5_000 },
-    extra: { responseChecksumValidation: 'WHEN_REQUIRED' },
-  });
-  const kms = p.kms({
-    keyId: config.KMS_DATA_KEY_ID,
-    timeouts: { requestTimeoutMs: 10_000, connectionTimeoutMs: 3_000 },
-  });
+  const s3 = p.s3({ buckets: [config.BUCKET_QUARANTINE], ...encryptedObjects.s3 });
+  const kms = p.kms({ keyId: config.KMS_DATA_KEY_ID, ...encryptedObjects.kms });
+  const keys = new KmsDataKeyProvider(kms, config.KMS_DATA_KEY_ID);
   const { publisher } = p.publisher();
   const { sqs, queueUrl } = p.queue(config.SCANNER_QUEUE_NAME);
   const clamd = new ClamdClient({
@@ -64,7 +46,6 @@ export function buildDeps(config: Config): Deps {
     scanTimeoutMs: config.CLAMD_SCAN_TIMEOUT_MS,
   });
   p.addCheck(clamdCheck(clamd, config.CLAMAV_DB_MAX_AGE_SECONDS));
-  const keys = new KmsDataKeyProvider(kms, config.KMS_DATA_KEY_ID);
   return {
     config,
     logger: p.logger,

@@ -1,9 +1,4 @@
-import {
-  ConfigFields,
-  EventsTopicConfigSchema,
-  internalServiceConfigSchema,
-  loadConfig,
-} from '@medvault/common/config';
+import { ConfigFields, internalServiceConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the watermark service reads from its environment, validated once at start. */
@@ -11,8 +6,8 @@ export const ConfigSchema = Type.Object({
   ...internalServiceConfigSchema({
     port: ['WATERMARK_PORT', 8083],
     queue: ['WATERMARK_QUEUE_NAME', 'medvault-watermark'],
+    publishes: true,
   }).properties,
-  ...EventsTopicConfigSchema.properties,
   BUCKET_CLEAN: ConfigFields.nonEmpty(),
   /** De-identified copies (issue 17) are written here, to be scanned like uploads. */
   BUCKET_QUARANTINE: ConfigFields.nonEmpty(),

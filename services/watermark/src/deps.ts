@@ -1,9 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type EventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
-import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
-import type { Logger } from '@medvault/common/logger';
-import { platform } from '@medvault/common/platform';
+import { encryptedObjects, platform, type ServiceDeps } from '@medvault/common/platform';
 import { DcmjsCodec } from './adapters/dicom-codec.js';
 import { DcmjsDeidentifier } from './adapters/dicom-deidentifier.js';
 import { s3CopyStore, s3DerivativeStore, s3Opener } from './adapters/objects.js';
@@ -30,12 +28,7 @@ export const SERVICE = 'watermark';
  * Everything the watermark service talks to. The only place its clients are constructed. No access
  * tokens: it serves no user (health and metrics only); the token key only attributes direct hits.
  */
-export interface Deps {
-  config: Config;
-  logger: Logger;
-  checks: DependencyCheck[];
-  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
-  callers: CallerPolicy;
+export interface Deps extends ServiceDeps<Config> {
   publisher: EventPublisher;
   sqs: SQSClient;
   queueUrl: string;
@@ -50,28 +43,16 @@ export interface Deps {
   deidentifier: DicomDeidentifier;
   salts: UidSalts;
   copies: CopyStore;
-  close(): Promise<void>;
 }
 
 export function buildDeps(config: Config): Deps {
   const p = platform(SERVICE, config);
   const redis = p.redis();
-  // Response checksums only when required: for multipart objects (how files stores uploads) the
-  // emulator reports a CRC the SDK rejects for the whole body, and every byte we read is
-  // authenticated by the envelope's AES-GCM segments anyway. Timeouts: a frozen S3/KMS fails
-  // the attempt (SQS retries) instead of hanging a worker.
-  const s3 = p.s3({
-    buckets: [config.BUCKET_CLEAN, config.BUCKET_DERIVATIVES],
-    timeouts: { requestTimeoutMs: 60_000, connectionTimeoutMs: 5_000 },
-    extra: { responseChecksumValidation: 'WHEN_REQUIRED' },
-  });
-  const kms = p.kms({
-    keyId: config.KMS_DATA_KEY_ID,
-    timeouts: { requestTimeoutMs: 10_000, connectionTimeoutMs: 3_000 },
-  });
+  const s3 = p.s3({ buckets: [config.BUCKET_CLEAN, config.BUCKET_DERIVATIVES], ...encryptedObjects.s3 });
+  const kms = p.kms({ keyId: config.KMS_DATA_KEY_ID, ...encryptedObjects.kms });
+  const keys = new KmsDataKeyProvider(kms, config.KMS_DATA_KEY_ID);
   const { publisher } = p.publisher();
   const { sqs, queueUrl } = p.queue(config.WATERMARK_QUEUE_NAME);
-  const keys = new KmsDataKeyProvider(kms, config.KMS_DATA_KEY_ID);
   return {
     config,
     logger: p.logger,

@@ -97,21 +97,45 @@ export const GatewayAssertionSignerConfigSchema = Type.Object({
 });
 export type GatewayAssertionSignerConfig = Static<typeof GatewayAssertionSignerConfigSchema>;
 
+type Nothing = Record<never, never>;
+type MongoProps = ReturnType<typeof mongoConfigSchema>['properties'];
+type EventsTopicProps = (typeof EventsTopicConfigSchema)['properties'];
+
 /**
  * What every internal service behind the gateway reads, whatever it does: AWS, its port (with
  * HOST, NODE_ENV, LOG_LEVEL), Redis, its own queue, the access-token public key (users it serves,
  * and attribution of direct hits) and the gateway assertion key (requests are accepted only with
- * the gateway's assertion, auth/internal.ts). A service adds the partials it uses beyond these
- * (`mongoConfigSchema`, `EventsTopicConfigSchema`, `MongoFlavourConfigSchema`) and its own keys.
+ * the gateway's assertion, auth/internal.ts); with `database` its own Mongo database, with
+ * `publishes` the events topic. The service adds its own keys (and `MongoFlavourConfigSchema` when
+ * its writes compare-and-set):
+ *
+ *   Type.Object({
+ *     ...internalServiceConfigSchema({
+ *       port: ['FILES_PORT', 8081],
+ *       queue: ['FILES_QUEUE_NAME', 'medvault-files'],
+ *       database: 'medvault_files',
+ *       publishes: true,
+ *     }).properties,
+ *     BUCKET_CLEAN: ConfigFields.nonEmpty(),
+ *   })
  */
-export function internalServiceConfigSchema<P extends string, Q extends string>(o: {
-  port: [key: P, defaultPort: number];
-  queue: [key: Q, defaultName: string];
-}) {
+export function internalServiceConfigSchema<
+  P extends string,
+  Q extends string,
+  D extends string | undefined = undefined,
+  E extends boolean = false,
+>(o: { port: [key: P, defaultPort: number]; queue: [key: Q, defaultName: string]; database?: D; publishes?: E }) {
+  // The optional parts are typed by what was asked: no MONGO_URL in the type of a service without a database.
+  const mongo = (o.database === undefined ? {} : mongoConfigSchema(o.database).properties) as D extends string
+    ? MongoProps
+    : Nothing;
+  const events = (o.publishes ? EventsTopicConfigSchema.properties : {}) as E extends true ? EventsTopicProps : Nothing;
   return Type.Object({
     ...AwsConfigSchema.properties,
     ...serviceConfigSchema(o.port[0], o.port[1]).properties,
+    ...mongo,
     ...RedisConfigSchema.properties,
+    ...events,
     ...queueConfigSchema(o.queue[0], o.queue[1]).properties,
     ...JwtVerifierConfigSchema.properties,
     ...GatewayAssertionKeyConfigSchema.properties,

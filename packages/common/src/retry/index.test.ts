@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retry, sleep } from './index.js';
+import { backoffDelay, onceSucceeded, retry, sleep } from './index.js';
 
 const noWait = async () => undefined;
 
@@ -91,5 +91,29 @@ describe('retry', () => {
 describe('sleep', () => {
   it('rejects at once when the signal is already aborted', async () => {
     await expect(sleep(60_000, AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
+  });
+});
+
+describe('onceSucceeded', () => {
+  it('runs the work once for every caller after it succeeded', async () => {
+    let runs = 0;
+    const ready = onceSucceeded(async () => {
+      runs += 1;
+    });
+    await Promise.all([ready(), ready()]);
+    await ready();
+    expect(runs).toBe(1);
+  });
+
+  it('tries again on the next call after a failure', async () => {
+    let runs = 0;
+    const ready = onceSucceeded(async () => {
+      runs += 1;
+      if (runs === 1) throw new Error('database down');
+      return runs;
+    });
+    await expect(ready()).rejects.toThrow('database down');
+    expect(await ready()).toBe(2);
+    expect(await ready()).toBe(2);
   });
 });

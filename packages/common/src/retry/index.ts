@@ -79,3 +79,18 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, o: RetryOpti
     }
   }
 }
+
+/**
+ * `fn` run once, its promise shared by every caller; a failure is forgotten, so the next call tries
+ * again instead of answering from the failed attempt (index creation while the database is down).
+ */
+export function onceSucceeded<T>(fn: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= fn().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    });
+    return pending;
+  };
+}
