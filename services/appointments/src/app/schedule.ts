@@ -9,7 +9,7 @@ import {
   type ScheduleSettings,
 } from '../domain/schedule.js';
 
-/** Shared steps of the booking use cases (not a use case itself). */
+/** Shared steps of the booking and schedule use cases (not a use case itself). */
 
 export const invalid = (errors: FieldError[]) =>
   new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field} ${e.message}`).join('; '), { details: { errors } });
@@ -23,6 +23,12 @@ const PRUNE_MS = 24 * 3600_000;
 export async function settingsFor(ports: AppointmentsPorts, clinicianId: string): Promise<ScheduleSettings> {
   const state = await ports.schedules.load(clinicianId);
   return { ...ports.settings.defaults, ...state.settings };
+}
+
+/** The clinician exists and is active (404 otherwise): the schedule use cases start with it. */
+export async function requireClinician(ports: AppointmentsPorts, clinicianId: string): Promise<void> {
+  const u = await ports.users.get(clinicianId);
+  if (u?.role !== 'clinician' || !u.active) throw new AppError('NOT_FOUND', 'Clinician not found');
 }
 
 export function parseInterval(start: string, end: string): Interval {
