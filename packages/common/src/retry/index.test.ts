@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, onceSucceeded, retry, sleep } from './index.js';
+import { backoffDelay, compareAndSet, LOST_RACE, onceSucceeded, retry, sleep } from './index.js';
 
 const noWait = async () => undefined;
 
@@ -115,5 +115,38 @@ describe('onceSucceeded', () => {
     await expect(ready()).rejects.toThrow('database down');
     expect(await ready()).toBe(2);
     expect(await ready()).toBe(2);
+  });
+});
+
+describe('compareAndSet', () => {
+  it('runs the attempt again after each lost race and answers with the winning one', async () => {
+    let runs = 0;
+    const result = await compareAndSet(async () => (++runs < 3 ? LOST_RACE : `won on ${runs}`), {
+      attempts: 5,
+      exhausted: () => 'gave up',
+    });
+    expect(result).toBe('won on 3');
+  });
+
+  it('answers with exhausted() once every attempt lost, after exactly that many attempts', async () => {
+    let runs = 0;
+    const result = await compareAndSet(
+      async () => {
+        runs += 1;
+        return LOST_RACE;
+      },
+      { attempts: 4, exhausted: () => false },
+    );
+    expect([result, runs]).toEqual([false, 4]);
+  });
+
+  it('lets an error of the attempt through at once, without another attempt', async () => {
+    let runs = 0;
+    const attempt = async () => {
+      runs += 1;
+      throw new Error('database down');
+    };
+    await expect(compareAndSet(attempt, { attempts: 5, exhausted: () => 0 })).rejects.toThrow('database down');
+    expect(runs).toBe(1);
   });
 });
