@@ -10,7 +10,7 @@ import { EICAR, makePdf } from '../e2e/support/fixtures.js';
  * with SIGKILL and restarted, and the AWS emulator, FerretDB, Redis and clamd are taken away and
  * brought back. Afterwards: every accepted upload must reach a final status, nothing may be
  * served that was not scanned clean, the audit log must hold each upload exactly once and
- * verify. Then every service gets SIGTERM under traffic: accepted requests must not be reset.
+ * verify. Then files and the gateway get SIGTERM under traffic: accepted requests must not be reset.
  * Prints the counts; exits 1 when an invariant is broken.
  */
 const ROOT = join(import.meta.dirname, '..');
@@ -168,7 +168,7 @@ async function main() {
 }
 
 /**
- * SIGTERM every service in turn while a client keeps calling through the gateway. A reset only
+ * SIGTERM files, then the gateway, while a client keeps calling through the gateway. A reset only
  * breaks the rule when the service had accepted the request: every request carries its own
  * x-request-id (the gateway logs it as clientRequestId), and a reset counts when the gateway's log
  * shows that id arrived. A connection still in the kernel's accept queue when the listening socket closes is reset by the kernel
