@@ -196,7 +196,7 @@ async function main() {
 }
 
 /**
- * SIGTERM every service in turn while a client keeps calling through the gateway. A reset only
+ * SIGTERM files, then the gateway, while a client keeps calling through the gateway. A reset only
  * breaks the rule when the service had accepted the request: every request carries its own
  * x-request-id (the gateway logs it as clientRequestId), and a reset counts when the gateway's log
  * shows that id arrived. A connection still in the kernel's accept queue when the listening socket closes is reset by the kernel

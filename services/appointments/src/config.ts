@@ -1,31 +1,17 @@
-import {
-  AwsConfigSchema,
-  ConfigFields,
-  EventsTopicConfigSchema,
-  GatewayAssertionKeyConfigSchema,
-  JwtVerifierConfigSchema,
-  loadConfig,
-  mongoConfigSchema,
-  queueConfigSchema,
-  RedisConfigSchema,
-  serviceConfigSchema,
-} from '@medvault/common/config';
+import { ConfigFields, internalServiceConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 const HHMM = '^([01]\\d|2[0-3]):[0-5]\\d$|^24:00$';
 
 /** Everything the appointments service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
-  ...AwsConfigSchema.properties,
-  ...serviceConfigSchema('APPOINTMENTS_PORT', 8084).properties,
-  ...mongoConfigSchema('medvault_appointments').properties,
-  ...RedisConfigSchema.properties,
-  ...EventsTopicConfigSchema.properties,
-  /** The queue delivers user.created / user.updated for the user projection. */
-  ...queueConfigSchema('APPOINTMENTS_QUEUE_NAME', 'medvault-appointments').properties,
-  ...JwtVerifierConfigSchema.properties,
-  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
-  ...GatewayAssertionKeyConfigSchema.properties,
+  /** Its queue delivers user.created / user.updated for the user projection. */
+  ...internalServiceConfigSchema({
+    port: ['APPOINTMENTS_PORT', 8084],
+    queue: ['APPOINTMENTS_QUEUE_NAME', 'medvault-appointments'],
+    database: 'medvault_appointments',
+    publishes: true,
+  }).properties,
   // Defaults of every clinician's schedule; PUT /v1/clinicians/:id/schedule overrides per clinician.
   SCHEDULE_TIMEZONE: Type.String({ minLength: 1, default: 'UTC' }),
   SCHEDULE_WORK_START: Type.String({ pattern: HHMM, default: '08:00' }),

@@ -1,9 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { TokenVerifierOptions } from '@medvault/common/auth';
 import { type EventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
-import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
-import type { Logger } from '@medvault/common/logger';
-import { platform } from '@medvault/common/platform';
+import { platform, type UserServiceDeps } from '@medvault/common/platform';
+import { onceSucceeded } from '@medvault/common/retry';
 import type { Db } from 'mongodb';
 import {
   collections,
@@ -21,14 +19,7 @@ import type { ScheduleSettings } from './domain/schedule.js';
 export const SERVICE = 'appointments';
 
 /** Everything the appointments service talks to. The only place its clients are constructed. */
-export interface Deps {
-  config: Config;
-  logger: Logger;
-  checks: DependencyCheck[];
-  /** Access tokens, verified by the base app (with revocation). */
-  tokenAuth: TokenVerifierOptions;
-  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
-  callers: CallerPolicy;
+export interface Deps extends UserServiceDeps<Config> {
   db: Db;
   sqs: SQSClient;
   queueUrl: string;
@@ -42,7 +33,6 @@ export interface Deps {
   users: MongoUserDirectory;
   /** Idempotent; a failure is retried on the next call instead of being cached. */
   ensureIndexes(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export function defaultSettings(c: Config): ScheduleSettings {
@@ -80,7 +70,6 @@ export function buildDeps(config: Config): Deps {
       graceHours: config.CARE_GRACE_HOURS,
     },
   };
-  let indexes: Promise<void> | undefined;
   const deps: Deps = {
     config,
     logger: p.logger,
@@ -95,13 +84,7 @@ export function buildDeps(config: Config): Deps {
     now: () => new Date(),
     ports,
     users,
-    ensureIndexes: () => {
-      indexes ??= ensureIndexes(c).catch((err: unknown) => {
-        indexes = undefined;
-        throw err;
-      });
-      return indexes;
-    },
+    ensureIndexes: onceSucceeded(() => ensureIndexes(c)),
     close: () => p.close(),
   };
   return deps;

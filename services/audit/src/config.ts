@@ -1,28 +1,15 @@
-import {
-  AwsConfigSchema,
-  ConfigFields,
-  GatewayAssertionKeyConfigSchema,
-  JwtVerifierConfigSchema,
-  loadConfig,
-  mongoConfigSchema,
-  queueConfigSchema,
-  RedisConfigSchema,
-  serviceConfigSchema,
-} from '@medvault/common/config';
+import { ConfigFields, internalServiceConfigSchema, loadConfig, mongoConfigSchema } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the audit service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
-  ...AwsConfigSchema.properties,
-  ...serviceConfigSchema('AUDIT_PORT', 8086).properties,
-  ...mongoConfigSchema('medvault_audit').properties,
-  ...RedisConfigSchema.properties,
-  ...queueConfigSchema('AUDIT_QUEUE_NAME', 'medvault-audit').properties,
-  ...JwtVerifierConfigSchema.properties,
+  ...internalServiceConfigSchema({
+    port: ['AUDIT_PORT', 8086],
+    queue: ['AUDIT_QUEUE_NAME', 'medvault-audit'],
+    database: 'medvault_audit',
+  }).properties,
   BUCKET_AUDIT: ConfigFields.nonEmpty(),
   KMS_AUDIT_SIGNING_KEY_ID: ConfigFields.nonEmpty(),
-  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
-  ...GatewayAssertionKeyConfigSchema.properties,
   /** Seal a segment (S3 object + signed digest) once this many records are unsealed, at most this many per segment... */
   CHECKPOINT_EVERY: Type.Integer({ minimum: 1, default: 10000 }),
   /** ...or once this many seconds passed since the last digest with at least one unsealed record. */

@@ -1,10 +1,9 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { TokenVerifierOptions } from '@medvault/common/auth';
-import type { CallerPolicy, DependencyCheck, Startable } from '@medvault/common/http';
+import type { Startable } from '@medvault/common/http';
 import type { Logger } from '@medvault/common/logger';
-import { platform } from '@medvault/common/platform';
+import { platform, type UserServiceDeps } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
 import type { Db, MongoClient } from 'mongodb';
 import { KmsPublicKeyVerifier, KmsSigner } from './adapters/kms-signer.js';
@@ -25,14 +24,7 @@ export const SERVICE = 'audit';
 export type AuditCore = AuditLog<MongoRecordStore>;
 
 /** Everything the audit service talks to. The only place its clients are constructed. */
-export interface Deps {
-  config: Config;
-  logger: Logger;
-  checks: DependencyCheck[];
-  /** Access tokens, verified by the base app (with revocation). */
-  tokenAuth: TokenVerifierOptions;
-  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
-  callers: CallerPolicy;
+export interface Deps extends UserServiceDeps<Config> {
   mongo: MongoClient;
   db: Db;
   redis: Redis;
@@ -46,7 +38,6 @@ export interface Deps {
   audit: AuditCore;
   /** Background sealing (main.ts starts it beside the consumer). */
   sealer: Startable;
-  close(): Promise<void>;
 }
 
 // The sealer's lease outlives a few ticks, so a live holder keeps it and a dead one frees it soon.

@@ -1,4 +1,4 @@
-import { createBaseApp } from '@medvault/common/http';
+import { createServiceApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 import { conversationRoutes } from './http/conversations.js';
 import { messageRoutes } from './http/messages.js';
@@ -7,15 +7,8 @@ import { streamRoutes } from './http/stream.js';
 
 /** Builds the chat HTTP app from its dependencies. Never reads the environment, never listens. */
 export async function buildApp(deps: Deps) {
-  const app = createBaseApp({
-    service: SERVICE,
-    logger: deps.logger,
-    checks: deps.checks,
-    callers: deps.callers,
-    auth: deps.auth,
-  });
-  // The base app registers the token verifier; routes below take app.authenticate once it is loaded.
-  await app.after();
+  // The token verifier is loaded: the routes below, added directly, may name `app.authenticate`.
+  const app = await createServiceApp(SERVICE, deps);
   deps.ensureIndexes().catch((err) => deps.logger.warn({ err }, 'index creation failed; retried at next start'));
   conversationRoutes(app, deps.ports);
   messageRoutes(app, deps.ports);

@@ -1,30 +1,16 @@
-import {
-  AwsConfigSchema,
-  ConfigFields,
-  EventsTopicConfigSchema,
-  GatewayAssertionKeyConfigSchema,
-  JwtVerifierConfigSchema,
-  loadConfig,
-  mongoConfigSchema,
-  queueConfigSchema,
-  RedisConfigSchema,
-  serviceConfigSchema,
-} from '@medvault/common/config';
+import { ConfigFields, internalServiceConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the chat service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
-  ...AwsConfigSchema.properties,
-  ...serviceConfigSchema('CHAT_PORT', 8087).properties,
-  ...mongoConfigSchema('medvault_chat').properties,
-  ...RedisConfigSchema.properties,
-  ...EventsTopicConfigSchema.properties,
-  /** Delivers user.* and care.* for the membership projections. */
-  ...queueConfigSchema('CHAT_QUEUE_NAME', 'medvault-chat').properties,
+  /** Its queue delivers user.* and care.* for the membership projections. */
+  ...internalServiceConfigSchema({
+    port: ['CHAT_PORT', 8087],
+    queue: ['CHAT_QUEUE_NAME', 'medvault-chat'],
+    database: 'medvault_chat',
+    publishes: true,
+  }).properties,
   KMS_DATA_KEY_ID: ConfigFields.nonEmpty(),
-  ...JwtVerifierConfigSchema.properties,
-  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
-  ...GatewayAssertionKeyConfigSchema.properties,
   /** Where the files API is reached as the sender (attachments): the gateway, never files directly. */
   GATEWAY_URL: ConfigFields.url(),
   CHAT_MAX_TEXT_LENGTH: Type.Integer({ minimum: 1, maximum: 20_000, default: 4000 }),

@@ -1,11 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { type RedisRevocationStore, RevocationWatcher, type TokenVerifierOptions } from '@medvault/common/auth';
+import { type RedisRevocationStore, RevocationWatcher } from '@medvault/common/auth';
 import { type EventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
-import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
 import { RedisLiveHub } from '@medvault/common/live';
-import type { Logger } from '@medvault/common/logger';
-import { platform } from '@medvault/common/platform';
+import { platform, type UserServiceDeps } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
 import type { MongoClient } from 'mongodb';
 import { busEvents } from './adapters/bus-events.js';
@@ -24,13 +22,7 @@ import type { ChatPorts, LiveFrame } from './domain/ports.js';
 export const SERVICE = 'chat';
 
 /** Everything the chat service talks to. The only place its clients and adapters are built. */
-export interface Deps {
-  config: Config;
-  logger: Logger;
-  checks: DependencyCheck[];
-  /** Access-token verification for the base app (with its revocation check). */
-  auth: TokenVerifierOptions;
-  callers: CallerPolicy;
+export interface Deps extends UserServiceDeps<Config> {
   revocation: RedisRevocationStore;
   /** Ends open streams when their token is revoked (pushed over Redis). */
   revocations: RevocationWatcher;
@@ -46,7 +38,6 @@ export interface Deps {
   presence: RedisPresence;
   /** Creates the collections' indexes (idempotent). */
   ensureIndexes(): Promise<void>;
-  close(): Promise<void>;
 }
 
 export function buildDeps(config: Config): Deps {
@@ -97,7 +88,7 @@ export function buildDeps(config: Config): Deps {
     config,
     logger,
     checks: p.checks,
-    auth: p.tokenAuth(),
+    tokenAuth: p.tokenAuth(),
     callers: p.gatewayOnly(),
     revocation,
     revocations,

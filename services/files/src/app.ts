@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import { createBaseApp } from '@medvault/common/http';
+import { createServiceApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 import { deidentifyRoutes } from './http/deidentify.js';
 import { dicomwebRoutes } from './http/dicomweb.js';
@@ -11,14 +11,7 @@ import { shareRoutes } from './http/shares.js';
 /** Builds the files HTTP app from its dependencies. Never reads the environment, never listens. */
 export async function buildApp(deps: Deps) {
   // Link tokens travel in the path (/v1/links/<token>): allow params longer than the default 100.
-  const app = createBaseApp({
-    service: SERVICE,
-    logger: deps.logger,
-    checks: deps.checks,
-    callers: deps.callers,
-    auth: deps.tokenAuth,
-    fastify: { routerOptions: { maxParamLength: 2048 } },
-  });
+  const app = await createServiceApp(SERVICE, deps, { fastify: { routerOptions: { maxParamLength: 2048 } } });
   await app.register(multipart, {
     // One file and a few small fields; the file's own cap is enforced while streaming (413).
     limits: {

@@ -1,36 +1,26 @@
 import { readFileSync } from 'node:fs';
 import {
-  AwsConfigSchema,
   ConfigFields,
-  EventsTopicConfigSchema,
-  GatewayAssertionKeyConfigSchema,
-  JwtVerifierConfigSchema,
+  internalServiceConfigSchema,
   loadConfig,
   MongoFlavourConfigSchema,
-  mongoConfigSchema,
-  queueConfigSchema,
-  RedisConfigSchema,
-  serviceConfigSchema,
 } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the files service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
-  ...AwsConfigSchema.properties,
-  ...serviceConfigSchema('FILES_PORT', 8081).properties,
-  ...mongoConfigSchema('medvault_files').properties,
+  ...internalServiceConfigSchema({
+    port: ['FILES_PORT', 8081],
+    queue: ['FILES_QUEUE_NAME', 'medvault-files'],
+    database: 'medvault_files',
+    publishes: true,
+  }).properties,
   /** MONGO_FLAVOUR: the write semantics of the server (`@medvault/common/mongo`). */
   ...MongoFlavourConfigSchema.properties,
-  ...RedisConfigSchema.properties,
-  ...EventsTopicConfigSchema.properties,
-  ...queueConfigSchema('FILES_QUEUE_NAME', 'medvault-files').properties,
   BUCKET_QUARANTINE: ConfigFields.nonEmpty(),
   BUCKET_CLEAN: ConfigFields.nonEmpty(),
   BUCKET_DERIVATIVES: ConfigFields.nonEmpty(),
   KMS_DATA_KEY_ID: ConfigFields.nonEmpty(),
-  ...JwtVerifierConfigSchema.properties,
-  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
-  ...GatewayAssertionKeyConfigSchema.properties,
   /**
    * Largest plaintext accepted by POST /v1/files (bytes); past it: 413 naming the limit, nothing
    * kept. 2047 MiB = the scanner's SCAN_MAX_BYTES and clamd's StreamMaxLength/MaxFileSize (clamd

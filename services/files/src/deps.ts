@@ -1,6 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { TokenVerifierOptions } from '@medvault/common/auth';
 import { awsClientConfig } from '@medvault/common/aws';
 import {
   type IdempotencyStore,
@@ -9,10 +8,9 @@ import {
   SnsEventPublisher,
 } from '@medvault/common/bus';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
-import { type CallerPolicy, type DependencyCheck, snsCheck } from '@medvault/common/http';
-import type { Logger } from '@medvault/common/logger';
+import { snsCheck } from '@medvault/common/http';
 import { type MongoFlavour, type MongoSemantics, resolveFlavour } from '@medvault/common/mongo';
-import { platform } from '@medvault/common/platform';
+import { encryptedObjects, platform, type UserServiceDeps } from '@medvault/common/platform';
 import type { Db } from 'mongodb';
 import { DcmjsHeaderReader } from './adapters/dicom-header.js';
 import { FilesRepo } from './adapters/files-repo.js';
@@ -34,14 +32,7 @@ export const SERVICE = 'files';
  * The files service composed: the use cases' ports (FilesPorts: adapters chosen here) plus what
  * app.ts and main.ts need to serve, consume and run jobs. The only place clients are constructed.
  */
-export interface Deps extends FilesPorts {
-  config: Config;
-  logger: Logger;
-  checks: DependencyCheck[];
-  /** Access tokens, verified by the base app (with revocation). */
-  tokenAuth: TokenVerifierOptions;
-  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
-  callers: CallerPolicy;
+export interface Deps extends UserServiceDeps<Config>, FilesPorts {
   /** Which server the database is, and so which write semantics the repositories use. */
   mongo: MongoSemantics;
   db: Db;
@@ -54,7 +45,6 @@ export interface Deps extends FilesPorts {
   outbox: OutboxRelay;
   /** DICOM headers in the DICOM JSON model (DICOMweb metadata and STOW-RS, issue 17). */
   dicomHeaders: DicomHeaderReader;
-  close(): Promise<void>;
 }
 
 /**
@@ -85,19 +75,11 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
   const logger = p.logger;
   const redis = p.redis();
   const { db, semantics } = p.mongoWith(flavour);
-  // Socket timeouts so a frozen dependency fails a request instead of hanging it for ever
-  // (the outbox relay retries SNS; S3 is given longer for slow multipart parts).
-  // Response checksums off unless required: for multipart objects the emulator reports a
-  // composite CRC the SDK rejects for the whole body, and every byte we read is AEAD-authenticated anyway.
   const s3 = p.s3({
     buckets: [config.BUCKET_QUARANTINE, config.BUCKET_CLEAN, config.BUCKET_DERIVATIVES],
-    timeouts: { requestTimeoutMs: 60_000, connectionTimeoutMs: 5_000 },
-    extra: { responseChecksumValidation: 'WHEN_REQUIRED' },
+    ...encryptedObjects.s3,
   });
-  const kms = p.kms({
-    keyId: config.KMS_DATA_KEY_ID,
-    timeouts: { requestTimeoutMs: 10_000, connectionTimeoutMs: 3_000 },
-  });
+  const kms = p.kms({ keyId: config.KMS_DATA_KEY_ID, ...encryptedObjects.kms });
   // The relay must see SNS fail fast (one attempt, 5 s) and retry on its own schedule; the
   // platform's publisher has no per-client timeouts (told the platform's owner).
   const sns = new SNSClient({

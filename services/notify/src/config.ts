@@ -1,28 +1,14 @@
-import {
-  AwsConfigSchema,
-  ConfigError,
-  ConfigFields,
-  GatewayAssertionKeyConfigSchema,
-  JwtVerifierConfigSchema,
-  loadConfig,
-  mongoConfigSchema,
-  queueConfigSchema,
-  RedisConfigSchema,
-  serviceConfigSchema,
-} from '@medvault/common/config';
+import { ConfigError, ConfigFields, internalServiceConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 import { parseAllowList } from './domain/address-policy.js';
 
 /** Everything the notify service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
-  ...AwsConfigSchema.properties,
-  ...serviceConfigSchema('NOTIFY_PORT', 8085).properties,
-  ...mongoConfigSchema('medvault_notify').properties,
-  ...RedisConfigSchema.properties,
-  ...queueConfigSchema('NOTIFY_QUEUE_NAME', 'medvault-notify').properties,
-  ...JwtVerifierConfigSchema.properties,
-  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
-  ...GatewayAssertionKeyConfigSchema.properties,
+  ...internalServiceConfigSchema({
+    port: ['NOTIFY_PORT', 8085],
+    queue: ['NOTIFY_QUEUE_NAME', 'medvault-notify'],
+    database: 'medvault_notify',
+  }).properties,
   /** Public base URL used in links inside notifications (the gateway). */
   PUBLIC_BASE_URL: Type.String({ pattern: '^https?://', default: 'http://127.0.0.1:8080' }),
   SMTP_HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),

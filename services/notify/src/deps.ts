@@ -1,10 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { RevocationWatcher, type TokenVerifierOptions } from '@medvault/common/auth';
+import { RevocationWatcher } from '@medvault/common/auth';
 import { type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
-import type { CallerPolicy, DependencyCheck } from '@medvault/common/http';
 import { RedisLiveHub } from '@medvault/common/live';
-import type { Logger } from '@medvault/common/logger';
-import { platform } from '@medvault/common/platform';
+import { platform, type UserServiceDeps } from '@medvault/common/platform';
+import { onceSucceeded } from '@medvault/common/retry';
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
 import {
@@ -27,14 +26,7 @@ import { WebhookWorker } from './jobs/webhook-delivery.js';
 export const SERVICE = 'notify';
 
 /** Everything the notify service talks to. The only place its clients are constructed. */
-export interface Deps {
-  config: Config;
-  logger: Logger;
-  checks: DependencyCheck[];
-  /** Access tokens, verified by the base app (with revocation). */
-  tokenAuth: TokenVerifierOptions;
-  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
-  callers: CallerPolicy;
+export interface Deps extends UserServiceDeps<Config> {
   db: Db;
   redis: Redis;
   sqs: SQSClient;
@@ -57,7 +49,6 @@ export interface Deps {
   allowPrivate: AllowList;
   /** Unique indexes must exist before the first notification (they are the idempotency). */
   ready(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** What the HTTP routes are given. */
@@ -112,7 +103,6 @@ export function buildDeps(config: Config): Deps {
     disableAfter: config.WEBHOOK_DISABLE_AFTER,
     allowPrivate,
   });
-  let indexes: Promise<void> | undefined;
   const deps: Deps = {
     config,
     logger,
@@ -137,13 +127,7 @@ export function buildDeps(config: Config): Deps {
     notifier,
     webhooks,
     allowPrivate,
-    ready: () => {
-      indexes ??= ensureIndexes(c).catch((err: unknown) => {
-        indexes = undefined;
-        throw err;
-      });
-      return indexes;
-    },
+    ready: onceSucceeded(() => ensureIndexes(c)),
     close: () => p.close(),
   };
   return deps;

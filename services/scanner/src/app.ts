@@ -1,15 +1,10 @@
-import { tokenVerifier } from '@medvault/common/auth';
-import { createBaseApp } from '@medvault/common/http';
+import { createServiceApp } from '@medvault/common/http';
 import { type Deps, SERVICE } from './deps.js';
 
-/** Builds the scanner HTTP app from its dependencies. Never reads the environment, never listens. */
+/**
+ * Builds the scanner HTTP app from its dependencies: health and metrics only (no user is served,
+ * so no token verifier). Never reads the environment, never listens.
+ */
 export async function buildApp(deps: Deps) {
-  const app = createBaseApp({ service: SERVICE, logger: deps.logger, checks: deps.checks, callers: deps.callers });
-  await app.register(tokenVerifier, {
-    publicKey: deps.jwtPublicKey,
-    issuer: deps.config.JWT_ISSUER,
-    audience: deps.config.JWT_AUDIENCE,
-    revocation: deps.revocation,
-  });
-  return app;
+  return createServiceApp(SERVICE, deps);
 }

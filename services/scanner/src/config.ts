@@ -1,20 +1,14 @@
-import { AwsConfigSchema, ConfigFields, GatewayAssertionKeyConfigSchema, loadConfig } from '@medvault/common/config';
+import { ConfigFields, internalServiceConfigSchema, loadConfig } from '@medvault/common/config';
 import { type Static, Type } from '@sinclair/typebox';
 
 /** Everything the scanner service reads from its environment, validated once at start. */
 export const ConfigSchema = Type.Object({
-  ...AwsConfigSchema.properties,
-  SCANNER_PORT: ConfigFields.port(8082),
-  HOST: Type.String({ default: '127.0.0.1' }),
-  NODE_ENV: ConfigFields.nodeEnv,
-  LOG_LEVEL: ConfigFields.logLevel,
-  MONGO_URL: ConfigFields.url(),
-  /** Each service owns its database; tests point this at a scratch one. */
-  MONGO_DB: Type.String({ minLength: 1, default: 'medvault_scanner' }),
-  REDIS_URL: ConfigFields.url(),
-  EVENTS_TOPIC_ARN: Type.String({ pattern: '^arn:aws:sns:' }),
-  QUEUE_URL_BASE: ConfigFields.url(),
-  SCANNER_QUEUE_NAME: Type.String({ default: 'medvault-scanner' }),
+  ...internalServiceConfigSchema({
+    port: ['SCANNER_PORT', 8082],
+    queue: ['SCANNER_QUEUE_NAME', 'medvault-scanner'],
+    database: 'medvault_scanner',
+    publishes: true,
+  }).properties,
   BUCKET_QUARANTINE: ConfigFields.nonEmpty(),
   /** Rescans of already released files read the clean bucket (read only). */
   BUCKET_CLEAN: Type.String({ minLength: 1, default: 'medvault-clean' }),
@@ -54,12 +48,6 @@ export const ConfigSchema = Type.Object({
   SCAN_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   /** Readiness fails when the signature database is older than this (only when clamd reports its date). */
   CLAMAV_DB_MAX_AGE_SECONDS: Type.Integer({ minimum: 60, default: 7 * 24 * 3600 }),
-  JWT_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_PUBLIC_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
-  JWT_ISSUER: Type.String({ default: 'medvault-gateway' }),
-  JWT_AUDIENCE: Type.String({ default: 'medvault-api' }),
-  /** Requests are accepted only with the gateway's assertion (common/auth/internal.ts). */
-  ...GatewayAssertionKeyConfigSchema.properties,
 });
 export type Config = Static<typeof ConfigSchema>;
 

@@ -7,6 +7,6 @@ export {
   type HandlerContext,
 } from './consumer.js';
 export { type IdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency.js';
-export { createOutboxRelay, type OutboxRelay, type OutboxSource } from './outbox-relay.js';
+export { createOutboxRelay, type OutboxRelay, type OutboxSource, relayPasses } from './outbox-relay.js';
 export { type EventPublisher, MemoryEventPublisher, SnsEventPublisher } from './publisher.js';
 export { type RedriveOptions, type RedriveResult, redriveDeadLetters } from './redrive.js';

@@ -20,6 +20,52 @@ export interface OutboxRelay {
 }
 
 /**
+ * The scheduling every outbox relay shares, around its `pass` (publish what is pending, return how
+ * many events went out): one pass at a time per instance (concurrent passes would publish the same
+ * envelope twice); a kick during a pass (a write whose event that pass may already have missed)
+ * runs one more right after it, instead of leaving the event for the next interval; the interval
+ * retries a failed pass; `stop` waits for the pass in flight.
+ */
+export function relayPasses(pass: () => Promise<number>, opts: { logger: Logger; intervalMs: number }): OutboxRelay {
+  const log = opts.logger.child({ worker: 'outbox-relay' });
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let again = false;
+
+  const flush = (): Promise<number> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = pass().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        tick();
+      }
+    });
+    return running;
+  };
+  const tick = () => {
+    flush().catch((err: unknown) => log.warn({ err }, 'outbox relay pass failed; will retry'));
+  };
+  return {
+    flush,
+    kick: tick,
+    start() {
+      timer ??= setInterval(tick, opts.intervalMs);
+      tick();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      again = false;
+      await running?.catch(() => undefined);
+    },
+  };
+}
+
+/**
  * Relays events recorded in documents' `outbox` arrays to the bus, in order within a document,
  * then removes exactly the published envelopes. A crash between publish and removal republishes
  * (at least once); consumers dedupe on the event id. While the bus is down nothing is removed,
@@ -31,10 +77,6 @@ export function createOutboxRelay(opts: {
   logger: Logger;
   intervalMs: number;
 }): OutboxRelay {
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
-  const log = opts.logger.child({ worker: 'outbox-relay' });
-
   async function once(): Promise<number> {
     let sent = 0;
     for (;;) {
@@ -54,41 +96,5 @@ export function createOutboxRelay(opts: {
       }
     }
   }
-
-  let again = false;
-  const flush = (): Promise<number> => {
-    // One pass at a time: concurrent passes would publish the same envelope twice. A kick during
-    // a pass (a write whose event that pass may already have missed) runs one more right after
-    // it, instead of leaving the event for the next interval.
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = once().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        tick();
-      }
-    });
-    return running;
-  };
-
-  const tick = () => {
-    flush().catch((err: unknown) => log.warn({ err }, 'outbox relay pass failed; will retry'));
-  };
-
-  return {
-    flush,
-    kick: tick,
-    start() {
-      timer ??= setInterval(tick, opts.intervalMs);
-      tick();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+  return relayPasses(once, opts);
 }

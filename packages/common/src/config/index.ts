@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
-import { type Static, type TObject, Type } from '@sinclair/typebox';
+import type { Static, TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ConfigFields } from './fields.js';
 
 export { loadEnvFile, parseEnvFile } from './env-file.js';
 export { ConfigFields } from './fields.js';
 export {
+  type AwsConfig,
+  AwsConfigSchema,
   EventsTopicConfigSchema,
+  type GatewayAssertionKeyConfig,
+  GatewayAssertionKeyConfigSchema,
+  type GatewayAssertionSignerConfig,
+  GatewayAssertionSignerConfigSchema,
+  internalServiceConfigSchema,
   JwtSignerConfigSchema,
   JwtVerifierConfigSchema,
   MongoFlavourConfigSchema,
@@ -49,35 +55,6 @@ export function loadConfig<T extends TObject>(schema: T, env: NodeJS.ProcessEnv 
   }
   return Object.freeze(converted) as Static<T>;
 }
-
-/** AWS settings shared by every service that talks to the emulator or to AWS. */
-export const AwsConfigSchema = Type.Object({
-  AWS_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
-  AWS_ENDPOINT_URL: Type.Optional(ConfigFields.url()),
-  AWS_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
-  AWS_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
-});
-export type AwsConfig = Static<typeof AwsConfigSchema>;
-
-/**
- * The gateway assertion key pair (auth/internal.ts). Internal services hold the public key,
- * only the gateway the private one. Defaults point at the local stack's files, created by
- * scripts/ensure-keys.sh next to the access-token keys; production sets its own paths (or the
- * inline PEM). A missing or wrong key stops the service at start with the key's name.
- */
-export const GatewayAssertionKeyConfigSchema = Type.Object({
-  GATEWAY_ASSERTION_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  GATEWAY_ASSERTION_PUBLIC_KEY_FILE: Type.String({ minLength: 1, default: '.local/state/internal/public.pem' }),
-});
-export type GatewayAssertionKeyConfig = Static<typeof GatewayAssertionKeyConfigSchema>;
-
-export const GatewayAssertionSignerConfigSchema = Type.Object({
-  GATEWAY_ASSERTION_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1 })),
-  GATEWAY_ASSERTION_PRIVATE_KEY_FILE: Type.String({ minLength: 1, default: '.local/state/internal/private.pem' }),
-  /** Lifetime of one assertion: it only has to outlive the hop from the gateway to the service. */
-  GATEWAY_ASSERTION_TTL_SECONDS: Type.Integer({ minimum: 5, maximum: 300, default: 60 }),
-});
-export type GatewayAssertionSignerConfig = Static<typeof GatewayAssertionSignerConfigSchema>;
 
 /** Inline PEM (with literal \n allowed) or the file's content; errors name the config key. */
 export function readKeyPem(inline: string | undefined, file: string, inlineKey: string, fileKey: string): string {

@@ -1,4 +1,4 @@
-import { type TInteger, type TString, Type } from '@sinclair/typebox';
+import { type Static, type TInteger, type TString, Type } from '@sinclair/typebox';
 import { ConfigFields } from './fields.js';
 
 /**
@@ -67,3 +67,77 @@ export const JwtSignerConfigSchema = Type.Object({
   JWT_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1 })),
   JWT_PRIVATE_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
 });
+
+/** AWS settings shared by every service that talks to the emulator or to AWS. */
+export const AwsConfigSchema = Type.Object({
+  AWS_REGION: Type.String({ minLength: 1, default: 'us-east-1' }),
+  AWS_ENDPOINT_URL: Type.Optional(ConfigFields.url()),
+  AWS_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  AWS_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+});
+export type AwsConfig = Static<typeof AwsConfigSchema>;
+
+/**
+ * The gateway assertion key pair (auth/internal.ts). Internal services hold the public key,
+ * only the gateway the private one. Defaults point at the local stack's files, created by
+ * scripts/ensure-keys.sh next to the access-token keys; production sets its own paths (or the
+ * inline PEM). A missing or wrong key stops the service at start with the key's name.
+ */
+export const GatewayAssertionKeyConfigSchema = Type.Object({
+  GATEWAY_ASSERTION_PUBLIC_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  GATEWAY_ASSERTION_PUBLIC_KEY_FILE: Type.String({ minLength: 1, default: '.local/state/internal/public.pem' }),
+});
+export type GatewayAssertionKeyConfig = Static<typeof GatewayAssertionKeyConfigSchema>;
+
+export const GatewayAssertionSignerConfigSchema = Type.Object({
+  GATEWAY_ASSERTION_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  GATEWAY_ASSERTION_PRIVATE_KEY_FILE: Type.String({ minLength: 1, default: '.local/state/internal/private.pem' }),
+  /** Lifetime of one assertion: it only has to outlive the hop from the gateway to the service. */
+  GATEWAY_ASSERTION_TTL_SECONDS: Type.Integer({ minimum: 5, maximum: 300, default: 60 }),
+});
+export type GatewayAssertionSignerConfig = Static<typeof GatewayAssertionSignerConfigSchema>;
+
+type Nothing = Record<never, never>;
+type MongoProps = ReturnType<typeof mongoConfigSchema>['properties'];
+type EventsTopicProps = (typeof EventsTopicConfigSchema)['properties'];
+
+/**
+ * What every internal service behind the gateway reads, whatever it does: AWS, its port (with
+ * HOST, NODE_ENV, LOG_LEVEL), Redis, its own queue, the access-token public key (users it serves,
+ * and attribution of direct hits) and the gateway assertion key (requests are accepted only with
+ * the gateway's assertion, auth/internal.ts); with `database` its own Mongo database, with
+ * `publishes` the events topic. The service adds its own keys (and `MongoFlavourConfigSchema` when
+ * its writes compare-and-set):
+ *
+ *   Type.Object({
+ *     ...internalServiceConfigSchema({
+ *       port: ['FILES_PORT', 8081],
+ *       queue: ['FILES_QUEUE_NAME', 'medvault-files'],
+ *       database: 'medvault_files',
+ *       publishes: true,
+ *     }).properties,
+ *     BUCKET_CLEAN: ConfigFields.nonEmpty(),
+ *   })
+ */
+export function internalServiceConfigSchema<
+  P extends string,
+  Q extends string,
+  D extends string | undefined = undefined,
+  E extends boolean = false,
+>(o: { port: [key: P, defaultPort: number]; queue: [key: Q, defaultName: string]; database?: D; publishes?: E }) {
+  // The optional parts are typed by what was asked: no MONGO_URL in the type of a service without a database.
+  const mongo = (o.database === undefined ? {} : mongoConfigSchema(o.database).properties) as D extends string
+    ? MongoProps
+    : Nothing;
+  const events = (o.publishes ? EventsTopicConfigSchema.properties : {}) as E extends true ? EventsTopicProps : Nothing;
+  return Type.Object({
+    ...AwsConfigSchema.properties,
+    ...serviceConfigSchema(o.port[0], o.port[1]).properties,
+    ...mongo,
+    ...RedisConfigSchema.properties,
+    ...events,
+    ...queueConfigSchema(o.queue[0], o.queue[1]).properties,
+    ...JwtVerifierConfigSchema.properties,
+    ...GatewayAssertionKeyConfigSchema.properties,
+  });
+}

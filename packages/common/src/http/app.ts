@@ -100,3 +100,27 @@ export function createBaseApp(opts: BaseAppOptions) {
 }
 
 export type BaseApp = ReturnType<typeof createBaseApp>;
+
+/** What a service's base app is built from: the first fields of its `Deps` (see platform's `ServiceDeps`). */
+export interface ServiceAppDeps {
+  logger: Logger;
+  checks: DependencyCheck[];
+  callers: CallerPolicy;
+  /** Access tokens (`platform.tokenAuth()`); absent on a service that serves no user. */
+  tokenAuth?: TokenVerifierOptions;
+}
+
+/**
+ * An internal service's base app from its `Deps`, with the token verifier already loaded: routes
+ * added directly (not as awaited plugins) may name `app.authenticate` at once.
+ */
+export async function createServiceApp(
+  service: string,
+  deps: ServiceAppDeps,
+  more: Pick<BaseAppOptions, 'bodyLimit' | 'fastify'> = {},
+): Promise<BaseApp> {
+  const { logger, checks, callers, tokenAuth } = deps;
+  const app = createBaseApp({ service, logger, checks, callers, ...(tokenAuth ? { auth: tokenAuth } : {}), ...more });
+  await app.after();
+  return app;
+}

@@ -1,6 +1,6 @@
 import '../events/formats.js';
 
-export { type BaseApp, type BaseAppOptions, createBaseApp } from './app.js';
+export { type BaseApp, type BaseAppOptions, createBaseApp, createServiceApp, type ServiceAppDeps } from './app.js';
 export { type CallerPolicy, gatewayOnlyCallers, registerCallerPolicy } from './callers.js';
 export { kmsCheck, mongoCheck, redisCheck, s3Check, snsCheck, sqsCheck } from './checks.js';
 export { type DependencyCheck, registerHealth, runChecks } from './health.js';

@@ -43,6 +43,36 @@ export interface AwsTimeouts {
   connectionTimeoutMs: number;
 }
 
+export interface S3Options {
+  /** Readiness heads each of them. */
+  buckets: string[];
+  timeouts?: AwsTimeouts;
+  extra?: Partial<S3ClientConfig>;
+}
+
+export interface KmsOptions {
+  /** Readiness describes it (and fails when it is disabled). */
+  keyId: string;
+  timeouts?: AwsTimeouts;
+  extra?: Partial<KMSClientConfig>;
+}
+
+/**
+ * S3 and KMS of a service that streams envelope-encrypted objects (files, scanner, watermark):
+ * `p.s3({ buckets, ...encryptedObjects.s3 })`, `p.kms({ keyId, ...encryptedObjects.kms })`.
+ * Response checksums only when required: for multipart objects (how files stores uploads) the
+ * emulator reports a composite CRC the SDK rejects for the whole body, and every byte read is
+ * authenticated by the envelope's AES-GCM segments anyway. Timeouts: a frozen S3 or KMS fails the
+ * request or the attempt (SQS redelivers) instead of hanging it; S3 has longer for slow multipart parts.
+ */
+export const encryptedObjects: { s3: Omit<S3Options, 'buckets'>; kms: Omit<KmsOptions, 'keyId'> } = {
+  s3: {
+    timeouts: { requestTimeoutMs: 60_000, connectionTimeoutMs: 5_000 },
+    extra: { responseChecksumValidation: 'WHEN_REQUIRED' },
+  },
+  kms: { timeouts: { requestTimeoutMs: 10_000, connectionTimeoutMs: 3_000 } },
+};
+
 function need<T>(value: T | undefined, key: string): T {
   if (value === undefined || value === '') throw new ConfigError([{ key, message: 'missing' }]);
   return value;
@@ -58,6 +88,24 @@ function handler(t: AwsTimeouts | undefined) {
         },
       }
     : {};
+}
+
+/**
+ * The fields every service's `Deps` starts with (`interface Deps extends ServiceDeps<Config>`):
+ * what the base app is built from (`createServiceApp(SERVICE, deps)`) and what main.ts closes.
+ */
+export interface ServiceDeps<C> {
+  config: C;
+  logger: Logger;
+  checks: DependencyCheck[];
+  /** Only the gateway may call: the assertion key and where direct hits are recorded. */
+  callers: CallerPolicy;
+  close(): Promise<void>;
+}
+
+/** ...of a service that serves users: access tokens, verified by the base app (with revocation). */
+export interface UserServiceDeps<C> extends ServiceDeps<C> {
+  tokenAuth: TokenVerifierOptions;
 }
 
 /**
@@ -151,7 +199,7 @@ export class Platform {
   }
 
   /** S3 with the shared settings; readiness heads each bucket the service names. */
-  s3(o: { buckets: string[]; timeouts?: AwsTimeouts; extra?: Partial<S3ClientConfig> }): S3Client {
+  s3(o: S3Options): S3Client {
     return this.once('s3', () => {
       const s3 = new S3Client({
         ...s3ClientConfig({ AWS_REGION: 'us-east-1', ...this.config }),
@@ -165,7 +213,7 @@ export class Platform {
   }
 
   /** KMS; readiness describes the key the service uses (and fails when it is disabled). */
-  kms(o: { keyId: string; timeouts?: AwsTimeouts; extra?: Partial<KMSClientConfig> }): KMSClient {
+  kms(o: KmsOptions): KMSClient {
     return this.once('kms', () => {
       const kms = new KMSClient({ ...this.aws, ...handler(o.timeouts), ...o.extra });
       this.checks.push(kmsCheck(kms, o.keyId));

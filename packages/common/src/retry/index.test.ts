@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retry, sleep } from './index.js';
+import { backoffDelay, compareAndSet, LOST_RACE, onceSucceeded, retry, sleep } from './index.js';
 
 const noWait = async () => undefined;
 
@@ -91,5 +91,62 @@ describe('retry', () => {
 describe('sleep', () => {
   it('rejects at once when the signal is already aborted', async () => {
     await expect(sleep(60_000, AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
+  });
+});
+
+describe('onceSucceeded', () => {
+  it('runs the work once for every caller after it succeeded', async () => {
+    let runs = 0;
+    const ready = onceSucceeded(async () => {
+      runs += 1;
+    });
+    await Promise.all([ready(), ready()]);
+    await ready();
+    expect(runs).toBe(1);
+  });
+
+  it('tries again on the next call after a failure', async () => {
+    let runs = 0;
+    const ready = onceSucceeded(async () => {
+      runs += 1;
+      if (runs === 1) throw new Error('database down');
+      return runs;
+    });
+    await expect(ready()).rejects.toThrow('database down');
+    expect(await ready()).toBe(2);
+    expect(await ready()).toBe(2);
+  });
+});
+
+describe('compareAndSet', () => {
+  it('runs the attempt again after each lost race and answers with the winning one', async () => {
+    let runs = 0;
+    const result = await compareAndSet(async () => (++runs < 3 ? LOST_RACE : `won on ${runs}`), {
+      attempts: 5,
+      exhausted: () => 'gave up',
+    });
+    expect(result).toBe('won on 3');
+  });
+
+  it('answers with exhausted() once every attempt lost, after exactly that many attempts', async () => {
+    let runs = 0;
+    const result = await compareAndSet(
+      async () => {
+        runs += 1;
+        return LOST_RACE;
+      },
+      { attempts: 4, exhausted: () => false },
+    );
+    expect([result, runs]).toEqual([false, 4]);
+  });
+
+  it('lets an error of the attempt through at once, without another attempt', async () => {
+    let runs = 0;
+    const attempt = async () => {
+      runs += 1;
+      throw new Error('database down');
+    };
+    await expect(compareAndSet(attempt, { attempts: 5, exhausted: () => 0 })).rejects.toThrow('database down');
+    expect(runs).toBe(1);
   });
 });

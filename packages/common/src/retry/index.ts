@@ -79,3 +79,51 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, o: RetryOpti
     }
   }
 }
+
+/**
+ * `fn` run once, its promise shared by every caller; a failure is forgotten, so the next call tries
+ * again instead of answering from the failed attempt (index creation while the database is down).
+ */
+export function onceSucceeded<T>(fn: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () => {
+    pending ??= fn().catch((err: unknown) => {
+      pending = undefined;
+      throw err;
+    });
+    return pending;
+  };
+}
+
+/** What a compare-and-set attempt returns when its conditional write matched nothing: another writer won. */
+export const LOST_RACE: unique symbol = Symbol('lost race');
+
+export interface CompareAndSetOptions<T> extends Partial<BackoffOptions> {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** The answer once every attempt lost (throw a retryable CONFLICT, or a value such as `false`). */
+  exhausted: () => T;
+}
+
+/**
+ * The compare-and-set loop, on `retry`: `attempt` reads, decides and writes only if nothing changed
+ * since its read; it returns `LOST_RACE` when the write matched nothing, and is run again on a fresh
+ * read. By default at once (the winner's write is done, the loser only re-reads); give `baseMs`,
+ * `maxMs` and `jitter` to spread many racers. Any error of `attempt` ends the loop as it is.
+ */
+export async function compareAndSet<T>(attempt: () => Promise<T | typeof LOST_RACE>, o: CompareAndSetOptions<T>) {
+  const lost = new Error('lost the race');
+  try {
+    return await retry(
+      async () => {
+        const result = await attempt();
+        if (result === LOST_RACE) throw lost;
+        return result;
+      },
+      { baseMs: 0, maxMs: 0, ...o, retryable: (err) => err === lost },
+    );
+  } catch (err) {
+    if (err === lost) return o.exhausted();
+    throw err;
+  }
+}

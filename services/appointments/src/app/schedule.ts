@@ -1,5 +1,5 @@
 import { AppError } from '@medvault/common/errors';
-import { retry } from '@medvault/common/retry';
+import { compareAndSet, LOST_RACE } from '@medvault/common/retry';
 import type { AppointmentsPorts } from '../domain/ports.js';
 import {
   type BookedInterval,
@@ -9,7 +9,7 @@ import {
   type ScheduleSettings,
 } from '../domain/schedule.js';
 
-/** Shared steps of the booking use cases (not a use case itself). */
+/** Shared steps of the booking and schedule use cases (not a use case itself). */
 
 export const invalid = (errors: FieldError[]) =>
   new AppError('VALIDATION_FAILED', errors.map((e) => `${e.field} ${e.message}`).join('; '), { details: { errors } });
@@ -25,6 +25,12 @@ export async function settingsFor(ports: AppointmentsPorts, clinicianId: string)
   return { ...ports.settings.defaults, ...state.settings };
 }
 
+/** The clinician exists and is active (404 otherwise): the schedule use cases start with it. */
+export async function requireClinician(ports: AppointmentsPorts, clinicianId: string): Promise<void> {
+  const u = await ports.users.get(clinicianId);
+  if (u?.role !== 'clinician' || !u.active) throw new AppError('NOT_FOUND', 'Clinician not found');
+}
+
 export function parseInterval(start: string, end: string): Interval {
   const s = parseInstant(start);
   const e = parseInstant(end);
@@ -35,9 +41,6 @@ export function parseInterval(start: string, end: string): Interval {
   return { start: s, end: e };
 }
 
-/** A lost compare-and-set: the schedule changed between read and write. */
-class ScheduleRaced extends Error {}
-
 /**
  * The serialisation point: read the clinician's schedule document, compute the new list of
  * booked intervals, and write it only if nobody else wrote in between (version compare-and-set).
@@ -45,40 +48,35 @@ class ScheduleRaced extends Error {}
  * any number of instances, without transactions or locks. `change` returns undefined for
  * "taken" (409 SLOT_TAKEN) and null for "nothing to do" (resolves false).
  */
-export async function withSchedule(
+export function withSchedule(
   ports: AppointmentsPorts,
   clinicianId: string,
   change: (booked: BookedInterval[]) => BookedInterval[] | undefined | null,
 ): Promise<boolean> {
-  try {
-    return await retry(
-      async () => {
-        const state = await ports.schedules.load(clinicianId);
-        const horizon = ports.clock.now().getTime() - PRUNE_MS;
-        const next = change(state.booked);
-        if (next === null) return false;
-        if (!next)
-          throw new AppError('SLOT_TAKEN', 'The clinician already has an appointment at that time', {
-            details: { errors: [{ field: 'start', message: 'slot taken' }] },
-          });
-        const kept = next.filter((b) => b.end.getTime() > horizon);
-        if (!(await ports.schedules.compareAndSet(clinicianId, state.version, kept))) throw new ScheduleRaced();
-        return true;
+  return compareAndSet<boolean>(
+    async () => {
+      const state = await ports.schedules.load(clinicianId);
+      const horizon = ports.clock.now().getTime() - PRUNE_MS;
+      const next = change(state.booked);
+      if (next === null) return false;
+      if (!next)
+        throw new AppError('SLOT_TAKEN', 'The clinician already has an appointment at that time', {
+          details: { errors: [{ field: 'start', message: 'slot taken' }] },
+        });
+      const kept = next.filter((b) => b.end.getTime() > horizon);
+      return (await ports.schedules.compareAndSet(clinicianId, state.version, kept)) ? true : LOST_RACE;
+    },
+    // Short jittered waits: the winner's write is already done, the loser only re-reads.
+    {
+      attempts: ports.settings.casRetries,
+      baseMs: 4,
+      maxMs: 50,
+      jitter: 'full',
+      exhausted: () => {
+        throw new AppError('CONFLICT', 'The schedule is busy, please retry', { retryable: true });
       },
-      // Short jittered waits: the winner's write is already done, the loser only re-reads.
-      {
-        attempts: ports.settings.casRetries,
-        baseMs: 4,
-        maxMs: 50,
-        jitter: 'full',
-        retryable: (err) => err instanceof ScheduleRaced,
-      },
-    );
-  } catch (err) {
-    if (err instanceof ScheduleRaced)
-      throw new AppError('CONFLICT', 'The schedule is busy, please retry', { retryable: true });
-    throw err;
-  }
+    },
+  );
 }
 
 /** The clinician and the patient exist and are active (422 naming the field otherwise). */

@@ -1,5 +1,7 @@
 import type { BaseApp } from '@medvault/common/http';
-import { getAvailability, getSchedule, updateSchedule } from '../app/clinician-schedule.js';
+import { getAvailability } from '../app/get-availability.js';
+import { getSchedule } from '../app/get-schedule.js';
+import { updateSchedule } from '../app/update-schedule.js';
 import type { AppointmentsPorts } from '../domain/ports.js';
 import { contextOf } from './context.js';
 import { Availability, AvailabilityQuery, ClinicianParams, ScheduleBody, ScheduleView } from './schemas.js';

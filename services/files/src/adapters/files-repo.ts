@@ -1,7 +1,7 @@
 import { AppError } from '@medvault/common/errors';
 import type { Envelope } from '@medvault/common/events';
 import type { WriteGuard } from '@medvault/common/mongo';
-import { retry } from '@medvault/common/retry';
+import { compareAndSet, LOST_RACE } from '@medvault/common/retry';
 import type { Collection, Db, Filter } from 'mongodb';
 import { contentKey, type FileRecord, type FileUpdate, retiredKey } from '../domain/file.js';
 import type { Counters, DicomQuery, FileChange, FileListQuery, FileRepository } from '../domain/ports.js';
@@ -112,25 +112,21 @@ export class FilesRepo implements FileRepository {
   }
 
   /** Retries a read-modify-write on conflicts (a concurrent handler or request won the race). */
-  async mutate(id: string, fn: (f: FileRecord) => Promise<FileChange> | FileChange): Promise<FileRecord | null> {
-    // A lost compare-and-set re-reads at once (the winner's write is done): no wait needed.
-    const lost = new Error('lost the race');
-    try {
-      return await retry(
-        async () => {
-          const f = await this.mustGet(id);
-          const change = await fn(f);
-          if (!change) return f;
-          const next = await this.update(f, change.set, change.events ?? []);
-          if (!next) throw lost;
-          return next;
+  mutate(id: string, fn: (f: FileRecord) => Promise<FileChange> | FileChange): Promise<FileRecord | null> {
+    return compareAndSet(
+      async () => {
+        const f = await this.mustGet(id);
+        const change = await fn(f);
+        if (!change) return f;
+        return (await this.update(f, change.set, change.events ?? [])) ?? LOST_RACE;
+      },
+      {
+        attempts: 5,
+        exhausted: () => {
+          throw new AppError('CONFLICT', 'File is being changed concurrently, retry', { retryable: true });
         },
-        { attempts: 5, baseMs: 0, maxMs: 0, retryable: (e) => e === lost },
-      );
-    } catch (e) {
-      if (e === lost) throw new AppError('CONFLICT', 'File is being changed concurrently, retry', { retryable: true });
-      throw e;
-    }
+      },
+    );
   }
 
   /** Appends events (and bumps counters) without touching status fields: no revision check needed. */

@@ -1,4 +1,5 @@
 import type { WriteGuard } from '@medvault/common/mongo';
+import { compareAndSet, LOST_RACE } from '@medvault/common/retry';
 import type { Collection, Db } from 'mongodb';
 import { withinBudget } from '../domain/links.js';
 import type { LinkRecord, LinkRepository } from '../domain/ports.js';
@@ -32,23 +33,24 @@ export class LinksRepo implements LinkRepository {
   async consume(l: LinkRecord, size: number, cost: number): Promise<boolean> {
     // A compare-and-set on the counters as read: of concurrent requests for the last download,
     // one update matches and the others retry against the new counters (and find no budget).
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const taken = await this.guard.with(l._id, async () => {
-        const cur = await this.col.findOne({ _id: l._id });
-        if (!cur || !withinBudget(cur, size, cost)) return false;
-        const served = cur.bytesServed ?? 0;
-        const won = await this.col.findOneAndUpdate(
-          {
-            _id: l._id,
-            downloads: cur.downloads,
-            ...(cur.bytesServed === undefined ? { bytesServed: { $exists: false } } : { bytesServed: served }),
-          },
-          { $set: { downloads: cur.downloads + 1, bytesServed: served + Math.max(cost, 1) } },
-        );
-        return won ? true : null;
-      });
-      if (taken !== null) return taken;
-    }
-    return false;
+    return compareAndSet<boolean>(
+      () =>
+        this.guard.with(l._id, async () => {
+          const cur = await this.col.findOne({ _id: l._id });
+          if (!cur || !withinBudget(cur, size, cost)) return false;
+          const served = cur.bytesServed ?? 0;
+          const won = await this.col.findOneAndUpdate(
+            {
+              _id: l._id,
+              downloads: cur.downloads,
+              ...(cur.bytesServed === undefined ? { bytesServed: { $exists: false } } : { bytesServed: served }),
+            },
+            { $set: { downloads: cur.downloads + 1, bytesServed: served + Math.max(cost, 1) } },
+          );
+          return won ? true : LOST_RACE;
+        }),
+      // Twenty lost races in a row: the link is too busy to serve one more now (nothing taken).
+      { attempts: 20, exhausted: () => false },
+    );
   }
 }

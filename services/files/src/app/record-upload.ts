@@ -1,5 +1,6 @@
 import type { Principal } from '@medvault/common/auth';
 import { AppError } from '@medvault/common/errors';
+import { compareAndSet, LOST_RACE } from '@medvault/common/retry';
 import { type EventMeta, event } from '../domain/events.js';
 import { contentKey, type FileRecord, isDuplicateKey } from '../domain/file.js';
 import type { FilesPorts } from '../domain/ports.js';
@@ -76,16 +77,23 @@ export async function recordUpload(
   // Check-then-insert is racy; the unique indexes decide. A racer that stored the same bytes
   // first wins (we answer its record as the duplicate); one that took our version number
   // makes us take the next one.
-  for (let attempt = 0; attempt < 10; attempt++) {
-    rec.version = await ports.files.nextVersion(ownerId, name);
-    try {
-      await ports.files.insert(rec, [uploaded]);
-      return { file: { ...rec, outbox: [], rev: 1 }, duplicate: false };
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-      const winner = await ports.files.findDuplicate(ownerId, p.userId, s.inspection.sha256);
-      if (winner) return keepFirst(winner);
-    }
-  }
-  throw new AppError('CONFLICT', 'Too many concurrent uploads under this name, retry', { retryable: true });
+  return compareAndSet<UploadOutcome>(
+    async () => {
+      rec.version = await ports.files.nextVersion(ownerId, name);
+      try {
+        await ports.files.insert(rec, [uploaded]);
+        return { file: { ...rec, outbox: [], rev: 1 }, duplicate: false };
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e;
+        const winner = await ports.files.findDuplicate(ownerId, p.userId, s.inspection.sha256);
+        return winner ? keepFirst(winner) : LOST_RACE;
+      }
+    },
+    {
+      attempts: 10,
+      exhausted: () => {
+        throw new AppError('CONFLICT', 'Too many concurrent uploads under this name, retry', { retryable: true });
+      },
+    },
+  );
 }

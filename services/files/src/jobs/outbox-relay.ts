@@ -1,4 +1,4 @@
-import type { EventPublisher, OutboxRelay } from '@medvault/common/bus';
+import { type EventPublisher, type OutboxRelay, relayPasses } from '@medvault/common/bus';
 import type { Envelope } from '@medvault/common/events';
 import type { Logger } from '@medvault/common/logger';
 import type { PendingOutbox } from '../adapters/files-repo.js';
@@ -25,10 +25,6 @@ export function createClaimingOutboxRelay(opts: {
   leaseMs?: number;
 }): OutboxRelay {
   const leaseMs = opts.leaseMs ?? 30_000;
-  const log = opts.logger.child({ worker: 'outbox-relay' });
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
-  let again = false;
 
   async function publishDoc(doc: PendingOutbox): Promise<number> {
     const sent: Envelope[] = [];
@@ -57,36 +53,5 @@ export function createClaimingOutboxRelay(opts: {
     }
   }
 
-  const flush = (): Promise<number> => {
-    // One pass at a time per instance; a kick during a pass runs one more after it.
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = once().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        tick();
-      }
-    });
-    return running;
-  };
-  const tick = () => {
-    flush().catch((err: unknown) => log.warn({ err }, 'outbox relay pass failed; will retry'));
-  };
-  return {
-    flush,
-    kick: tick,
-    start() {
-      timer ??= setInterval(tick, opts.intervalMs);
-      tick();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      again = false;
-      await running?.catch(() => undefined);
-    },
-  };
+  return relayPasses(once, opts);
 }
