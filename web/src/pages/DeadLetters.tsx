@@ -103,9 +103,11 @@ export function DeadLettersPage() {
               Refresh
             </Button>
           </Group>
+          {/* Focusable: with no letters waiting every Redrive is disabled, and a phone must still scroll. */}
           <DataTable
             label="Dead-letter queues"
             minWidth={620}
+            focusable
             columns={['Service', 'Waiting', 'In flight', 'Last redrive', 'Actions']}
           >
             {items.map((q) => {
