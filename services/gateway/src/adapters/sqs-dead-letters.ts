@@ -9,7 +9,7 @@ import {
   type RedriveTask,
 } from '../domain/dead-letters.js';
 
-type SdkError = { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+type SdkError = { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
 
 const MISSING = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'ResourceNotFoundException']);
 
@@ -18,15 +18,17 @@ const MISSING = new Set(['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExisten
  * it as an invalid parameter), SQS down or unreachable 503 naming it. Anything else (e.g. access
  * denied: a policy that lacks a grant) stays a 500 whose details go to the log only.
  */
-function translate(err: unknown, what: string): unknown {
+export function sqsProblem(err: unknown, what: string): unknown {
   if (AppError.is(err)) return err;
   const e = (err ?? {}) as SdkError;
   if (MISSING.has(e.name ?? '')) return notFound(what);
   if (/already a task running|active message movement task/i.test(e.message ?? '')) {
     return conflict('A redrive of this dead-letter queue is already running');
   }
+  // Only what came from the SDK ($metadata) is an outage: a bug of ours stays a 500.
   const status = e.$metadata?.httpStatusCode;
-  if (status === undefined || status >= 500 || e.name === 'TimeoutError') return dependencyUnavailable('sqs', err);
+  const sdk = e.$metadata !== undefined || e.name === 'TimeoutError';
+  if (sdk && (status === undefined || status >= 500)) return dependencyUnavailable('sqs', err);
   return err;
 }
 
@@ -74,7 +76,7 @@ export class SqsDeadLetterQueues implements DeadLetterQueues {
     try {
       return (await this.read(service)).state;
     } catch (err) {
-      throw translate(err, `Dead-letter queue of ${service}`);
+      throw sqsProblem(err, `Dead-letter queue of ${service}`);
     }
   }
 
@@ -92,7 +94,7 @@ export class SqsDeadLetterQueues implements DeadLetterQueues {
         ? taskOf(newest)
         : { status: 'RUNNING', running: true, moved: 0, toMove: state.waiting, startedAt: new Date().toISOString() };
     } catch (err) {
-      throw translate(err, `Dead-letter queue of ${service}`);
+      throw sqsProblem(err, `Dead-letter queue of ${service}`);
     }
   }
 }
