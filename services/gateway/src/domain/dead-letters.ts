@@ -45,8 +45,9 @@ export interface DeadLetterQueues {
 export const sourceQueueName = (service: string) => `medvault-${service}`;
 export const deadLetterQueueName = (service: string) => `${sourceQueueName(service)}-dlq`;
 
-/** Service names as queue names allow them (`medvault-<name>`). */
-const SERVICE_NAME = /^[a-z][a-z0-9-]{0,40}$/;
+/** Service names as queue names allow them (`medvault-<name>`); the route's path parameter too. */
+export const SERVICE_NAME_PATTERN = '^[a-z][a-z0-9-]{0,40}$';
+const SERVICE_NAME = new RegExp(SERVICE_NAME_PATTERN);
 
 /** The comma-separated DEAD_LETTER_SERVICES setting as a list (blank entries ignored, duplicates once). */
 export function parseServiceList(csv: string): string[] {

@@ -3,6 +3,7 @@ import { principalOf } from '@medvault/common/auth';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
+import { SERVICE_NAME_PATTERN } from '../domain/dead-letters.js';
 import { contextOf } from './context.js';
 
 const problem = {
@@ -35,7 +36,7 @@ export const DeadLetterList = Type.Object({
   ),
 });
 
-const RedriveParams = Type.Object({ service: Type.String({ pattern: '^[a-z][a-z0-9-]{0,40}$' }) });
+const RedriveParams = Type.Object({ service: Type.String({ pattern: SERVICE_NAME_PATTERN }) });
 const RedriveBody = Type.Object(
   {
     rate: Type.Optional(
