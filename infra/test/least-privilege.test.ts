@@ -2,10 +2,12 @@
 // does not evaluate IAM, so these tests provision a moto of their own, which does: every request
 // after provisioning is checked against the caller's policy, so a permission a service should not
 // have surfaces as AccessDenied, and a widened policy file makes these tests fail.
+
+import { readFileSync } from 'node:fs';
 import { GenerateDataKeyCommand, SignCommand } from '@aws-sdk/client-kms';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomeOf, clientsFor as stackClientsFor, queueUrl as stackQueueUrl, uniqueId } from './helpers.js';
 import { type IamEmulator, startIamEmulator } from './iam-emulator.js';
@@ -93,5 +95,42 @@ describe('chat credentials', () => {
     expect(await outcomeOf(sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl('medvault-files') })))).toBe(
       'denied',
     );
+  });
+});
+
+// The admin console's dead-letter page (services/gateway/src/adapters/sqs-dead-letters.ts): the
+// gateway reads and redrives the DLQs, and may send only to the queues SQS moves letters back to.
+// moto has no message move tasks (ListMessageMoveTasks / StartMessageMoveTask are checked against
+// "*" there and not served), so those two grants are proven on LocalStack by the gateway's tests.
+describe('gateway credentials', () => {
+  const depth = (url: string) =>
+    clientsFor('gateway').sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+
+  it('can read every service’s dead-letter queue depth but not another service’s own queue', async () => {
+    expect(await outcomeOf(depth(queueUrl('medvault-files-dlq')))).toBe('allowed');
+    expect(await outcomeOf(depth(queueUrl('medvault-scanner-dlq')))).toBe('allowed');
+    expect(await outcomeOf(depth(queueUrl('medvault-files')))).toBe('denied');
+  });
+
+  it('can send to a service’s queue (a redrive’s destination) but never into a dead-letter queue', async () => {
+    const { sqs } = clientsFor('gateway');
+    const send = (name: string) => sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(name), MessageBody: '{}' }));
+    expect(await outcomeOf(send('medvault-files'))).toBe('allowed');
+    expect(await outcomeOf(send('medvault-files-dlq'))).toBe('denied');
+  });
+
+  it('cannot consume another service’s queue', async () => {
+    const receive = clientsFor('gateway').sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl('medvault-files') }));
+    expect(await outcomeOf(receive)).toBe('denied');
+  });
+
+  it('names exactly the queues of topology.json as redrive destinations', () => {
+    const read = (f: string) => JSON.parse(readFileSync(new URL(f, import.meta.url), 'utf8'));
+    const policy = read('../iam/gateway.json') as { Statement: { Sid: string; Resource: string | string[] }[] };
+    const destinations = [policy.Statement.find((s) => s.Sid === 'RedriveDestinations')?.Resource ?? []].flat();
+    const queues = Object.keys((read('../topology.json') as { queues: Record<string, unknown> }).queues);
+    expect(destinations.map((arn) => arn.split(':').pop()).sort()).toEqual(queues.sort());
   });
 });

@@ -7,6 +7,7 @@ import { AppointmentsPage } from './pages/Appointments';
 import { AuditPage } from './pages/Audit';
 import { CareAssignmentsPage } from './pages/CareAssignments';
 import { ChatPage } from './pages/Chat';
+import { DeadLettersPage } from './pages/DeadLetters';
 import { EmergencyAccessPage } from './pages/EmergencyAccess';
 import { MyFilesPage, PatientFilesPage } from './pages/Files';
 import { Forbidden } from './pages/Forbidden';
@@ -35,6 +36,7 @@ const PAGES: Record<string, () => React.JSX.Element> = {
   '/admin/held-files': HeldFilesPage,
   '/admin/care': CareAssignmentsPage,
   '/admin/health': ServiceHealthPage,
+  '/admin/dead-letters': DeadLettersPage,
 };
 
 /** Page titles name the section only: never a patient, a file or anything else from the data. */

@@ -33,7 +33,7 @@ describe('role-aware navigation', () => {
   it('offers break-glass to clinicians and admins only, and the admin pages to admins only', () => {
     for (const r of ['clinician', 'admin'] as const) expect(canUse(r, '/emergency-access')).toBe(true);
     for (const r of ['patient', 'compliance'] as const) expect(canUse(r, '/emergency-access')).toBe(false);
-    for (const path of ['/admin/held-files', '/admin/care']) {
+    for (const path of ['/admin/held-files', '/admin/care', '/admin/dead-letters']) {
       expect(canUse('admin', path)).toBe(true);
       for (const r of ['clinician', 'patient', 'compliance'] as const) expect(canUse(r, path)).toBe(false);
     }

@@ -22,6 +22,7 @@ export const SECTIONS: readonly Section[] = [
   { path: '/admin/held-files', label: 'Held files', roles: ['admin'] },
   { path: '/admin/care', label: 'Care assignments', roles: ['admin'] },
   { path: '/admin/health', label: 'Service health', roles: ['admin'] },
+  { path: '/admin/dead-letters', label: 'Dead letters', roles: ['admin'] },
 ];
 
 export const sectionsFor = (role: Role) => SECTIONS.filter((s) => s.roles.includes(role));

@@ -5,6 +5,7 @@ import { accessAuditPlugin } from './http/access-audit.js';
 import { adminHealthRoutes } from './http/admin-health-routes.js';
 import { authRoutes } from './http/auth-routes.js';
 import { browserSessionPlugin } from './http/browser-session.js';
+import { deadLetterRoutes } from './http/dead-letter-routes.js';
 import { docsPlugin } from './http/docs.js';
 import { proxyRoutes } from './http/proxy.js';
 import { edgeRequestIds } from './http/request-id.js';
@@ -51,6 +52,7 @@ export async function buildApp(deps: Deps) {
   await app.register(sessionRoutes, { deps });
   await app.register(userRoutes, { deps });
   await app.register(adminHealthRoutes, { deps });
+  await app.register(deadLetterRoutes, { deps });
   await app.register(proxyRoutes, { deps });
   return app;
 }

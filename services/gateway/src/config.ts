@@ -50,6 +50,11 @@ export const ConfigSchema = Type.Object({
   AUDIT_URL: ConfigFields.url(),
   /** Defaulted (unlike the others) so deployments without chat keep their configuration valid. */
   CHAT_URL: Type.String({ pattern: '^[a-z][a-z0-9+.-]*://', default: 'http://127.0.0.1:8087' }),
+  /**
+   * Services whose dead-letter queues (`medvault-<service>-dlq`) admins see and redrive
+   * (GET /v1/admin/dead-letters); the gateway's IAM policy must grant them (infra/iam/gateway.json).
+   */
+  DEAD_LETTER_SERVICES: Type.String({ default: 'gateway,files,scanner,watermark,appointments,notify,audit,chat' }),
   /** Not routed to; only their readiness is shown to admins (GET /v1/admin/health) when set. */
   SCANNER_URL: Type.Optional(ConfigFields.url()),
   WATERMARK_URL: Type.Optional(ConfigFields.url()),

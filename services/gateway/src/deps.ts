@@ -25,11 +25,14 @@ import type { Db } from 'mongodb';
 import { MongoUserRepository } from './adapters/mongo-users.js';
 import { BackgroundPublisher } from './adapters/outbox.js';
 import { RedisLoginThrottle, RedisNotBeforeReader, RedisRefreshTokenStore } from './adapters/redis-auth.js';
+import { SqsDeadLetterQueues } from './adapters/sqs-dead-letters.js';
 import { buildUpstreamAgents, type UpstreamAgents } from './adapters/upstream-agents.js';
 import { type SessionUseCases, sessionUseCases } from './app/auth.js';
 import { bootstrapAdmin } from './app/bootstrap-admin.js';
+import { type DeadLetterUseCases, deadLetterUseCases } from './app/dead-letters.js';
 import { type UserUseCases, userUseCases } from './app/users.js';
 import type { Config } from './config.js';
+import { parseServiceList } from './domain/dead-letters.js';
 
 export const SERVICE = 'gateway';
 
@@ -72,6 +75,8 @@ export interface Deps {
   upstreams: Upstreams;
   /** Services the gateway does not route to but whose readiness the admin console shows (scanner, watermark). */
   healthTargets: Record<string, string>;
+  /** The services' dead-letter queues on SQS, for the admin console (admins only). */
+  deadLetters: DeadLetterUseCases;
   /** HTTP connections to the internal services: pooled for ordinary requests, apart for streams. */
   upstreamAgents: UpstreamAgents;
   /** Mints the assertion every proxied request carries: internal services accept nothing else. */
@@ -201,6 +206,12 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
       ...(config.SCANNER_URL ? { scanner: config.SCANNER_URL } : {}),
       ...(config.WATERMARK_URL ? { watermark: config.WATERMARK_URL } : {}),
     },
+    deadLetters: deadLetterUseCases({
+      queues: new SqsDeadLetterQueues(sqs, config.QUEUE_URL_BASE),
+      services: parseServiceList(config.DEAD_LETTER_SERVICES),
+      events,
+      source: SERVICE,
+    }),
     upstreamAgents,
     assertions,
     ...(tls ? { tls } : {}),

@@ -17,3 +17,5 @@ export type Conversation = Json<paths['/v1/conversations']['get']['responses'][2
 export type Message = Json<paths['/v1/conversations/{id}/messages']['get']['responses'][200]>['items'][number];
 export type EmergencyGrant = Json<paths['/v1/emergency-access']['get']['responses'][200]>['items'][number];
 export type ServiceHealthItem = Json<paths['/v1/admin/health']['get']['responses'][200]>['items'][number];
+export type DeadLetterQueue = Json<paths['/v1/admin/dead-letters']['get']['responses'][200]>['items'][number];
+export type RedriveStarted = Json<paths['/v1/admin/dead-letters/{service}/redrive']['post']['responses'][202]>;

@@ -9,4 +9,12 @@ export {
 export { type IdempotencyStore, MemoryIdempotencyStore, RedisIdempotencyStore } from './idempotency.js';
 export { createOutboxRelay, type OutboxRelay, type OutboxSource, relayPasses } from './outbox-relay.js';
 export { type EventPublisher, MemoryEventPublisher, SnsEventPublisher } from './publisher.js';
-export { type RedriveOptions, type RedriveResult, redriveDeadLetters } from './redrive.js';
+export {
+  isMoveTaskActive,
+  listMoveTasks,
+  type MoveTask,
+  type RedriveOptions,
+  type RedriveResult,
+  redriveDeadLetters,
+  startMoveTask,
+} from './redrive.js';

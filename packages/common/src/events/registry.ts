@@ -41,9 +41,10 @@ import * as e37 from './catalogue/file.scanned.v1.js';
 import * as e38 from './catalogue/file.shared.v1.js';
 import * as e39 from './catalogue/file.unshared.v1.js';
 import * as e40 from './catalogue/file.uploaded.v1.js';
-import * as e41 from './catalogue/request.completed.v1.js';
-import * as e42 from './catalogue/user.created.v1.js';
-import * as e43 from './catalogue/user.updated.v1.js';
+import * as e41 from './catalogue/queue.redrive_started.v1.js';
+import * as e42 from './catalogue/request.completed.v1.js';
+import * as e43 from './catalogue/user.created.v1.js';
+import * as e44 from './catalogue/user.updated.v1.js';
 
 export const catalogue = [
   e0,
@@ -90,4 +91,5 @@ export const catalogue = [
   e41,
   e42,
   e43,
+  e44,
 ] as const;
