@@ -37,9 +37,13 @@ export class MongoCareProjections {
   protected readonly care: Collection<CareDoc>;
   protected readonly usersCol: Collection<UserDoc>;
 
-  constructor(db: Db) {
-    this.care = db.collection<CareDoc>('care_relationships');
-    this.usersCol = db.collection<UserDoc>('users');
+  /**
+   * `collections` renames them where the service's own data already uses a name: the gateway
+   * keeps its real users in `users`, so its care projection must never write there.
+   */
+  constructor(db: Db, collections: { care?: string; users?: string } = {}) {
+    this.care = db.collection<CareDoc>(collections.care ?? 'care_relationships');
+    this.usersCol = db.collection<UserDoc>(collections.users ?? 'users');
   }
 
   async setCare(clinicianId: string, patientId: string, active: boolean, at: Date): Promise<void> {
