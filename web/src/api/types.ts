@@ -17,3 +17,5 @@ export type Conversation = Json<paths['/v1/conversations']['get']['responses'][2
 export type Message = Json<paths['/v1/conversations/{id}/messages']['get']['responses'][200]>['items'][number];
 export type EmergencyGrant = Json<paths['/v1/emergency-access']['get']['responses'][200]>['items'][number];
 export type ServiceHealthItem = Json<paths['/v1/admin/health']['get']['responses'][200]>['items'][number];
+export type Person = Json<paths['/v1/people']['get']['responses'][200]>['items'][number];
+export type PeopleFilter = NonNullable<paths['/v1/people']['get']['parameters']['query']>;
