@@ -49,3 +49,21 @@ export function PersonPicker({
     />
   );
 }
+
+/** Any active clinician, the caller's care team first: whom a patient shares with and books with. */
+export function ClinicianPicker(props: {
+  description: string;
+  empty: string;
+  value: string | null;
+  onChange: (id: string | null) => void;
+  required?: boolean;
+}) {
+  return (
+    <PersonPicker
+      label="Clinician"
+      filter={{ role: 'clinician' }}
+      groups={{ inCare: 'Your care team', others: 'Other clinicians' }}
+      {...props}
+    />
+  );
+}

@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
 import { useNames } from '../api/people';
 import type { FileItem } from '../api/types';
-import { PersonPicker } from './PersonPicker';
+import { ClinicianPicker } from './PersonPicker';
 import { SharesList } from './SharesList';
 
 /**
@@ -64,11 +64,8 @@ export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose:
           <Text size="sm" style={{ wordBreak: 'break-all' }}>
             File: {file?.name}
           </Text>
-          <PersonPicker
-            label="Clinician"
+          <ClinicianPicker
             description="Type part of their name"
-            filter={{ role: 'clinician' }}
-            groups={{ inCare: 'Your care team', others: 'Other clinicians' }}
             empty="No clinicians to share with"
             required
             value={userId}

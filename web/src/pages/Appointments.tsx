@@ -6,7 +6,7 @@ import { useNames } from '../api/people';
 import type { Appointment, Slot } from '../api/types';
 import { appointmentState, changeable, whenLabel } from '../appointments-rules';
 import { DataTable } from '../components/DataTable';
-import { PersonPicker } from '../components/PersonPicker';
+import { ClinicianPicker } from '../components/PersonPicker';
 import { SlotPicker } from '../components/SlotPicker';
 import { ToneBadge } from '../components/StatusBadge';
 import { useSession } from '../session';
@@ -107,11 +107,8 @@ function BookForm({ patientId, onDone }: { patientId: string; onDone: (text: str
         <Title order={3} size="h4">
           Book an appointment
         </Title>
-        <PersonPicker
-          label="Clinician"
+        <ClinicianPicker
           description="Type part of their name: any clinician you may book with"
-          filter={{ role: 'clinician' }}
-          groups={{ inCare: 'Your care team', others: 'Other clinicians' }}
           empty="No clinicians to book with"
           value={clinicianId}
           onChange={setClinicianId}
