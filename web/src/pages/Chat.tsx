@@ -46,7 +46,7 @@ export function NewConversation({ onOpened, patient }: { onOpened: (id: string) 
             Start a conversation
           </Title>
           <PersonPicker
-            label={patient ? 'Clinician' : 'With'}
+            label={patient ? 'Clinician' : 'Patient or colleague'}
             description={patient ? 'A clinician who has you in care' : 'A patient in your care or a colleague'}
             filter={patient ? { inCare: true } : {}}
             {...(patient ? {} : { groups: { inCare: 'Patients in your care', others: 'Colleagues' } })}
