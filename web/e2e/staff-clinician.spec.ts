@@ -24,7 +24,7 @@ test.describe
       await expect(page).toHaveTitle('Schedule · MedVault');
       await expect(page.getByRole('region', { name: /^Today, / })).toBeVisible();
       // The slot may fall in next week (booked from tomorrow on).
-      const visit = page.getByRole('listitem').filter({ hasText: `Patient ${inCare.id}` });
+      const visit = page.getByRole('listitem').filter({ hasText: `Patient ${inCare.name}` });
       const monday = new Date();
       monday.setHours(0, 0, 0, 0);
       monday.setDate(monday.getDate() - ((monday.getDay() + 6) % 7));
