@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { EICAR, makePdf, makePng } from '../../e2e/support/fixtures';
-import { type Account, checkPage, createAccount, signIn } from './support';
+import { type Account, checkPage, createAccount, pickPerson, signIn, uniqueName } from './support';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const PDF = makePdf('MedVault web console report');
@@ -57,7 +57,7 @@ test.describe
 
     test.beforeAll(async ({ request }) => {
       patient = await createAccount(request, 'patient', 'Pat Web');
-      clinician = await createAccount(request, 'clinician', 'Dr Web');
+      clinician = await createAccount(request, 'clinician', uniqueName('Dr Web'));
       compliance = await createAccount(request, 'compliance', 'Cora Compliance');
     });
 
@@ -91,7 +91,7 @@ test.describe
       await signIn(page, patient);
       await row(page, 'report.pdf').getByRole('button', { name: 'Share report.pdf' }).click();
       const dialog = page.getByRole('dialog', { name: 'Share with a clinician' });
-      await dialog.getByLabel('Clinician user ID').fill(clinician.id);
+      await pickPerson(page, dialog, 'Clinician', clinician.name);
       await dialog.getByRole('button', { name: 'Share', exact: true }).click();
       await expect(dialog.getByRole('status')).toContainText('Shared');
       await checkPage(page, 'share-dialog');

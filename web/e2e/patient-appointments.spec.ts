@@ -1,6 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import { bookByApi, openPage, tokenOf, weekdayAhead } from './patient-support';
-import { type Account, checkPage, createAccount, signIn } from './support';
+import { type Account, checkPage, createAccount, pickPerson, signIn, uniqueName } from './support';
 
 test.use({ timezoneId: 'UTC', locale: 'en-GB' });
 
@@ -24,7 +24,7 @@ test.describe
 
     test.beforeAll(async ({ request }) => {
       patient = await createAccount(request, 'patient');
-      clinician = await createAccount(request, 'clinician');
+      clinician = await createAccount(request, 'clinician', uniqueName('Dr Booker'));
     });
 
     test("books one of the clinician's free slots", async ({ page }) => {
@@ -32,7 +32,7 @@ test.describe
       await openPage(page, 'My appointments');
       await expect(page).toHaveTitle('My appointments · MedVault');
       await expect(page.getByText('No upcoming appointments.')).toBeVisible();
-      await page.getByLabel('Clinician user ID').fill(clinician.id);
+      await pickPerson(page, page, 'Clinician', clinician.name);
       await page.getByLabel('Reason (optional)').fill('Follow-up');
       await pickSlot(page, day, '09:00–09:30');
       await page.getByRole('button', { name: 'Book', exact: true }).click();

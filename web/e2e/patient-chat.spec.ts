@@ -1,7 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { makePdf } from '../../e2e/support/fixtures';
 import { asUser, bookByApi, openPage, tokenOf, uploadAvailable, weekdayAhead } from './patient-support';
-import { type Account, checkPage, createAccount, signIn } from './support';
+import { type Account, checkPage, createAccount, pickPerson, signIn, uniqueName } from './support';
 
 test.use({ timezoneId: 'UTC', locale: 'en-GB' });
 
@@ -16,10 +16,17 @@ test.describe
 
     test.beforeAll(async ({ request }) => {
       patient = await createAccount(request, 'patient');
-      clinician = await createAccount(request, 'clinician');
+      clinician = await createAccount(request, 'clinician', uniqueName('Dr Knee'));
       const token = await tokenOf(request, patient);
       // Care: the patient booked with the clinician (the only way a patient may open a conversation).
       await bookByApi(request, token, clinician.id, patient.id, weekdayAhead(2), '09:00');
+      // The care relationship reaches the gateway's people list over the bus: wait for it, as for the upload.
+      await expect
+        .poll(async () => {
+          const r = await request.get('/v1/people?inCare=true', { headers: { authorization: `Bearer ${token}` } });
+          return ((await r.json()).items as { id: string }[]).map((p) => p.id);
+        })
+        .toContain(clinician.id);
       await uploadAvailable(request, token, 'knee-report.pdf', 'application/pdf', makePdf('knee report'));
     });
 
@@ -35,7 +42,7 @@ test.describe
       await openPage(page, 'Messages');
       await expect(page).toHaveTitle('Messages · MedVault');
       const start = page.getByRole('form', { name: 'Start a conversation' });
-      await start.getByLabel('Clinician user ID').fill(clinician.id);
+      await pickPerson(page, start, 'Clinician', clinician.name);
       await start.getByLabel('Subject (optional)').fill(subject);
       await start.getByRole('button', { name: 'Start' }).click();
       await expect(page.getByRole('heading', { name: subject })).toBeVisible();

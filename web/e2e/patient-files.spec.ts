@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { makePng } from '../../e2e/support/fixtures';
 import { asUser, chooseFile, fileRow, openPage, sha, tokenOf, uploadAvailable } from './patient-support';
-import { type Account, checkPage, createAccount, signIn } from './support';
+import { type Account, checkPage, createAccount, pickPerson, signIn, uniqueName } from './support';
 
 test.use({ timezoneId: 'UTC', locale: 'en-GB' });
 
@@ -65,7 +65,7 @@ test.describe('a patient uploads, watches, previews, shares, revokes, deletes an
 
       test.beforeAll(async ({ request }) => {
         patient = await createAccount(request, 'patient');
-        clinician = await createAccount(request, 'clinician');
+        clinician = await createAccount(request, 'clinician', uniqueName('Dr Xray'));
         await uploadAvailable(request, await tokenOf(request, patient), 'xray.png', 'image/png', png);
       });
 
@@ -92,20 +92,20 @@ test.describe('a patient uploads, watches, previews, shares, revokes, deletes an
         await fileRow(page, 'xray.png').getByRole('button', { name: 'Share xray.png' }).click();
         const dialog = page.getByRole('dialog', { name: 'Share with a clinician' });
         await expect(dialog.getByText('Not shared with anyone.')).toBeVisible();
-        await dialog.getByLabel('Clinician user ID').fill(clinician.id);
+        await pickPerson(page, dialog, 'Clinician', clinician.name);
         await dialog.getByLabel('Expires after (days)').fill('7');
         await dialog.getByRole('button', { name: 'Share', exact: true }).click();
         await expect(dialog.getByRole('status')).toContainText('Shared');
         const shares = dialog.getByRole('list', { name: 'Shared with' });
         await expect(shares.getByRole('listitem')).toHaveCount(1);
-        await expect(shares.getByRole('listitem')).toContainText(`${clinician.id} · until`);
+        await expect(shares.getByRole('listitem')).toContainText(`${clinician.name} · until`);
         await checkPage(page, 'patient-shares');
 
         const doctor = await asUser(browser, clinician);
         await doctor.getByRole('link', { name: 'Patient files' }).click();
         await expect(fileRow(doctor, 'xray.png')).toBeVisible();
 
-        await shares.getByRole('button', { name: `Revoke share with ${clinician.id}` }).click();
+        await shares.getByRole('button', { name: `Revoke share with ${clinician.name}` }).click();
         await expect(dialog.getByText('Not shared with anyone.')).toBeVisible();
         await doctor.reload();
         await expect(doctor.getByText('No files yet.')).toBeVisible();

@@ -24,7 +24,7 @@ test.describe
       await expect(page).toHaveTitle('Schedule · MedVault');
       await expect(page.getByRole('region', { name: /^Today, / })).toBeVisible();
       // The slot may fall in next week (booked from tomorrow on).
-      const visit = page.getByRole('listitem').filter({ hasText: `Patient ${inCare.id}` });
+      const visit = page.getByRole('listitem').filter({ hasText: `Patient ${inCare.name}` });
       const monday = new Date();
       monday.setHours(0, 0, 0, 0);
       monday.setDate(monday.getDate() - ((monday.getDay() + 6) % 7));
@@ -39,9 +39,10 @@ test.describe
       const page = await pageAs(browser, clinician);
       await page.getByRole('link', { name: 'My patients' }).click();
       const patients = page.getByRole('table', { name: 'Patients in my care' });
-      await expect(row(page, inCare.id)).toContainText('appointment');
-      await patients.getByRole('button', { name: `Files of patient ${inCare.id}` }).click();
-      const panel = page.getByRole('region', { name: `Files of patient ${inCare.id}` });
+      // By name: the clinician never handles a patient id here.
+      await expect(row(page, inCare.name)).toContainText('appointment');
+      await patients.getByRole('button', { name: `Files of ${inCare.name}` }).click();
+      const panel = page.getByRole('region', { name: `Files of ${inCare.name}` });
       const chooser = page.waitForEvent('filechooser');
       await panel.getByRole('button', { name: 'Choose files' }).click();
       await (await chooser).setFiles({
@@ -71,7 +72,9 @@ test.describe
       await untilStatus(request, stranger, fileId, ['available']);
       const page = await pageAs(browser, clinician);
       await page.getByRole('link', { name: 'My patients' }).click();
-      await expect(page.getByRole('table', { name: 'Patients in my care' })).not.toContainText(stranger.id);
+      const mine = page.getByRole('table', { name: 'Patients in my care' });
+      await expect(mine).toContainText(inCare.name);
+      await expect(mine).not.toContainText(stranger.name);
 
       await page.getByRole('link', { name: 'Emergency access' }).click();
       await page.getByLabel('Patient user ID').fill(stranger.id);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import { type APIRequestContext, expect, type Page } from '@playwright/test';
+import { type APIRequestContext, expect, type Locator, type Page } from '@playwright/test';
 import { RESULTS } from '../playwright.config';
 
 export interface Account {
@@ -8,6 +8,8 @@ export interface Account {
   email: string;
   password: string;
   role: 'admin' | 'clinician' | 'patient' | 'compliance';
+  /** The display name people pick them by. */
+  name: string;
 }
 
 const stamp = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -36,7 +38,22 @@ export async function createAccount(
     data: { email, password, role, name },
   });
   expect(r.status(), await r.text()).toBe(201);
-  return { id: (await r.json()).id as string, email, password, role };
+  return { id: (await r.json()).id as string, email, password, role, name };
+}
+
+/** A display name no other run on this stack has (the people picker lists every active clinician). */
+export const uniqueName = (name: string) => `${name} ${stamp}${n++}`;
+
+/**
+ * Picks a person by name in a people picker (GET /v1/people behind it), as a person would: types
+ * part of the name, then chooses the option. The options open in a portal, so they are looked
+ * up on the page, not inside `scope`.
+ */
+export async function pickPerson(page: Page, scope: Page | Locator, label: string, name: string) {
+  const box = scope.getByRole('combobox', { name: label });
+  await box.fill(name);
+  await page.getByRole('option', { name, exact: true }).click();
+  await expect(box).toHaveValue(name);
 }
 
 /** Signs in through the console's form, as a person would. */

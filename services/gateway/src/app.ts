@@ -7,6 +7,7 @@ import { authRoutes } from './http/auth-routes.js';
 import { browserSessionPlugin } from './http/browser-session.js';
 import { deadLetterRoutes } from './http/dead-letter-routes.js';
 import { docsPlugin } from './http/docs.js';
+import { peopleRoutes } from './http/people-routes.js';
 import { proxyRoutes } from './http/proxy.js';
 import { edgeRequestIds } from './http/request-id.js';
 import { securityPlugin } from './http/security.js';
@@ -51,6 +52,7 @@ export async function buildApp(deps: Deps) {
   await app.register(authRoutes, { deps });
   await app.register(sessionRoutes, { deps });
   await app.register(userRoutes, { deps });
+  await app.register(peopleRoutes, { deps });
   await app.register(adminHealthRoutes, { deps });
   await app.register(deadLetterRoutes, { deps });
   await app.register(proxyRoutes, { deps });

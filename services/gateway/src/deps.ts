@@ -3,6 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
   AccessTokenSigner,
   GatewayAssertionSigner,
+  type Principal,
   type RedisRevocationStore,
   RevocationWatcher,
   type TokenVerifierOptions,
@@ -22,6 +23,7 @@ import { type MongoFlavour, type MongoSemantics, resolveFlavour } from '@medvaul
 import { platform } from '@medvault/common/platform';
 import type { Redis } from 'ioredis';
 import type { Db } from 'mongodb';
+import { MongoCareLinks } from './adapters/mongo-care.js';
 import { MongoUserRepository } from './adapters/mongo-users.js';
 import { BackgroundPublisher } from './adapters/outbox.js';
 import { RedisLoginThrottle, RedisNotBeforeReader, RedisRefreshTokenStore } from './adapters/redis-auth.js';
@@ -29,10 +31,17 @@ import { SqsDeadLetterQueues } from './adapters/sqs-dead-letters.js';
 import { buildUpstreamAgents, type UpstreamAgents } from './adapters/upstream-agents.js';
 import { type SessionUseCases, sessionUseCases } from './app/auth.js';
 import { bootstrapAdmin } from './app/bootstrap-admin.js';
+<<<<<<< HEAD
 import { type DeadLetterUseCases, deadLetterUseCases } from './app/dead-letters.js';
 import { type UserUseCases, userUseCases } from './app/users.js';
 import type { Config } from './config.js';
 import { parseServiceList } from './domain/dead-letters.js';
+=======
+import { listPeople } from './app/list-people.js';
+import { type UserUseCases, userUseCases } from './app/users.js';
+import type { Config } from './config.js';
+import type { Addressable, PeopleFilter } from './domain/people.js';
+>>>>>>> h-careteam
 
 export const SERVICE = 'gateway';
 
@@ -69,6 +78,10 @@ export interface Deps {
   /** Publishes the user.* events stored with each user change (started by main). */
   userEvents: OutboxRelay;
   users: UserUseCases;
+  /** Care relationships projected from appointments' care.* events (messaging/handlers.ts writes them). */
+  careLinks: MongoCareLinks;
+  /** The people picker: who the caller may address by name (GET /v1/people). */
+  people: { list(p: Principal, f: PeopleFilter): Promise<Addressable[]> };
   auth: SessionUseCases;
   /** Email index and the first admin from configuration (idempotent; main retries it in the background). */
   bootstrapAdmin(): Promise<'created' | 'exists' | 'skipped'>;
@@ -142,6 +155,7 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
     accessTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     source: SERVICE,
   });
+  const careLinks = new MongoCareLinks(db);
   const auth = sessionUseCases({
     users: userRepo,
     refresh: new RedisRefreshTokenStore(redis),
@@ -188,6 +202,8 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
     userRepo,
     userEvents,
     users,
+    careLinks,
+    people: { list: (principal, f) => listPeople({ care: careLinks, people: userRepo }, principal, f) },
     auth,
     bootstrapAdmin: () =>
       bootstrapAdmin({

@@ -756,6 +756,87 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People the caller may address, by name (patients and clinicians)
+         * @description A patient: the clinicians who have them in care (`inCare`) and every other active clinician (booking and sharing are open to any). A clinician: their patients in care and their active colleagues. Id, display name and role only; deactivated users never appear; sorted by name. Admins and compliance get 403 (admins list users at /v1/users). The clinician directory part lists at most 1000 clinicians.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description clinician | patient */
+                    role?: "clinician" | "patient";
+                    /** @description true: only people a care relationship links to the caller; false: only the others */
+                    inCare?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @description Display name (the only personal detail the picker shows) */
+                                name: string;
+                                /** @description clinician | patient */
+                                role: "clinician" | "patient";
+                                /** @description A care relationship links this person and the caller */
+                                inCare: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Problem details (RFC 9457) */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/health": {
         parameters: {
             query?: never;

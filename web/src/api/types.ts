@@ -19,3 +19,5 @@ export type EmergencyGrant = Json<paths['/v1/emergency-access']['get']['response
 export type ServiceHealthItem = Json<paths['/v1/admin/health']['get']['responses'][200]>['items'][number];
 export type DeadLetterQueue = Json<paths['/v1/admin/dead-letters']['get']['responses'][200]>['items'][number];
 export type RedriveStarted = Json<paths['/v1/admin/dead-letters/{service}/redrive']['post']['responses'][202]>;
+export type Person = Json<paths['/v1/people']['get']['responses'][200]>['items'][number];
+export type PeopleFilter = NonNullable<paths['/v1/people']['get']['parameters']['query']>;

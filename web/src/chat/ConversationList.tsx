@@ -8,8 +8,11 @@ export function ConversationList({
   meId,
   selected,
   onSelect,
+  nameOf,
 }: {
   items: Conversation[];
+  /** Names of the other participants (the caller's people), ids where the list does not name them. */
+  nameOf?: (id: string) => string;
   meId: string;
   selected: string | null;
   onSelect: (id: string) => void;
@@ -18,7 +21,7 @@ export function ConversationList({
   return (
     <Stack gap={2} component="nav" aria-label="Conversations">
       {items.map((c) => {
-        const label = conversationLabel(c, meId);
+        const label = conversationLabel(c, meId, nameOf);
         return (
           <NavLink
             key={c.id}

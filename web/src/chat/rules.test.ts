@@ -22,4 +22,12 @@ describe('chat rules', () => {
     expect(conversationLabel({ subject: 'Knee', participantIds: ['usr_A', 'usr_B'] }, 'usr_A')).toBe('Knee');
     expect(conversationLabel({ participantIds: ['usr_A', 'usr_B'] }, 'usr_A')).toBe('With usr_B');
   });
+
+  it('names the other participants where the caller knows their names', () => {
+    const names = new Map([['usr_B', 'Dr Bea Berg']]);
+    const nameOf = (id: string) => names.get(id) ?? id;
+    expect(conversationLabel({ participantIds: ['usr_A', 'usr_B', 'usr_C'] }, 'usr_A', nameOf)).toBe(
+      'With Dr Bea Berg, usr_C',
+    );
+  });
 });

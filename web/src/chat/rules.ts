@@ -2,8 +2,18 @@ import { ApiError } from '../api/client';
 import type { Conversation } from '../api/types';
 
 /** A conversation's name in the list: its subject, else who else is in it (ids: there is no directory). */
-export const conversationLabel = (c: Pick<Conversation, 'subject' | 'participantIds'>, meId: string) =>
-  c.subject ?? `With ${c.participantIds.filter((p) => p !== meId).join(', ') || 'yourself'}`;
+export const conversationLabel = (
+  c: Pick<Conversation, 'subject' | 'participantIds'>,
+  meId: string,
+  nameOf: (id: string) => string = (id) => id,
+) =>
+  c.subject ??
+  `With ${
+    c.participantIds
+      .filter((p) => p !== meId)
+      .map(nameOf)
+      .join(', ') || 'yourself'
+  }`;
 
 /** What a failed send tells the sender; a moderation refusal says why and that nothing was sent. */
 export function sendErrorText(e: unknown): string {

@@ -1,12 +1,14 @@
-import { Alert, Button, Divider, Group, Modal, NumberInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Divider, Group, Modal, NumberInput, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { ApiError, api, must } from '../api/client';
+import { useNames } from '../api/people';
 import type { FileItem } from '../api/types';
+import { ClinicianPicker } from './PersonPicker';
 import { SharesList } from './SharesList';
 
 /**
- * Share one file with a clinician (by their user id, which the clinician's console shows them),
+ * Share one file with a clinician, picked by name (any active clinician: the care team first),
  * see who it is shared with and until when, and revoke a share.
  */
 export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose: () => void }) {
@@ -16,14 +18,15 @@ export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose:
     await must(api.DELETE('/v1/files/{id}/shares/{userId}', { params: { path: { id: file.id, userId } } }));
     await qc.invalidateQueries({ queryKey: ['files'] });
   };
-  const [userId, setUserId] = useState('');
+  const nameOf = useNames();
+  const [userId, setUserId] = useState<string | null>(null);
   const [days, setDays] = useState<number | string>(30);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!file) return;
+    if (!file || !userId) return;
     setBusy(true);
     try {
       const expiresAt =
@@ -31,11 +34,11 @@ export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose:
       await must(
         api.POST('/v1/files/{id}/shares', {
           params: { path: { id: file.id } },
-          body: { userId: userId.trim(), ...(expiresAt ? { expiresAt } : {}) },
+          body: { userId, ...(expiresAt ? { expiresAt } : {}) },
         }),
       );
-      setResult({ ok: true, text: 'Shared. The clinician can now open this file.' });
-      setUserId('');
+      setResult({ ok: true, text: `Shared. ${nameOf(userId)} can now open this file.` });
+      setUserId(null);
       await qc.invalidateQueries({ queryKey: ['files'] });
     } catch (err) {
       setResult({ ok: false, text: err instanceof ApiError ? err.message : 'Sharing failed' });
@@ -45,7 +48,7 @@ export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose:
   };
   const close = () => {
     setResult(null);
-    setUserId('');
+    setUserId(null);
     onClose();
   };
 
@@ -61,12 +64,12 @@ export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose:
           <Text size="sm" style={{ wordBreak: 'break-all' }}>
             File: {file?.name}
           </Text>
-          <TextInput
-            label="Clinician user ID"
-            description="Shown to the clinician in their console"
+          <ClinicianPicker
+            description="Type part of their name"
+            empty="No clinicians to share with"
             required
             value={userId}
-            onChange={(e) => setUserId(e.currentTarget.value)}
+            onChange={setUserId}
           />
           <NumberInput label="Expires after (days)" min={1} max={365} value={days} onChange={setDays} />
           {result && (
@@ -78,12 +81,12 @@ export function ShareDialog({ file, onClose }: { file: FileItem | null; onClose:
           <Title order={3} size="h5">
             Shared with
           </Title>
-          <SharesList shares={file?.shares ?? []} onRevoke={revoke} />
+          <SharesList shares={file?.shares ?? []} onRevoke={revoke} nameOf={nameOf} />
           <Group justify="flex-end">
             <Button variant="outline" onClick={close}>
               Close
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={busy} disabled={!userId}>
               Share
             </Button>
           </Group>

@@ -9,8 +9,16 @@ export interface Share {
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
-/** Who a file is shared with and until when; each share can be revoked at once. */
-export function SharesList({ shares, onRevoke }: { shares: Share[]; onRevoke: (userId: string) => Promise<void> }) {
+/** Who a file is shared with (by name where the caller's people list names them) and until when; each share can be revoked at once. */
+export function SharesList({
+  shares,
+  onRevoke,
+  nameOf = (id) => id,
+}: {
+  shares: Share[];
+  onRevoke: (userId: string) => Promise<void>;
+  nameOf?: (userId: string) => string;
+}) {
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   if (shares.length === 0) return <Text size="sm">Not shared with anyone.</Text>;
@@ -33,7 +41,7 @@ export function SharesList({ shares, onRevoke }: { shares: Share[]; onRevoke: (u
           <List.Item key={s.userId}>
             <Group justify="space-between" wrap="nowrap" gap="xs">
               <Text size="sm" style={{ wordBreak: 'break-all' }}>
-                {s.userId} ·{' '}
+                {nameOf(s.userId)} ·{' '}
                 {!s.expiresAt ? 'no expiry' : shareActive(s, now) ? `until ${when(s.expiresAt)}` : 'expired'}
               </Text>
               <Button
@@ -42,7 +50,7 @@ export function SharesList({ shares, onRevoke }: { shares: Share[]; onRevoke: (u
                 variant="outline"
                 loading={busy === s.userId}
                 onClick={() => void revoke(s.userId)}
-                aria-label={`Revoke share with ${s.userId}`}
+                aria-label={`Revoke share with ${nameOf(s.userId)}`}
               >
                 Revoke
               </Button>

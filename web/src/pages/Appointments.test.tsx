@@ -54,6 +54,20 @@ describe('AppointmentTable', { timeout: 20_000 }, () => {
     expect(h.onConfirm).toHaveBeenCalledWith(expect.objectContaining({ id: 'apt_2' }));
   });
 
+  it("shows the clinician's name, not their id", () => {
+    renderUi(
+      <AppointmentTable
+        items={[appt('apt_1', '2030-01-02T09:00:00Z')]}
+        now={now}
+        nameOf={(id) => (id === 'usr_C' ? 'Dr Cy Cole' : id)}
+        {...handlers()}
+      />,
+    );
+    const row = screen.getAllByRole('row')[1] as HTMLElement;
+    expect(within(row).getByText('Dr Cy Cole')).toBeTruthy();
+    expect(row.textContent).not.toContain('usr_C');
+  });
+
   it('offers nothing on a cancelled appointment', () => {
     renderUi(
       <AppointmentTable

@@ -1,23 +1,12 @@
-import {
-  Alert,
-  Button,
-  Group,
-  Loader,
-  Modal,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Group, Loader, Modal, Paper, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, must } from '../api/client';
+import { useNames } from '../api/people';
 import type { Appointment, Slot } from '../api/types';
 import { appointmentState, changeable, whenLabel } from '../appointments-rules';
 import { DataTable } from '../components/DataTable';
+import { ClinicianPicker } from '../components/PersonPicker';
 import { SlotPicker } from '../components/SlotPicker';
 import { ToneBadge } from '../components/StatusBadge';
 import { useSession } from '../session';
@@ -34,9 +23,12 @@ export function AppointmentTable({
   onConfirm,
   onReschedule,
   onCancel,
+  nameOf = (id) => id,
 }: {
   items: Appointment[];
   now: Date;
+  /** The clinician's name (from the caller's people), the id where the list does not name them. */
+  nameOf?: (id: string) => string;
   onConfirm: (a: Appointment) => void;
   onReschedule: (a: Appointment) => void;
   onCancel: (a: Appointment) => void;
@@ -49,7 +41,7 @@ export function AppointmentTable({
         return (
           <Table.Tr key={a.id} data-appointment-id={a.id}>
             <Table.Td>{when}</Table.Td>
-            <Table.Td style={{ wordBreak: 'break-all' }}>{a.clinicianId}</Table.Td>
+            <Table.Td style={{ wordBreak: 'break-all' }}>{nameOf(a.clinicianId)}</Table.Td>
             <Table.Td>
               <ToneBadge tone={st.tone}>{st.label}</ToneBadge>
             </Table.Td>
@@ -89,14 +81,14 @@ export function AppointmentTable({
 }
 
 function BookForm({ patientId, onDone }: { patientId: string; onDone: (text: string) => void }) {
-  const [clinicianId, setClinicianId] = useState('');
+  const [clinicianId, setClinicianId] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const book = useMutation({
     mutationFn: (slot: Slot) =>
       must(
         api.POST('/v1/appointments', {
           body: {
-            clinicianId: clinicianId.trim(),
+            clinicianId: clinicianId ?? '',
             patientId,
             start: slot.start,
             end: slot.end,
@@ -115,11 +107,11 @@ function BookForm({ patientId, onDone }: { patientId: string; onDone: (text: str
         <Title order={3} size="h4">
           Book an appointment
         </Title>
-        <TextInput
-          label="Clinician user ID"
-          description="Your clinician can tell you their user ID"
+        <ClinicianPicker
+          description="Type part of their name: any clinician you may book with"
+          empty="No clinicians to book with"
           value={clinicianId}
-          onChange={(e) => setClinicianId(e.currentTarget.value)}
+          onChange={setClinicianId}
         />
         <Textarea
           label="Reason (optional)"
@@ -129,7 +121,12 @@ function BookForm({ patientId, onDone }: { patientId: string; onDone: (text: str
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
         />
-        <SlotPicker clinicianId={clinicianId} submitLabel="Book" onPick={(s) => book.mutate(s)} busy={book.isPending} />
+        <SlotPicker
+          clinicianId={clinicianId ?? ''}
+          submitLabel="Book"
+          onPick={(s) => book.mutate(s)}
+          busy={book.isPending}
+        />
         {book.isError && (
           <Alert color="red" role="alert">
             {book.error.message}
@@ -143,6 +140,7 @@ function BookForm({ patientId, onDone }: { patientId: string; onDone: (text: str
 export function AppointmentsPage() {
   const { me } = useSession();
   const qc = useQueryClient();
+  const nameOf = useNames();
   const [notice, setNotice] = useState<string | null>(null);
   const [moving, setMoving] = useState<Appointment | null>(null);
   const list = useQuery({
@@ -202,6 +200,7 @@ export function AppointmentsPage() {
         <AppointmentTable
           items={list.data.items}
           now={new Date()}
+          nameOf={nameOf}
           onConfirm={(a) => act.mutate({ kind: 'confirm', a })}
           onCancel={(a) => act.mutate({ kind: 'cancel', a })}
           onReschedule={(a) => {

@@ -2,28 +2,34 @@ import { Alert, Button, Grid, Loader, Paper, Stack, Text, TextInput, Title } fro
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { api, must } from '../api/client';
+import { useNames } from '../api/people';
 import { Composer } from '../chat/Composer';
 import { ConversationList } from '../chat/ConversationList';
 import { MessageList } from '../chat/MessageList';
 import { conversationLabel, threadOf } from '../chat/rules';
+import { PersonPicker } from '../components/PersonPicker';
 import { downloadFile } from '../download';
 import { parseFrame } from '../live/routing';
 import { useEventStream } from '../live/useEventStream';
 import { useSession } from '../session';
 import { useFiles } from './Files';
 
-function NewConversation({ onOpened, patient }: { onOpened: (id: string) => void; patient: boolean }) {
-  const [who, setWho] = useState('');
+/**
+ * Opens a conversation with someone picked by name. The API's list is the CONTRACT's: a patient
+ * sees only the clinicians who have them in care; a clinician their patients in care and colleagues.
+ */
+export function NewConversation({ onOpened, patient }: { onOpened: (id: string) => void; patient: boolean }) {
+  const [who, setWho] = useState<string | null>(null);
   const [subject, setSubject] = useState('');
   const open = useMutation({
     mutationFn: () =>
       must(
         api.POST('/v1/conversations', {
-          body: { participantIds: [who.trim()], ...(subject.trim() ? { subject: subject.trim() } : {}) },
+          body: { participantIds: who ? [who] : [], ...(subject.trim() ? { subject: subject.trim() } : {}) },
         }),
       ),
     onSuccess: (c) => {
-      setWho('');
+      setWho(null);
       setSubject('');
       onOpened(c.id);
     },
@@ -39,12 +45,15 @@ function NewConversation({ onOpened, patient }: { onOpened: (id: string) => void
           <Title order={3} size="h5">
             Start a conversation
           </Title>
-          <TextInput
-            label={patient ? 'Clinician user ID' : 'Participant user ID'}
+          <PersonPicker
+            label={patient ? 'Clinician' : 'Patient or colleague'}
             description={patient ? 'A clinician who has you in care' : 'A patient in your care or a colleague'}
+            filter={patient ? { inCare: true } : {}}
+            {...(patient ? {} : { groups: { inCare: 'Patients in your care', others: 'Colleagues' } })}
+            empty={patient ? 'No clinician has you in care yet' : 'Nobody to message yet'}
             required
             value={who}
-            onChange={(e) => setWho(e.currentTarget.value)}
+            onChange={setWho}
           />
           <TextInput
             label="Subject (optional)"
@@ -57,7 +66,7 @@ function NewConversation({ onOpened, patient }: { onOpened: (id: string) => void
               {open.error.message}
             </Alert>
           )}
-          <Button type="submit" loading={open.isPending}>
+          <Button type="submit" loading={open.isPending} disabled={!who}>
             Start
           </Button>
         </Stack>
@@ -133,6 +142,7 @@ function Thread({ id, meId, unread }: { id: string; meId: string; unread: number
 export function ChatPage() {
   const { me } = useSession();
   const qc = useQueryClient();
+  const nameOf = useNames();
   const [selected, setSelected] = useState<string | null>(null);
   const conversations = useQuery({
     queryKey: ['conversations'],
@@ -174,6 +184,7 @@ export function ChatPage() {
               <ConversationList
                 items={conversations.data.items}
                 meId={me.id}
+                nameOf={nameOf}
                 selected={selected}
                 onSelect={setSelected}
               />
@@ -191,7 +202,7 @@ export function ChatPage() {
           {current ? (
             <Stack>
               <Title order={3} size="h4" style={{ wordBreak: 'break-all' }}>
-                {conversationLabel(current, me.id)}
+                {conversationLabel(current, me.id, nameOf)}
               </Title>
               <Thread id={current.id} meId={me.id} unread={current.unreadCount} />
             </Stack>

@@ -90,8 +90,15 @@ export function EmergencyAccessPage() {
       </Alert>
       <form onSubmit={submit} aria-label="Open emergency access">
         <Stack gap="sm">
+          {/*
+            The one place a user id is still typed: break-glass is for a patient NOT in the
+            clinician's care, and least privilege keeps such patients out of the people picker
+            (GET /v1/people lists a clinician's patients in care only). The id comes from the
+            patient, their record or the care team that asks for help; the grant is audited.
+          */}
           <TextInput
             label="Patient user ID"
+            description="Patients outside your care are not listed: enter the ID from the patient or their record."
             required
             value={patientId}
             onChange={(e) => setPatientId(e.currentTarget.value)}

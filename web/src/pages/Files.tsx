@@ -120,8 +120,8 @@ export function PatientFilesPage() {
     <Stack>
       <Title order={2}>Patient files</Title>
       <Text size="sm">
-        Files of your patients and files shared with you. Your user ID (give it to a patient who wants to share a file
-        with you): <Code>{me?.id}</Code>
+        Files of your patients and files shared with you. Patients find you by your name when they share a file or book
+        with you; your user ID, if support asks for it: <Code>{me?.id}</Code>
       </Text>
       <FilesBody caption="Patient files" showPatient />
     </Stack>

@@ -2,6 +2,7 @@ import { Alert, Button, Group, Loader, Stack, Table, Text, Title } from '@mantin
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, must } from '../api/client';
+import { useNames } from '../api/people';
 import { DataTable } from '../components/DataTable';
 import { PatientFiles } from '../components/PatientFiles';
 import { ToneBadge } from '../components/StatusBadge';
@@ -12,12 +13,14 @@ const DAY = 86_400_000;
 
 /**
  * Clinician: the patients in their care (admin assignments, confirmed appointments from a month
- * back to three months ahead) and, for the one chosen, their files and an upload for them. The
- * chosen patient lives in page state, never in the URL.
+ * back to three months ahead), by name, and, for the one chosen, their files and an upload for
+ * them (so the clinician never types a patient id). The chosen patient lives in page state, never
+ * in the URL. Names come from GET /v1/people; a patient it does not name yet shows as their id.
  */
 export function MyPatientsPage() {
   const { me } = useSession();
   const clinicianId = me?.id ?? '';
+  const nameOf = useNames();
   const [open, setOpen] = useState<string | null>(null);
   const assignments = useQuery({
     queryKey: ['care', clinicianId],
@@ -56,7 +59,7 @@ export function MyPatientsPage() {
         <DataTable label="Patients in my care" minWidth={420} columns={['Patient', 'In care through', 'Files']}>
           {patients.map((p) => (
             <Table.Tr key={p.patientId}>
-              <Table.Td style={{ wordBreak: 'break-all' }}>{p.patientId}</Table.Td>
+              <Table.Td style={{ wordBreak: 'break-all' }}>{nameOf(p.patientId)}</Table.Td>
               <Table.Td>
                 <Group gap={4}>
                   {[...p.via].map((v) => (
@@ -71,7 +74,7 @@ export function MyPatientsPage() {
                   size="xs"
                   variant={open === p.patientId ? 'filled' : 'outline'}
                   aria-pressed={open === p.patientId}
-                  aria-label={`Files of patient ${p.patientId}`}
+                  aria-label={`Files of ${nameOf(p.patientId)}`}
                   onClick={() => setOpen(open === p.patientId ? null : p.patientId)}
                 >
                   Files
@@ -81,7 +84,7 @@ export function MyPatientsPage() {
           ))}
         </DataTable>
       )}
-      {open && <PatientFiles key={open} patientId={open} label={`Files of patient ${open}`} />}
+      {open && <PatientFiles key={open} patientId={open} label={`Files of ${nameOf(open)}`} />}
     </Stack>
   );
 }

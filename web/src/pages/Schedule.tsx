@@ -2,6 +2,7 @@ import { Alert, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } fr
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, must } from '../api/client';
+import { useNames } from '../api/people';
 import type { Appointment } from '../api/types';
 import { ToneBadge } from '../components/StatusBadge';
 import { byDay, dayOf, type Span, weekOf } from '../schedule';
@@ -24,6 +25,8 @@ function useAppointments(span: Span) {
 }
 
 function Visit({ a }: { a: Appointment }) {
+  // The patient's name where the clinician's people list has it (in care); else their id.
+  const nameOf = useNames();
   const cancelled = a.status === 'cancelled';
   return (
     <Group gap="xs" wrap="nowrap" align="flex-start">
@@ -32,7 +35,7 @@ function Visit({ a }: { a: Appointment }) {
       </Text>
       <Stack gap={2}>
         <Text size="sm" style={{ wordBreak: 'break-all' }}>
-          Patient {a.patientId}
+          Patient {nameOf(a.patientId)}
         </Text>
         <Group gap={4}>
           {cancelled ? (

@@ -1,5 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { Role } from '../auth/index.js';
+import type { EventHandler } from '../bus/consumer.js';
 
 export interface CareDoc {
   _id: string;
@@ -37,9 +38,13 @@ export class MongoCareProjections {
   protected readonly care: Collection<CareDoc>;
   protected readonly usersCol: Collection<UserDoc>;
 
-  constructor(db: Db) {
-    this.care = db.collection<CareDoc>('care_relationships');
-    this.usersCol = db.collection<UserDoc>('users');
+  /**
+   * `collections` renames them where the service's own data already uses a name: the gateway
+   * keeps its real users in `users`, so its care projection must never write there.
+   */
+  constructor(db: Db, collections: { care?: string; users?: string } = {}) {
+    this.care = db.collection<CareDoc>(collections.care ?? 'care_relationships');
+    this.usersCol = db.collection<UserDoc>(collections.users ?? 'users');
   }
 
   async setCare(clinicianId: string, patientId: string, active: boolean, at: Date): Promise<void> {
@@ -69,4 +74,28 @@ export class MongoCareProjections {
   getUser(userId: string): Promise<UserDoc | null> {
     return this.usersCol.findOne({ _id: userId });
   }
+}
+
+/** Only the appointments service derives care (patient confirmations, admin assignments). */
+export const CARE_AUTHORITY = 'appointments';
+
+/**
+ * The care.* handlers of a projection that grants something on care (files: access; the gateway:
+ * names in the people picker): only the care authority may announce it; an event from any
+ * other source is logged and ignored.
+ */
+export function careHandlers(p: Pick<MongoCareProjections, 'setCare'>): {
+  'care.relationship_started': EventHandler<'care.relationship_started'>;
+  'care.relationship_ended': EventHandler<'care.relationship_ended'>;
+} {
+  const apply =
+    (active: boolean): EventHandler<'care.relationship_started' | 'care.relationship_ended'> =>
+    async (e, { logger }) => {
+      if (e.source !== CARE_AUTHORITY) {
+        logger.warn({ source: e.source }, 'care event from a service that is not the care authority ignored');
+        return;
+      }
+      await p.setCare(e.data.clinicianId, e.data.patientId, active, new Date(e.occurredAt));
+    };
+  return { 'care.relationship_started': apply(true), 'care.relationship_ended': apply(false) };
 }

@@ -1,4 +1,5 @@
 import type { EventHandlers } from '@medvault/common/bus';
+import { careHandlers } from '@medvault/common/projections';
 import { applyProcessed } from '../app/apply-processed.js';
 import { applyProcessingFailed } from '../app/apply-processing-failed.js';
 import { applyScan } from '../app/apply-scan.js';
@@ -6,10 +7,6 @@ import { blockForIntegrity } from '../app/block-for-integrity.js';
 import { recordDeidentified } from '../app/record-deidentified.js';
 import { systemMeta } from '../domain/events.js';
 import type { FilesPorts } from '../domain/ports.js';
-
-const CARE_AUTHORITY = 'appointments';
-const ignoreCare = (source: string, logger: { warn: (o: object, m: string) => void }) =>
-  logger.warn({ source }, 'care event from a service that is not the care authority ignored');
 
 /**
  * The events the files service reacts to (its queue's filter policy delivers only these).
@@ -56,14 +53,7 @@ export function buildHandlers(deps: FilesPorts): EventHandlers {
     },
     // Care grants file access: only the appointments service (which derives it from patient
     // confirmations and admin assignments) may announce it; anything else on the bus is ignored.
-    'care.relationship_started': async (e, { logger }) => {
-      if (e.source !== CARE_AUTHORITY) return ignoreCare(e.source, logger);
-      await deps.projections.setCare(e.data.clinicianId, e.data.patientId, true, new Date(e.occurredAt));
-    },
-    'care.relationship_ended': async (e, { logger }) => {
-      if (e.source !== CARE_AUTHORITY) return ignoreCare(e.source, logger);
-      await deps.projections.setCare(e.data.clinicianId, e.data.patientId, false, new Date(e.occurredAt));
-    },
+    ...careHandlers(deps.projections),
     'user.created': async (e) => {
       await deps.projections.upsertUser(
         e.data.userId,

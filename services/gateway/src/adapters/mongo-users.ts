@@ -3,7 +3,8 @@ import { AppError } from '@medvault/common/errors';
 import type { Envelope } from '@medvault/common/events';
 import type { WriteGuard } from '@medvault/common/mongo';
 import type { Collection, Db, Filter } from 'mongodb';
-import type { UserQuery, UserRecord, UserRepository } from '../domain/ports.js';
+import type { Person, PersonRole } from '../domain/people.js';
+import type { PeopleDirectory, UserQuery, UserRecord, UserRepository } from '../domain/ports.js';
 import { guard } from './guard.js';
 
 /** `outbox`: user.* events written with the change they describe, until the relay publishes them. */
@@ -16,7 +17,7 @@ const toRecord = ({ _id, outbox: _, ...rest }: UserDoc): UserRecord => ({ id: _i
  * transactional outbox of user.* events: each event is stored in the same single-document write
  * as its change, so a crash can delay it but never lose it (the relay publishes it later).
  */
-export class MongoUserRepository implements UserRepository, OutboxSource {
+export class MongoUserRepository implements UserRepository, PeopleDirectory, OutboxSource {
   private readonly col: Collection<UserDoc>;
 
   constructor(
@@ -66,6 +67,20 @@ export class MongoUserRepository implements UserRepository, OutboxSource {
     if (q.after) filter._id = { $gt: q.after };
     const docs = await guard('mongo', () => this.col.find(filter).sort({ _id: 1 }).limit(q.limit).toArray());
     return docs.map(toRecord);
+  }
+
+  /** Reads the name and role only: the picker never sees an email, a hash or an outbox. */
+  async activePeople(q: { role: PersonRole; ids?: string[]; limit: number }): Promise<Person[]> {
+    const filter: Filter<UserDoc> = { role: q.role, active: true };
+    if (q.ids) filter._id = { $in: q.ids };
+    const docs = await guard('mongo', () =>
+      this.col
+        .find(filter, { projection: { name: 1, role: 1 } })
+        .sort({ name: 1, _id: 1 })
+        .limit(q.limit)
+        .toArray(),
+    );
+    return docs.map((d) => ({ id: d._id, name: d.name, role: q.role }));
   }
 
   async update(

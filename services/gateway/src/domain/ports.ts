@@ -1,5 +1,6 @@
 import type { Role } from '@medvault/common/auth';
 import type { Envelope } from '@medvault/common/events';
+import type { Person, PersonRole } from './people.js';
 
 /** A stored user. `name` and `email` are PHI/PII: returned to authorised callers, never logged. */
 export interface UserRecord {
@@ -85,4 +86,18 @@ export interface NotBeforeReader {
 export interface EventSink {
   /** Any typed event: `Envelope<'auth.login_failed'>` is an `Envelope`. */
   enqueue(event: Envelope): void;
+}
+
+/** Active care relationships, as the gateway's projection of appointments' care.* events holds them. */
+export interface CareLinks {
+  /** The patients the clinician has in care now. */
+  patientsOf(clinicianId: string): Promise<string[]>;
+  /** The clinicians who have the patient in care now. */
+  cliniciansOf(patientId: string): Promise<string[]>;
+}
+
+/** Active users as the people picker shows them (id, name, role: never email or anything else). */
+export interface PeopleDirectory {
+  /** Active users of `role`, by name: among `ids` when given, else all of them up to `limit`. */
+  activePeople(q: { role: PersonRole; ids?: string[]; limit: number }): Promise<Person[]>;
 }

@@ -83,3 +83,28 @@ export const ProblemSchema = Type.Object(
   },
   { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details (application/problem+json)' },
 );
+
+const PersonRoleSchema = Type.Union([Type.Literal('clinician'), Type.Literal('patient')], {
+  description: 'clinician | patient',
+});
+export const PeopleQuery = Type.Object(
+  {
+    role: Type.Optional(PersonRoleSchema),
+    inCare: Type.Optional(
+      Type.Boolean({
+        description: 'true: only people a care relationship links to the caller; false: only the others',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const Person = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String({ description: 'Display name (the only personal detail the picker shows)' }),
+    role: PersonRoleSchema,
+    inCare: Type.Boolean({ description: 'A care relationship links this person and the caller' }),
+  },
+  { additionalProperties: false },
+);
+export const PeopleList = Type.Object({ items: Type.Array(Person) });
