@@ -84,22 +84,28 @@ async function download(p: User, id: string) {
   );
 }
 
+/** A clean image of a new patient, its rendition stored, and the event's entry for it (no hash). */
+async function renditionStored() {
+  const p = user('patient');
+  const f = await cleanImage(p);
+  const marked = Buffer.concat([PNG, Buffer.from('WATERMARKED'), randomBytes(700)]);
+  const key = await storeRendition(f, p, marked);
+  const der = {
+    kind: 'watermarked',
+    bucket: 'medvault-derivatives',
+    key,
+    contentType: 'image/png',
+    size: marked.length,
+  };
+  return { p, f, marked, der };
+}
+
 const b64 = (hex: string) => `sha-256=:${Buffer.from(hex, 'hex').toString('base64')}:`;
 
 describe("a derivative's hash from file.processed", () => {
   it('is recorded without reading the derivative, and downloads are verified against it', async () => {
-    const p = user('patient');
-    const f = await cleanImage(p);
-    const marked = Buffer.concat([PNG, Buffer.from('WATERMARKED'), randomBytes(700)]);
-    const key = await storeRendition(f, p, marked);
-    const der = {
-      kind: 'watermarked',
-      bucket: 'medvault-derivatives',
-      key,
-      contentType: 'image/png',
-      size: marked.length,
-    };
-    const reads = await readsOf(key, () => processed(f, { ...der, sha256: sha(marked) }));
+    const { p, f, marked, der } = await renditionStored();
+    const reads = await readsOf(der.key, () => processed(f, { ...der, sha256: sha(marked) }));
     expect(reads).toBe(0);
     const rec = await h.deps.files.get(f.id);
     expect(rec?.status).toBe('available');
@@ -111,18 +117,8 @@ describe("a derivative's hash from file.processed", () => {
   });
 
   it('is measured by reading the derivative once when an older event does not carry it', async () => {
-    const p = user('patient');
-    const f = await cleanImage(p);
-    const marked = Buffer.concat([PNG, Buffer.from('OLDER PRODUCER'), randomBytes(900)]);
-    const key = await storeRendition(f, p, marked);
-    const der = {
-      kind: 'watermarked',
-      bucket: 'medvault-derivatives',
-      key,
-      contentType: 'image/png',
-      size: marked.length,
-    };
-    expect(await readsOf(key, () => processed(f, der))).toBe(1);
+    const { p, f, marked, der } = await renditionStored();
+    expect(await readsOf(der.key, () => processed(f, der))).toBe(1);
     expect((await h.deps.files.get(f.id))?.derivatives).toEqual([{ ...der, sha256: sha(marked) }]);
     expect((await download(p, f.id)).body.equals(marked)).toBe(true);
   });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../src/config.js';
 import { buildDeps, type Deps } from '../src/deps.js';
 import { buildHandlers } from '../src/messaging/handlers.js';
-import { type CleanData, type Clients, cleanEvent, clientsAs, readDecrypted, seedClean } from './support.js';
+import { type CleanData, type Clients, cleanEvent, clientsAs, outcomeOf, readDecrypted, seedClean } from './support.js';
 
 // Issue 18: the watermark reads an original ONCE (one GET, one KMS unwrap, one decryption) to both
 // verify its hash and render it, and tells files the derivative's hash. The calls are counted on
@@ -81,12 +81,7 @@ function callsFor(d: CleanData) {
   };
 }
 
-const outcomeFor = (d: { fileId: string }) =>
-  Promise.race([
-    tap.waitFor('file.processed', (e) => e.data.fileId === d.fileId),
-    tap.waitFor('file.integrity_failed', (e) => e.data.fileId === d.fileId),
-    tap.waitFor('file.processing_failed', (e) => e.data.fileId === d.fileId),
-  ]) as Promise<Envelope>;
+const outcomeFor = (d: { fileId: string }) => outcomeOf(tap, d);
 
 async function exists(bucket: string, key: string): Promise<boolean> {
   try {

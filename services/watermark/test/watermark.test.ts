@@ -14,6 +14,7 @@ import {
   type Clients,
   cleanEvent,
   clientsAs,
+  outcomeOf,
   readDecrypted,
   seedClean,
   startConsumer,
@@ -51,12 +52,7 @@ async function gradientRaw(width: number, height: number) {
   return raw;
 }
 
-const outcomeFor = (d: { fileId: string }) =>
-  Promise.race([
-    tap.waitFor('file.processed', (e) => e.data.fileId === d.fileId),
-    tap.waitFor('file.integrity_failed', (e) => e.data.fileId === d.fileId),
-    tap.waitFor('file.processing_failed', (e) => e.data.fileId === d.fileId),
-  ]) as Promise<Envelope>;
+const outcomeFor = (d: { fileId: string }) => outcomeOf(tap, d);
 
 async function derivativeOf(d: CleanData, timeoutMs = 20_000) {
   const e = await tap.waitFor('file.processed', (x) => x.data.fileId === d.fileId, timeoutMs);
