@@ -6,7 +6,7 @@ import { buffer } from 'node:stream/consumers';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { EventHandler } from '@medvault/common/bus';
 import type { Envelope } from '@medvault/common/events';
-import { type BusTap, openBusTap, serviceEnv } from '@medvault/common/testing';
+import { type BusTap, openBusTap, recordSdkCalls, type SdkCall, serviceEnv } from '@medvault/common/testing';
 import { zipSync } from 'fflate';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -19,35 +19,16 @@ import { type CleanData, type Clients, cleanEvent, clientsAs, outcomeOf, readDec
 // verify its hash and render it, and tells files the derivative's hash. The calls are counted on
 // the service's own SDK clients (real S3 and KMS of the local stack), per object and per file.
 
-interface Call {
-  command: string;
-  input: Record<string, unknown>;
-}
-
 let deps: Deps;
 let files: Clients;
 let admin: Clients;
 let tap: BusTap;
 let handle: (e: Envelope<'file.clean'>) => Promise<void>;
-const calls: Call[] = [];
+const calls: SdkCall[] = [];
 
 beforeAll(async () => {
   deps = buildDeps(loadServiceConfig(serviceEnv('watermark', { LOG_LEVEL: 'silent' })));
-  const count = { step: 'initialize', name: 'countCallsForTest' } as const;
-  deps.s3.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.push({ command: context.commandName ?? '', input: args.input as Record<string, unknown> });
-      return next(args);
-    },
-    count,
-  );
-  deps.kms.middlewareStack.add(
-    (next, context) => async (args) => {
-      calls.push({ command: context.commandName ?? '', input: args.input as Record<string, unknown> });
-      return next(args);
-    },
-    count,
-  );
+  recordSdkCalls(calls, deps);
   const h = buildHandlers(deps)['file.clean'] as EventHandler<'file.clean'>;
   handle = (e) => h(e, { logger: deps.logger, receiveCount: 1 });
   files = clientsAs('files');
