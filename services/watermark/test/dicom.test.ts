@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventHandler } from '@medvault/common/bus';
@@ -60,11 +61,17 @@ async function processed(data: Buffer, opts: { ownerId?: string; patientId?: str
   return { d, e: e.data };
 }
 
-async function previewOf(d: CleanData, e: { derivatives: { kind: string; bucket: string; key: string }[] }) {
+async function previewOf(
+  d: CleanData,
+  e: { derivatives: { kind: string; bucket: string; key: string; sha256?: string }[] },
+) {
   const p = e.derivatives.find((x) => x.kind === 'preview');
   expect(p, 'a preview derivative').toBeDefined();
   expect(p!.key).toBe(`derivatives/${d.fileId}/g1/preview.png`);
-  return readDecrypted(admin, p!.bucket, p!.key, { fileId: d.fileId, ownerId: d.ownerId });
+  const bytes = await readDecrypted(admin, p!.bucket, p!.key, { fileId: d.fileId, ownerId: d.ownerId });
+  // Issue 18: the event names the preview's hash, so files need not read it back to hash it.
+  expect(p!.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+  return bytes;
 }
 
 describe('DICOM files', () => {

@@ -10,7 +10,7 @@ import { createEventConsumer, type EventConsumer, SnsEventPublisher } from '@med
 import { createDecryptStream, createEncryptStream, KmsDataKeyProvider } from '@medvault/common/crypto';
 import { createEvent, type Envelope } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { credentialsFor, type ServiceName } from '@medvault/common/testing';
+import { type BusTap, credentialsFor, type ServiceName } from '@medvault/common/testing';
 import { type Deps, SERVICE } from '../src/deps.js';
 import { buildHandlers } from '../src/messaging/handlers.js';
 
@@ -121,4 +121,13 @@ export function startConsumer(deps: Deps): EventConsumer {
   });
   c.start();
   return c;
+}
+
+/** The first outcome the watermark published for a file, whichever it is. */
+export function outcomeOf(tap: BusTap, d: { fileId: string }): Promise<Envelope> {
+  return Promise.race([
+    tap.waitFor('file.processed', (e) => e.data.fileId === d.fileId),
+    tap.waitFor('file.integrity_failed', (e) => e.data.fileId === d.fileId),
+    tap.waitFor('file.processing_failed', (e) => e.data.fileId === d.fileId),
+  ]) as Promise<Envelope>;
 }

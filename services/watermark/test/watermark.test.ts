@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import type { EventHandler } from '@medvault/common/bus';
 import type { Envelope } from '@medvault/common/events';
@@ -13,6 +14,7 @@ import {
   type Clients,
   cleanEvent,
   clientsAs,
+  outcomeOf,
   readDecrypted,
   seedClean,
   startConsumer,
@@ -50,12 +52,7 @@ async function gradientRaw(width: number, height: number) {
   return raw;
 }
 
-const outcomeFor = (d: { fileId: string }) =>
-  Promise.race([
-    tap.waitFor('file.processed', (e) => e.data.fileId === d.fileId),
-    tap.waitFor('file.integrity_failed', (e) => e.data.fileId === d.fileId),
-    tap.waitFor('file.processing_failed', (e) => e.data.fileId === d.fileId),
-  ]) as Promise<Envelope>;
+const outcomeFor = (d: { fileId: string }) => outcomeOf(tap, d);
 
 async function derivativeOf(d: CleanData, timeoutMs = 20_000) {
   const e = await tap.waitFor('file.processed', (x) => x.data.fileId === d.fileId, timeoutMs);
@@ -65,6 +62,8 @@ async function derivativeOf(d: CleanData, timeoutMs = 20_000) {
   expect(der.key).toMatch(new RegExp(`^derivatives/${d.fileId}/g1/watermarked\\.`));
   const bytes = await readDecrypted(admin, der.bucket, der.key, { fileId: d.fileId, ownerId: d.ownerId });
   expect(bytes.length).toBe(der.size);
+  // Issue 18: the event names the rendition's hash, so files need not read it back to hash it.
+  expect(der.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
   return { der, bytes };
 }
 

@@ -25,3 +25,4 @@ export {
   STREAM_BUFFER_BYTES,
   segmentRange,
 } from './streams.js';
+export { createHashVerifier } from './verify.js';

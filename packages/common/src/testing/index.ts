@@ -15,6 +15,7 @@ export {
   viaGateway,
 } from './gateway.js';
 export { repoRoot } from './paths.js';
+export { recordSdkCalls, type SdkCall } from './sdk-calls.js';
 export { type SseEvent, sseClient } from './sse.js';
 export { localPrivateKeyPem, localPublicKeyPem, mintTestToken, type TestTokenOptions } from './tokens.js';
 

@@ -9,7 +9,7 @@ import { blockForIntegrity } from './block-for-integrity.js';
 
 type Ports = Pick<FilesPorts, 'clock' | 'files' | 'keys' | 'objects'>;
 
-/** Plaintext size and SHA-256 of a derivative (same envelope format and context). */
+/** Plaintext size and SHA-256 of a derivative (same envelope format and context), read back. */
 async function measure(
   ports: Ports,
   f: FileRecord,
@@ -43,7 +43,13 @@ export async function applyProcessed(ports: Ports, e: Envelope<'file.processed'>
   if (!canTransition(f.status, 'processed')) return `ignored in status ${f.status}`;
   const derivatives: Derivative[] = [];
   for (const x of d.derivatives) {
-    const m = await measure(ports, f, x);
+    // The producer's hash (issue 18) is what measuring would compute: watermark and files are
+    // both internal services reading and writing the same bucket under the same data key, so
+    // re-reading the object adds no trust (a producer that lied could write matching bytes),
+    // it only costs a GET and a decryption. What protects readers stays in place: every
+    // download is verified against this hash as it streams, so an object changed after it was
+    // written fails there. Events from producers that predate the field are still measured.
+    const m = x.sha256 ? { size: x.size, sha256: x.sha256 } : await measure(ports, f, x);
     derivatives.push({ kind: x.kind, bucket: x.bucket, key: x.key, contentType: x.contentType, ...m });
   }
   const next = await ports.files.mutate(f._id, (cur) => {

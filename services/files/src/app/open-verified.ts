@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
-import { canonicalContext, createDecryptStream, encryptedSize } from '@medvault/common/crypto';
+import { canonicalContext, createDecryptStream, createHashVerifier, encryptedSize } from '@medvault/common/crypto';
 import { type EventMeta, event } from '../domain/events.js';
 import type { FileRecord, ObjectLocation } from '../domain/file.js';
-import { createHashVerifier } from '../domain/inspect.js';
 import type { FilesPorts } from '../domain/ports.js';
 import { chain } from '../domain/stream-chain.js';
 import { failBefore, onStreamEnd } from './serve-link.js';

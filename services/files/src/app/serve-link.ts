@@ -3,6 +3,7 @@ import type { Principal } from '@medvault/common/auth';
 import {
   canonicalContext,
   createDecryptStream,
+  createHashVerifier,
   createRangeDecryptStream,
   encryptedSize,
   segmentRange,
@@ -10,7 +11,6 @@ import {
 import { AppError } from '@medvault/common/errors';
 import { type EventMeta, event } from '../domain/events.js';
 import type { FileRecord, ObjectLocation } from '../domain/file.js';
-import { createHashVerifier } from '../domain/inspect.js';
 import { isServable } from '../domain/lifecycle.js';
 import { verifyLink, withinBudget } from '../domain/links.js';
 import type { FilesPorts } from '../domain/ports.js';

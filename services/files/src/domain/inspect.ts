@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { STREAM_BUFFER_BYTES } from '@medvault/common/crypto';
 import { AppError } from '@medvault/common/errors';
 import { SNIFF_BYTES, sniffContentType } from './sniff.js';
 
@@ -66,34 +65,4 @@ export function createInspector(opts: { maxBytes: number; allowed: Set<string> }
     },
   });
   return { stream, result };
-}
-
-/**
- * Verifies the SHA-256 of what passes through. The last chunk is held back until the digest
- * matches, so a client never receives a complete body whose hash is wrong (the response is
- * cut short instead, and the caller emits file.integrity_failed via onMismatch).
- */
-export function createHashVerifier(expectedHex: string, onMismatch: (actualHex: string) => void): Transform {
-  const hash = createHash('sha256');
-  let held: Buffer | null = null;
-  return new Transform({
-    // As the decrypting stage before it (STREAM_BUFFER_BYTES): whole segments, not 16 KiB.
-    readableHighWaterMark: STREAM_BUFFER_BYTES,
-    writableHighWaterMark: STREAM_BUFFER_BYTES,
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      const out = held;
-      held = chunk;
-      cb(null, out ?? undefined);
-    },
-    flush(cb) {
-      const actual = hash.digest('hex');
-      if (actual !== expectedHex) {
-        onMismatch(actual);
-        return cb(new AppError('INTEGRITY_FAILED', 'Content does not match its recorded SHA-256'));
-      }
-      if (held) this.push(held);
-      cb();
-    },
-  });
 }

@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createDecryptStream, createEncryptStream, type DataKeyProvider } from '@medvault/common/crypto';
+import {
+  createDecryptStream,
+  createEncryptStream,
+  createHashVerifier,
+  type DataKeyProvider,
+} from '@medvault/common/crypto';
 import { AppError } from '@medvault/common/errors';
 import type { CopyStore, DerivativeStore, ObjectOpener } from '../domain/ports.js';
 
@@ -12,18 +18,33 @@ const s3Error = (cause: unknown) => {
 
 /** Streams clean objects decrypted; every 64 KiB segment is authenticated before release. */
 export function s3Opener(s3: S3Client, keys: DataKeyProvider): ObjectOpener {
+  const open: ObjectOpener['open'] = async (ref) => {
+    let body: Readable;
+    try {
+      const r = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+      if (!r.Body) throw new Error('empty body');
+      body = r.Body as Readable;
+    } catch (e) {
+      throw s3Error(e);
+    }
+    const decrypt = createDecryptStream({ keys, expectedContext: { fileId: ref.fileId, ownerId: ref.ownerId } });
+    return pipeline(body, decrypt, () => undefined);
+  };
   return {
-    async open(ref) {
-      let body: Readable;
-      try {
-        const r = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
-        if (!r.Body) throw new Error('empty body');
-        body = r.Body as Readable;
-      } catch (e) {
-        throw s3Error(e);
-      }
-      const decrypt = createDecryptStream({ keys, expectedContext: { fileId: ref.fileId, ownerId: ref.ownerId } });
-      return pipeline(body, decrypt, () => undefined);
+    open,
+    // One GET, one KMS unwrap, one decryption: the hash is taken from the same plaintext the
+    // reader consumes (issue 18; before, a hash pass and a render pass each decrypted it).
+    async openVerified(ref, sha256) {
+      let actual: string | undefined;
+      let ended = false;
+      const verifier = createHashVerifier(sha256, (a) => {
+        actual = a;
+      });
+      verifier.once('end', () => {
+        ended = true;
+      });
+      const stream = pipeline(await open(ref), verifier, () => undefined);
+      return { stream, verified: () => ended && actual === undefined, mismatch: () => actual };
     },
   };
 }
@@ -35,6 +56,9 @@ export function s3Opener(s3: S3Client, keys: DataKeyProvider): ObjectOpener {
 export function s3DerivativeStore(s3: S3Client, keys: DataKeyProvider, bucket: string): DerivativeStore {
   return {
     async put({ key, data, context }) {
+      // Hashed here, from the very bytes being encrypted and stored: the event carries it so
+      // files need not read the derivative back to hash it (issue 18).
+      const sha256 = createHash('sha256').update(data).digest('hex');
       const { stream } = await createEncryptStream(keys, context);
       const parts: Buffer[] = [];
       stream.on('data', (c: Buffer) => parts.push(c));
@@ -53,7 +77,7 @@ export function s3DerivativeStore(s3: S3Client, keys: DataKeyProvider, bucket: s
       } catch (e) {
         throw s3Error(e);
       }
-      return { bucket, key };
+      return { bucket, key, sha256 };
     },
   };
 }

@@ -90,7 +90,14 @@ export async function indexDicom(
   return {
     dicom,
     derivatives: [
-      { kind: 'preview', bucket: stored.bucket, key: stored.key, contentType: 'image/png', size: rendered.data.length },
+      {
+        kind: 'preview',
+        bucket: stored.bucket,
+        key: stored.key,
+        contentType: 'image/png',
+        size: rendered.data.length,
+        sha256: stored.sha256,
+      },
     ],
   };
 }

@@ -2,8 +2,31 @@ import type { Readable } from 'node:stream';
 import type { DicomIndex, DicomPatient } from './dicom.js';
 import type { OutputFormat } from './rendition.js';
 
+export interface ObjectRef {
+  bucket: string;
+  key: string;
+  fileId: string;
+  ownerId: string;
+}
+
+/** An object decrypted and checked against its recorded SHA-256 in the same single read. */
+export interface VerifiedSource {
+  /**
+   * The plaintext. Its last bytes are released only once the whole object's SHA-256 matched,
+   * otherwise it fails with INTEGRITY_FAILED: a reader that acts only on a complete input
+   * (sharp buffers its whole input before decoding) never acts on bytes that do not match.
+   */
+  stream: Readable;
+  /** True once the stream was read to its end and matched (the only state worth publishing). */
+  verified(): boolean;
+  /** The digest actually read, once a mismatch was found (for file.integrity_failed). */
+  mismatch(): string | undefined;
+}
+
 export interface ObjectOpener {
-  open(ref: { bucket: string; key: string; fileId: string; ownerId: string }): Promise<Readable>;
+  open(ref: ObjectRef): Promise<Readable>;
+  /** As `open`, verified against `sha256` while it streams (one S3 read, one decryption). */
+  openVerified(ref: ObjectRef, sha256: string): Promise<VerifiedSource>;
 }
 
 export interface RenderRequest {
@@ -24,11 +47,12 @@ export interface Renderer {
 }
 
 export interface DerivativeStore {
+  /** Stores `data` encrypted; answers where, and the plaintext's SHA-256 computed as it was written. */
   put(d: {
     key: string;
     data: Buffer;
     context: { fileId: string; ownerId: string };
-  }): Promise<{ bucket: string; key: string }>;
+  }): Promise<{ bucket: string; key: string; sha256: string }>;
 }
 
 /** A parsed DICOM Part 10 file: its indexed header, its patient identity, its frames. */

@@ -41,6 +41,12 @@ export const schema = Type.Object({
       key: Type.String(),
       contentType: Type.String(),
       size: Type.Integer({ minimum: 0 }),
+      /**
+       * SHA-256 of the derivative's plaintext, computed by the producer as it wrote the object
+       * (issue 18, additive): files records it instead of reading the derivative back to hash
+       * it. Absent in events of producers that predate it (files then measures the object).
+       */
+      sha256: Type.Optional(Sha256Hex),
     }),
   ),
   dicom: Type.Optional(DicomIndex),
