@@ -31,17 +31,12 @@ import { SqsDeadLetterQueues } from './adapters/sqs-dead-letters.js';
 import { buildUpstreamAgents, type UpstreamAgents } from './adapters/upstream-agents.js';
 import { type SessionUseCases, sessionUseCases } from './app/auth.js';
 import { bootstrapAdmin } from './app/bootstrap-admin.js';
-<<<<<<< HEAD
 import { type DeadLetterUseCases, deadLetterUseCases } from './app/dead-letters.js';
-import { type UserUseCases, userUseCases } from './app/users.js';
-import type { Config } from './config.js';
-import { parseServiceList } from './domain/dead-letters.js';
-=======
 import { listPeople } from './app/list-people.js';
 import { type UserUseCases, userUseCases } from './app/users.js';
 import type { Config } from './config.js';
+import { parseServiceList } from './domain/dead-letters.js';
 import type { Addressable, PeopleFilter } from './domain/people.js';
->>>>>>> h-careteam
 
 export const SERVICE = 'gateway';
 
