@@ -1,4 +1,6 @@
 import { tmpdir } from 'node:os';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type EventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
@@ -28,6 +30,9 @@ export interface Deps extends ServiceDeps<Config> {
   scanner: VirusScanner;
   opener: ObjectOpener;
   verdicts: MongoVerdictStore;
+  /** The SDK clients behind the opener (the one-read test counts the calls they send). */
+  s3: S3Client;
+  kms: KMSClient;
 }
 
 export function buildDeps(config: Config): Deps {
@@ -66,6 +71,8 @@ export function buildDeps(config: Config): Deps {
     }),
     opener: { open: (ref) => openDecrypted(s3, keys, ref) },
     verdicts: new MongoVerdictStore(db),
+    s3,
+    kms,
     close: () => p.close(),
   };
 }

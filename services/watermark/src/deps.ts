@@ -1,3 +1,5 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type EventPublisher, type IdempotencyStore, RedisIdempotencyStore } from '@medvault/common/bus';
 import { KmsDataKeyProvider } from '@medvault/common/crypto';
@@ -43,6 +45,9 @@ export interface Deps extends ServiceDeps<Config> {
   deidentifier: DicomDeidentifier;
   salts: UidSalts;
   copies: CopyStore;
+  /** The SDK clients behind the adapters (the one-read tests count the calls they send). */
+  s3: S3Client;
+  kms: KMSClient;
 }
 
 export function buildDeps(config: Config): Deps {
@@ -71,6 +76,8 @@ export function buildDeps(config: Config): Deps {
     deidentifier: new DcmjsDeidentifier(),
     salts: new RedisUidSalts(redis),
     copies: s3CopyStore(s3, keys, config.BUCKET_QUARANTINE),
+    s3,
+    kms,
     close: () => p.close(),
   };
 }

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { parseEnvFile } from '../config/env-file.js';
 import { repoRoot } from './paths.js';
 
-export { type CpuUse, localPids, measureCpu } from './cpu.js';
 export { benchResult, type Figure, figure, percentile, type RawFigure, report, round, rssMiB } from './bench.js';
 export { type BusTap, openBusTap } from './bus-tap.js';
+export { type CpuUse, localPids, measureCpu } from './cpu.js';
 export {
   gatewayHeaders,
   localAssertionKeyPem,
