@@ -33,9 +33,12 @@ export function httpTargets(service: string): string[] {
 export function dependencies(service: string): string[] {
   const text = configText(service);
   const deps = ['dns', 'aws']; // every service resolves names and has an IAM identity in the topology
-  // A key declared directly, or through common's partial schemas (mongoConfigSchema, RedisConfigSchema).
-  if (reads(text, 'MONGO_URL') || /\bmongoConfigSchema\(/.test(text)) deps.push('mongo');
-  if (reads(text, 'REDIS_URL') || /\bRedisConfigSchema\b/.test(text)) deps.push('redis');
+  // A key declared directly, through common's partial schemas (mongoConfigSchema, RedisConfigSchema)
+  // or through the internal-service preset (Redis always, MongoDB when it names a `database`).
+  const preset = /\binternalServiceConfigSchema\(\{([^}]*)\}/.exec(text);
+  if (reads(text, 'MONGO_URL') || /\bmongoConfigSchema\(/.test(text) || /\bdatabase:/.test(preset?.[1] ?? ''))
+    deps.push('mongo');
+  if (reads(text, 'REDIS_URL') || /\bRedisConfigSchema\b/.test(text) || preset) deps.push('redis');
   if (reads(text, 'SMTP_HOST')) deps.push('smtp');
   if (reads(text, 'WEBHOOK_TIMEOUT_MS')) deps.push('webhooks');
   return deps.sort();
