@@ -72,10 +72,10 @@ test.describe('an admin runs the clinic', () => {
     await expect(assigned.getByRole('row').filter({ hasText: 'Pat Assign' })).toBeVisible();
     await checkPage(page, 'staff-care-assignments');
 
-    // The clinician now has the patient in care.
+    // The clinician now has the patient in care, listed by name (the people list names them).
     const doctor = await pageAs(browser, clinician);
     await doctor.getByRole('link', { name: 'My patients' }).click();
-    await expect(doctor.getByRole('table', { name: 'Patients in my care' })).toContainText(patient.id);
+    await expect(doctor.getByRole('table', { name: 'Patients in my care' })).toContainText(patient.name);
 
     await assigned.getByRole('button', { name: /^Unassign Pat Assign/ }).click();
     await expect(page.getByText('No patients assigned to this clinician.')).toBeVisible();
