@@ -96,7 +96,21 @@ describe('tamper evidence on sealed segments', () => {
     const ls = await lines(d, 11, 20);
     ls[3] = ls[3]!.replace('"success"', '"denied"');
     await rewrite(d, 11, 20, ls);
+    // The segment no longer has the hash its digest signed, so its lines are re-hashed to name the record.
     expect(await d.audit.verify()).toMatchObject({ ok: false, firstInvalid: 14, reason: 'record_altered' });
+    expect(await d.audit.verify({ deep: true })).toMatchObject({ ok: false, firstInvalid: 14, reason: 'record_altered' });
+  });
+
+  it('verifies intact segments the same way with and without re-hashing every record', async () => {
+    const d = await sealedChain();
+    const fast = await d.audit.verify();
+    const deep = await d.audit.verify({ deep: true });
+    expect(deep).toMatchObject({ ok: true, checked: 35, sealed: { segments: 3, records: 30 } });
+    expect({ ...fast, sealed: { ...fast.sealed, seconds: 0 }, tail: { ...fast.tail, seconds: 0 } }).toEqual({
+      ...deep,
+      sealed: { ...deep.sealed, seconds: 0 },
+      tail: { ...deep.tail, seconds: 0 },
+    });
   });
 
   it('names a deleted segment object', async () => {

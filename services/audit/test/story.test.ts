@@ -203,7 +203,11 @@ describe('audit of a file story through the real bus', () => {
     for (let i = 1; i < records.length; i++) {
       if (records[i]!.seq === records[i - 1]!.seq + 1) expect(records[i]!.prevHash).toBe(records[i - 1]!.hash);
     }
-    expect(await deps.audit.verify()).toMatchObject({ ok: true, checked: story.length });
+    // The running stack may react to these events on the real topic (its scanner to file.uploaded,
+    // its watermark to file.clean) under the same correlation ids: those land in this chain too.
+    const total = await deps.audit.store.records.countDocuments();
+    expect(total).toBeGreaterThanOrEqual(story.length);
+    expect(await deps.audit.verify()).toMatchObject({ ok: true, checked: total });
   });
 
   it('keeps one record when the same SQS message is delivered 3 times', async () => {

@@ -5,14 +5,17 @@
  *
  *   node --conditions=source --import tsx services/files/bench/files.bench.ts [--mib 1024] [--via http://127.0.0.1:8080]
  *
- * Without --via the service runs in this process (so the RSS figure covers service + client;
- * the client only generates and hashes, it keeps nothing). With --via (e.g. the gateway) it
+ * Without --via the service runs in a child process of its own (serve.ts: built and listening,
+ * no consumers; the RSS figures are that process's), and this process is the client (it only
+ * generates and hashes, it keeps nothing). Every leg starts on a quiet machine. With --via (e.g. the gateway) it
  * measures that deployment; the file must then be made available by the running pipeline, so
  * the download leg waits for status `available` (scanner + watermark running), up to 5 min.
  */
+
+import { spawn } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -31,6 +34,7 @@ import {
   mintTestToken,
   repoRoot,
   serviceEnv,
+  untilQuiet,
 } from '@medvault/common/testing';
 
 loadEnvFile(join(repoRoot, 'infra/env/local.env'));
@@ -58,13 +62,34 @@ function data(): { stream: () => Readable; sha256: string } {
   return { stream: () => Readable.from(gen()), sha256: h.digest('hex') };
 }
 
+/** RSS of the files service: the child process serving it (in-process mode) or, with --via, this client. */
+let servicePid: number | undefined;
+function serviceRss(): number {
+  if (servicePid === undefined) return process.memoryUsage.rss();
+  try {
+    const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${servicePid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function sampleRss() {
-  let peak = process.memoryUsage.rss();
-  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 25);
+  let peak = serviceRss();
+  const t = setInterval(() => (peak = Math.max(peak, serviceRss())), 25);
   return () => {
     clearInterval(t);
     return peak;
   };
+}
+
+/** Each leg starts on a quiet machine (see untilQuiet: the previous leg's pipeline work is not billed to it). */
+async function quiet(leg: string) {
+  const q = await untilQuiet();
+  if (!q.quiet)
+    console.log(`(machine still busy after ${q.waitedSeconds.toFixed(0)} s before ${leg}: measuring anyway)`);
+  else if (q.waitedSeconds > 3)
+    console.log(`(waited ${q.waitedSeconds.toFixed(0)} s for the machine to settle before ${leg})`);
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; result: T }> {
@@ -117,11 +142,11 @@ const rate = (ms: number) => size / MiB / (ms / 1000);
 
 /**
  * Which processes' CPU a leg is charged to: the emulator and, with --via, the running files
- * service and gateway; "client" is this process (in process it also runs the files service).
+ * service and gateway, without it the files service's own process; "client" is this process.
  */
 function pathPids(): Record<string, number> {
   const local = localPids(join(repoRoot, '.local/run'), via ? ['aws', 'files', 'gateway'] : ['aws']);
-  return { ...local, client: process.pid };
+  return { ...local, ...(servicePid ? { files: servicePid } : {}), client: process.pid };
 }
 
 /**
@@ -185,6 +210,33 @@ async function downloadStages(deps: import('../src/deps.js').Deps, fileId: strin
   ];
 }
 
+/** Starts serve.ts in a child process; resolves once it listens. */
+function serveFiles(env: NodeJS.ProcessEnv): Promise<{ pid: number; port: number; stop: () => Promise<void> }> {
+  // Profiling aid: BENCH_SERVICE_PROFILE=<dir> writes the service's CPU profile there.
+  const prof = process.env.BENCH_SERVICE_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVICE_PROFILE}`]
+    : [];
+  const args = [...prof, '--conditions=source', '--import', 'tsx', join(import.meta.dirname, 'serve.ts')];
+  const child = spawn(process.execPath, args, {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /LISTENING (\d+)/.exec(out);
+      if (m) resolve({ pid: child.pid!, port: Number(m[1]), stop });
+    });
+    child.once('exit', (code) => reject(new Error(`files service exited (${code}) before listening`)));
+  });
+}
+
 async function main() {
   const d = data();
   const admin = new S3Client({
@@ -200,6 +252,7 @@ async function main() {
   // Raw SDK baseline: the same bytes, multipart PUT and streamed GET, same emulator.
   const key = `bench/${newId('file')}`;
   const pids = pathPids();
+  await quiet('raw upload');
   let cpu = measureCpu(pids);
   const rawUp = await timed(() =>
     new Upload({
@@ -210,6 +263,7 @@ async function main() {
     }).done(),
   );
   const rawUpCpu = cpu();
+  await quiet('raw download');
   cpu = measureCpu(pids);
   const rawDown = await timed(async () => {
     const r = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -228,31 +282,30 @@ async function main() {
   if (!base) {
     const { buildDeps } = await import('../src/deps.js');
     const { loadServiceConfig } = await import('../src/config.js');
-    const { buildApp } = await import('../src/app.js');
-    deps = await buildDeps(
-      loadServiceConfig(
-        serviceEnv('files', {
-          LOG_LEVEL: 'warn',
-          MONGO_DB: `files_bench_${Date.now()}`,
-          MAX_UPLOAD_BYTES: String(size + MiB),
-        }),
-      ),
-    );
-    const app = await buildApp(deps);
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    const env = serviceEnv('files', {
+      LOG_LEVEL: 'warn',
+      MONGO_DB: `files_bench_${Date.now()}`,
+      MAX_UPLOAD_BYTES: String(size + MiB),
+    });
+    // The service in a process of its own (serve.ts); these deps (same database) apply the
+    // pipeline's verdicts and time the download stages.
+    deps = await buildDeps(loadServiceConfig(env));
+    const child = await serveFiles(env);
+    servicePid = child.pid;
+    base = `http://127.0.0.1:${child.port}`;
     close = async () => {
-      await app.close();
+      await child.stop();
       await deps!.db.dropDatabase();
       await deps!.close();
     };
   }
   const patient = newId('user');
   const auth = { authorization: `Bearer ${mintTestToken({ sub: patient, role: 'patient', ttl: 3600 })}` };
-  const rssBefore = process.memoryUsage.rss();
+  const rssBefore = serviceRss();
   const stopRss = sampleRss();
   const m = multipart(d.stream());
-  cpu = measureCpu(pids);
+  await quiet('upload');
+  cpu = measureCpu(pathPids());
   const up = await timed(() => request(`${base}/v1/files`, 'POST', { ...auth, 'content-type': m.type }, m.body));
   const upCpu = cpu();
   const rssPeak = stopRss();
@@ -308,9 +361,10 @@ async function main() {
       )
     ).text,
   ) as { url: string };
-  const rssBeforeDown = process.memoryUsage.rss();
+  const rssBeforeDown = serviceRss();
   const stopRssDown = sampleRss();
-  cpu = measureCpu(pids);
+  await quiet('download');
+  cpu = measureCpu(pathPids());
   const down = await timed(() => request(`${base}${link.url}`, 'GET', auth));
   const downCpu = cpu();
   const rssPeakDown = stopRssDown();
@@ -330,7 +384,7 @@ async function main() {
 
   const row = (name: string, raw: number, svc: number) =>
     `${name.padEnd(10)} raw SDK ${rate(raw).toFixed(1).padStart(7)} MiB/s   files ${rate(svc).toFixed(1).padStart(7)} MiB/s   ratio ${(rate(svc) / rate(raw)).toFixed(2)}`;
-  console.log(`size ${size / MiB} MiB via ${via ?? 'in-process files service (real HTTP)'}`);
+  console.log(`size ${size / MiB} MiB via ${via ?? 'the files service in its own process (real HTTP)'}`);
   console.log(row('upload', rawUp.ms, up.ms));
   console.log(row('download', rawDown.ms, down.ms));
   console.log(

@@ -48,10 +48,13 @@ export const ConfigSchema = Type.Object({
   /**
    * Downloads read the stored object as ranged GETs of DOWNLOAD_PART_SIZE_MIB, up to
    * DOWNLOAD_READ_AHEAD of them in flight ahead of the writer: memory per download is about
-   * part size × (read-ahead + 1), whatever the file's size.
+   * part size × (read-ahead + 1), whatever the file's size. 8 MiB × 2 ahead (24 MiB): measured on
+   * LocalStack, a 4 MiB ranged GET costs the store 2.5× the CPU per byte of one whole GET and
+   * 8 MiB parts cost what one GET does (bench/results/perf-notes.md); 8 to 16 MiB is also the part
+   * size AWS recommends for S3 byte-range fetches.
    */
-  DOWNLOAD_PART_SIZE_MIB: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
-  DOWNLOAD_READ_AHEAD: Type.Integer({ minimum: 0, maximum: 8, default: 3 }),
+  DOWNLOAD_PART_SIZE_MIB: Type.Integer({ minimum: 1, maximum: 64, default: 8 }),
+  DOWNLOAD_READ_AHEAD: Type.Integer({ minimum: 0, maximum: 8, default: 2 }),
   /** An upload whose client sends nothing for this long is ended with 408 and nothing kept. */
   UPLOAD_IDLE_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 30_000 }),
 });

@@ -9,6 +9,7 @@ const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 // Digest objects are small: read this many at once when listing.
 const DIGEST_READS = 16;
+const GUNZIP_CHUNK = 1024 * 1024;
 
 const statusOf = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 const isPreconditionFailed = (err: unknown) =>
@@ -66,7 +67,9 @@ export class S3SegmentStore implements SegmentStore {
     const buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     // The hash is over the stored bytes; a corrupt object still gets its hash (and then fails it).
     const sha256 = sha256Hex(buf);
-    const jsonl = await gunzipAsync(buf).catch(() => Buffer.alloc(0));
+    // 1 MiB output chunks: at zlib's default 16 KiB a 6 MB segment is ~400 round trips between the
+    // thread pool and the event loop, which showed as the top of the verify profile.
+    const jsonl = await gunzipAsync(buf, { chunkSize: GUNZIP_CHUNK }).catch(() => Buffer.alloc(0));
     return { sha256, bytes: buf.length, jsonl };
   }
 

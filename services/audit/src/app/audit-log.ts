@@ -14,7 +14,7 @@ import type {
 import { type AuditableEvent, draftFromEvent } from '../domain/record.js';
 import { RecentRecords } from './recent-records.js';
 import { Sealer } from './seal-segments.js';
-import { type LogVerifyResult, verifyLog } from './verify-log.js';
+import { type LogVerifyResult, type VerifyRange, verifyLog } from './verify-log.js';
 
 export interface AuditLogPorts<S extends RecordStore> {
   store: S & { ensureIndexes(): Promise<void> };
@@ -52,7 +52,7 @@ export interface AuditLog<S extends RecordStore> {
   ingest(event: AuditableEvent): Promise<AppendResult>;
   /** Appends many events in order, one write batch (idempotent on each id). */
   ingestMany(events: AuditableEvent[]): Promise<AppendResult[]>;
-  verify(range?: { from?: number; to?: number }): Promise<LogVerifyResult>;
+  verify(range?: VerifyRange): Promise<LogVerifyResult>;
 }
 
 export function createAuditLog<S extends RecordStore>(ports: AuditLogPorts<S>, policy: AuditLogPolicy): AuditLog<S> {

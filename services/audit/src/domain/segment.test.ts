@@ -111,4 +111,29 @@ describe('sealed segment lines', () => {
       reason: 'record_missing',
     });
   });
+
+  it('without re-hashing still names a removed line, a duplicated line, swapped lines and a broken link', () => {
+    const rs = chain(20, 5);
+    const lines = rs.map(segmentLine);
+    const run = (ls: string[]) =>
+      verifySegmentBytes(Buffer.from(`${ls.join('\n')}\n`), expectFor(rs), { rehash: false }).failure;
+    expect(run(lines)).toBeUndefined();
+    expect(run(lines.filter((_, i) => i !== 9))).toEqual({ seq: 10, reason: 'record_missing' });
+    expect(run([...lines.slice(0, 5), lines[4]!, ...lines.slice(5)])).toEqual({ seq: 6, reason: 'sequence_tampered' });
+    // Line 8 (v2) claims another predecessor: its prevHash no longer names line 7's hash.
+    const relinked = lines.map((l, i) => (i === 7 ? l.replace(rs[6]!.hash, 'a'.repeat(64)) : l));
+    expect(run(relinked)).toEqual({ seq: 8, reason: 'chain_broken' });
+    expect(run(lines.map((l, i) => (i === 2 ? l.replace(rs[1]!.hash, 'a'.repeat(64)) : l)))).toEqual({
+      seq: 3,
+      reason: 'chain_broken',
+    });
+  });
+
+  it('without re-hashing accepts an edited line: that case is left to the signed segment hash', () => {
+    const rs = chain(10);
+    const edited = rs.map(segmentLine).map((l, i) => (i === 4 ? l.replace('"success"', '"denied"') : l));
+    const buf = Buffer.from(`${edited.join('\n')}\n`);
+    expect(verifySegmentBytes(buf, expectFor(rs), { rehash: false })).toEqual({ checked: 10 });
+    expect(verifySegmentBytes(buf, expectFor(rs)).failure).toEqual({ seq: 5, reason: 'record_altered' });
+  });
 });

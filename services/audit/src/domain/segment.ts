@@ -51,13 +51,63 @@ interface Latin1Buffer extends Buffer {
   latin1Slice(start: number, end: number): string;
 }
 const latin1 = (buf: Buffer, start: number, end: number) => (buf as Latin1Buffer).latin1Slice(start, end);
+const HEAD_BYTES = Buffer.from(HEAD, 'latin1');
+const V1_BYTES = Buffer.from(V1_TAG, 'latin1');
+const V2_BYTES = Buffer.from(V2_TAG, 'latin1');
+const PREV_BYTES = Buffer.from(PREV_TAG, 'latin1');
+
+/*
+ * WHY byte loops: at ~1 µs per record every native call counts (a `latin1Slice` costs ~0.5 µs,
+ * as much as the SHA-256 of the line): tags and hashes are compared in place, byte by byte, and
+ * the only native call per v2 line is the hash itself (perf notes, issue 18).
+ */
+function tagAt(buf: Buffer, at: number, tag: Buffer): boolean {
+  if (at + tag.length > buf.length) return false;
+  for (let i = 0; i < tag.length; i++) if (buf[at + i] !== tag[i]) return false;
+  return true;
+}
+
+/** 64 hex characters at `at` equal `hex`. */
+function hexAt(buf: Buffer, at: number, hex: string): boolean {
+  if (hex.length !== 64 || at + 64 > buf.length) return false;
+  for (let i = 0; i < 64; i++) if (buf[at + i] !== hex.charCodeAt(i)) return false;
+  return true;
+}
+
+/** 64 bytes at `a` equal 64 bytes at `b`. */
+function sameAt(buf: Buffer, a: number, b: number): boolean {
+  for (let i = 0; i < 64; i++) if (buf[a + i] !== buf[b + i]) return false;
+  return true;
+}
+
+/** Where a line's own hash and its prevHash sit in the buffer, its seq, and its recomputed hash. */
+interface LineAt {
+  seq: number;
+  hashAt: number;
+  /** Position of the prevHash hex in the buffer (v2), or its value (v1, parsed). */
+  prevAt: number;
+  prevHash?: string;
+  /** Recomputed hash (absent when not re-hashing). */
+  computed?: string;
+}
+
+export interface SegmentCheckOptions {
+  /**
+   * Recompute every line's SHA-256 (default). Without it only the structure is checked (seqs,
+   * links, both ends): enough when the segment's bytes already match the signed digest's hash,
+   * because the sealer re-hashed every record before it sealed and signed them.
+   */
+  rehash?: boolean;
+}
 
 /**
  * Recomputes every line's hash from its bytes and checks the links, the contiguous seqs from
  * `from` to `to`, and both ends against the signed digest. Stops at the first bad record.
  */
-export function verifySegmentBytes(buf: Buffer, exp: SegmentExpectation): SegmentCheck {
-  let prevHash = exp.firstPrevHash;
+export function verifySegmentBytes(buf: Buffer, exp: SegmentExpectation, opts: SegmentCheckOptions = {}): SegmentCheck {
+  const rehash = opts.rehash ?? true;
+  let prevHashAt = -1; // where the previous line's hash sits; -1: use exp.firstPrevHash
+  const prevHashText = exp.firstPrevHash;
   let expected = exp.from;
   let checked = 0;
   let start = 0;
@@ -73,50 +123,53 @@ export function verifySegmentBytes(buf: Buffer, exp: SegmentExpectation): Segmen
       continue;
     }
     if (expected > exp.to) return fail('sequence_tampered', exp.to + 1);
-    const line = parseLine(buf, start, end);
+    const line = parseLine(buf, start, end, rehash);
     if (!line) return fail('record_altered');
     if (line.seq !== expected) return fail(line.seq > expected ? 'record_missing' : 'sequence_tampered');
-    if (line.computed !== line.hash) return fail('record_altered');
-    if (line.prevHash !== prevHash) return fail('chain_broken');
+    if (line.computed !== undefined && !hexAt(buf, line.hashAt, line.computed)) return fail('record_altered');
+    const linked =
+      line.prevHash !== undefined
+        ? line.prevHash === (prevHashAt < 0 ? prevHashText : latin1(buf, prevHashAt, prevHashAt + 64))
+        : prevHashAt < 0
+          ? hexAt(buf, line.prevAt, prevHashText)
+          : sameAt(buf, line.prevAt, prevHashAt);
+    if (!linked) return fail('chain_broken');
     const pin = exp.pinned?.get(expected);
-    if (pin !== undefined && pin !== line.hash) return fail('checkpoint_mismatch');
-    prevHash = line.hash;
+    if (pin !== undefined && !hexAt(buf, line.hashAt, pin)) return fail('checkpoint_mismatch');
+    prevHashAt = line.hashAt;
     expected++;
     checked++;
     start = end + 1;
   }
   if (expected <= exp.to) return fail('record_missing');
-  if (prevHash !== exp.lastHash) return fail('chain_broken', exp.to);
+  const lastOk = prevHashAt < 0 ? prevHashText === exp.lastHash : hexAt(buf, prevHashAt, exp.lastHash);
+  if (!lastOk) return fail('chain_broken', exp.to);
   return { checked };
 }
 
-interface ParsedLine {
-  seq: number;
-  hash: string;
-  prevHash: string;
-  computed: string;
-}
-
-function parseLine(buf: Buffer, start: number, end: number): ParsedLine | undefined {
-  if (end - start < BODY_AT + 2 || latin1(buf, start, start + HEAD_LEN) !== HEAD) return undefined;
-  if (buf[end - 1] !== 0x7d /* } */) return undefined;
-  const hash = latin1(buf, start + HEAD_LEN, start + HEAD_LEN + 64);
+function parseLine(buf: Buffer, start: number, end: number, rehash: boolean): LineAt | undefined {
+  if (end - start < BODY_AT + 2 || !tagAt(buf, start, HEAD_BYTES)) return undefined;
+  if (buf[end - 1] !== 0x7d /* } */ || buf[start + HEAD_LEN + 64] !== 0x22 /* " */) return undefined;
+  const hashAt = start + HEAD_LEN;
   const body = start + BODY_AT;
-  if (latin1(buf, body, body + V2_TAG.length) === V2_TAG) {
-    let i = body + V2_TAG.length;
+  if (tagAt(buf, body, V2_BYTES)) {
+    let i = body + V2_BYTES.length;
     let seq = 0;
     const digitsAt = i;
     while (i < end && buf[i]! >= 0x30 && buf[i]! <= 0x39) seq = seq * 10 + (buf[i++]! - 0x30);
-    if (i === digitsAt || latin1(buf, i, i + PREV_TAG.length) !== PREV_TAG) return undefined;
-    const p = i + PREV_TAG.length;
-    return { seq, hash, prevHash: latin1(buf, p, p + 64), computed: sha256Hex(buf.subarray(body, end - 1)) };
+    if (i === digitsAt || !tagAt(buf, i, PREV_BYTES)) return undefined;
+    const prevAt = i + PREV_BYTES.length;
+    if (prevAt + 65 > end || buf[prevAt + 64] !== 0x22) return undefined;
+    return rehash ? { seq, hashAt, prevAt, computed: sha256Hex(buf.subarray(body, end - 1)) } : { seq, hashAt, prevAt };
   }
-  if (latin1(buf, body, body + V1_TAG.length) !== V1_TAG) return undefined;
-  const text = buf.subarray(body + V1_TAG.length, end - 1);
+  if (!tagAt(buf, body, V1_BYTES)) return undefined;
+  const text = buf.subarray(body + V1_BYTES.length, end - 1);
   try {
     const r = JSON.parse(text.toString('utf8')) as { seq?: unknown; prevHash?: unknown };
     if (typeof r.seq !== 'number' || typeof r.prevHash !== 'string') return undefined;
-    return { seq: r.seq, hash, prevHash: r.prevHash, computed: sha256Hex(text) };
+    const line: LineAt = { seq: r.seq, hashAt, prevAt: -1, prevHash: r.prevHash };
+    if (rehash) line.computed = sha256Hex(text);
+    return line;
   } catch {
     return undefined;
   }

@@ -5,14 +5,19 @@ import { loadServiceConfig } from '../config.js';
 import { buildCliDeps } from '../deps.js';
 
 /**
- * `npm run audit:verify [-- --from N --to N --json]`: verifies the sealed part of the chain from its
+ * `npm run audit:verify [-- --from N --to N --deep --json]`: verifies the sealed part of the chain from its
  * segments and signed digests in S3, and the unsealed tail from MongoDB, with the audit service's
- * own configuration. A one-shot job (no server, no consumer), hence its place under jobs/.
+ * own configuration. `--deep` re-hashes every sealed record as well (see checkSegment in verify-log.ts). A one-shot job (no server, no consumer), hence its place under jobs/.
  * Exit codes: 0 valid, 1 invalid (first bad seq printed), 2 could not verify (e.g. a dependency down).
  */
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      deep: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
   });
   // Local convenience: the stack's shared env and the audit service's own credentials, when
   // present. Never overrides the real environment (production sets everything explicitly).
@@ -25,6 +30,7 @@ async function main(): Promise<number> {
   const range = {
     ...(values.from ? { from: positive('from', values.from) } : {}),
     ...(values.to ? { to: positive('to', values.to) } : {}),
+    deep: values.deep,
   };
   const deps = buildCliDeps(loadServiceConfig(process.env));
   try {
@@ -43,7 +49,7 @@ async function main(): Promise<number> {
         `  records checked:     ${r.checked} (seq ${r.from}..${r.lastSeq}) in ${seconds.toFixed(1)} s, ${rate} records/s`,
       );
       console.log(
-        `  sealed (S3):         ${r.sealed.records} records in ${r.sealed.segments} segments, ${r.sealed.digests} signed digests, through seq ${r.sealed.lastSeq}, ${r.sealed.seconds.toFixed(1)} s = ${per(r.sealed.records, r.sealed.seconds)} records/s`,
+        `  sealed (S3):         ${r.sealed.records} records in ${r.sealed.segments} segments, ${r.sealed.digests} signed digests, through seq ${r.sealed.lastSeq}, ${r.sealed.seconds.toFixed(1)} s = ${per(r.sealed.records, r.sealed.seconds)} records/s (${values.deep ? 'every record re-hashed' : 'segment hashes against the signed digests, links and seqs; --deep re-hashes every record'})`,
       );
       console.log(
         `  unsealed tail (DB):  ${r.tail.records} records from seq ${r.tail.from}, ${r.tail.seconds.toFixed(1)} s`,
