@@ -14,6 +14,7 @@ import { figure, percentile, report } from './lib.js';
 const ROOT = join(import.meta.dirname, '..');
 const N = Number(process.env.BENCH_PIPELINE_FILES ?? 50);
 const CONCURRENCY = 4;
+const N_SOLO = Number(process.env.BENCH_PIPELINE_SOLO_FILES ?? 20);
 /**
  * When a file became available: the `occurredAt` of its file.available event (stamped by the
  * files service in the write that made it available), pushed to a tap queue on the bus. No
@@ -94,11 +95,11 @@ async function waitReady(port: number) {
 }
 
 /** One client per worker, as in a clinic: each user stays within the gateway's per-user rate limit. */
-async function round(tokens: string[], ids: string[] = []): Promise<number[]> {
+async function round(tokens: string[], ids: string[] = [], count = N): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async (token: string) => {
-    while (next < N) {
+    while (next < count) {
       const i = next++;
       const content = Buffer.alloc(1024 * 1024, `bench ${Date.now()} ${i} `);
       const t0 = Date.now();
@@ -122,6 +123,10 @@ const patients = await Promise.all(
   Array.from({ length: CONCURRENCY }, (_, i) => createUser(admin, 'patient', `Bench Patient ${i + 1}`)),
 );
 const tokens = patients.map((p) => p.token);
+// One file at a time first: the pipeline's own latency, with no other file queued ahead of it.
+// The 4-client rounds below keep the 2 cores busy, so their figures add the wait for CPU.
+const soloIds: string[] = [];
+const solo = await round(tokens.slice(0, 1), soloIds, N_SOLO);
 const oneIds: string[] = [];
 let cpu = measureCpu(stackPids);
 const one = await round(tokens, oneIds);
@@ -136,18 +141,21 @@ try {
   const busy = (label: string, u: typeof oneCpu) =>
     u ? [figure(`busy cores (of ${u.cores}), ${label}`, u.busyCores, 'cores')] : [];
   report('upload→available (1 MiB)', [
-    figure('p50, 1 worker each', percentile(one, 50), 'ms'),
-    figure('p95, 1 worker each', percentile(one, 95), 'ms'),
-    figure('p50, 2 workers each', percentile(two, 50), 'ms', {
+    figure('p50, one file at a time, 1 worker each', percentile(solo, 50), 'ms'),
+    figure('p95, one file at a time, 1 worker each', percentile(solo, 95), 'ms'),
+    figure('p50, 4 clients, 1 worker each', percentile(one, 50), 'ms'),
+    figure('p95, 4 clients, 1 worker each', percentile(one, 95), 'ms'),
+    figure('p50, 4 clients, 2 workers each', percentile(two, 50), 'ms', {
       label: 'p50 with 1 worker',
       value: percentile(one, 50),
       unit: 'ms',
     }),
-    figure('p95, 2 workers each', percentile(two, 95), 'ms', {
+    figure('p95, 4 clients, 2 workers each', percentile(two, 95), 'ms', {
       label: 'p95 with 1 worker',
       value: percentile(one, 95),
       unit: 'ms',
     }),
+    ...stageFigures(soloIds, 'one at a time'),
     ...stageFigures(oneIds, '1 worker'),
     ...stageFigures(twoIds, '2 workers'),
     ...busy('1 worker each', oneCpu),
@@ -157,9 +165,10 @@ try {
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'upload-available.svg'),
-    histogramSvg(`upload → available, ${N} files of 1 MiB (4 clients)`, [
-      { label: '1 worker each', values: one, color: '#2b6cb0' },
-      { label: '2 workers each', values: two, color: '#dd6b20' },
+    histogramSvg(`upload → available, files of 1 MiB`, [
+      { label: `one at a time (${N_SOLO} files)`, values: solo, color: '#38a169' },
+      { label: `4 clients, 1 worker each (${N} files)`, values: one, color: '#2b6cb0' },
+      { label: `4 clients, 2 workers each (${N} files)`, values: two, color: '#dd6b20' },
     ]),
   );
   console.log('written: bench/results/upload-available.svg');

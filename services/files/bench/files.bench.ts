@@ -219,7 +219,8 @@ function serveFiles(env: NodeJS.ProcessEnv): Promise<{ pid: number; port: number
   const args = [...prof, '--conditions=source', '--import', 'tsx', join(import.meta.dirname, 'serve.ts')];
   const child = spawn(process.execPath, args, {
     env,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // stdin stays open while this process lives: the child ends when it closes (even on a crash here).
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const stop = async () => {

@@ -16,10 +16,12 @@ const deps = await buildDeps(loadServiceConfig(process.env));
 const app = await buildApp(deps);
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log(`LISTENING ${(app.server.address() as AddressInfo).port}`);
-process.once('SIGTERM', () => {
+const stop = () => {
   void (async () => {
     await app.close();
     await deps.close();
     process.exit(0);
   })();
-});
+};
+process.once('SIGTERM', stop);
+process.stdin.on('end', stop).resume(); // the benchmark went away

@@ -10,14 +10,28 @@
  * difference is what the gateway adds: its own verification, revocation and rate-limit look-ups in
  * Redis, the proxy hop and access-audit bookkeeping. By default audit events go to a counting sink
  * instead of SNS, so a benchmark never floods the shared audit queue.
+ *
+ * The upstream, the gateway and the client (this process) each run in a process of their own, as
+ * deployed: in one process the three shared one event loop and one core, which capped the ratio
+ * near 0.5 whatever the gateway did. CPU seconds per 1 000 requests of each process are printed.
  */
+import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { RedisRevocationStore, tokenVerifier } from '@medvault/common/auth';
 import type { EventPublisher } from '@medvault/common/bus';
 import { createRedis } from '@medvault/common/clients';
 import { loadEnvFile } from '@medvault/common/config';
-import { figure, mintTestToken, repoRoot, report, serviceEnv } from '@medvault/common/testing';
+import {
+  figure,
+  localPids,
+  measureCpu,
+  mintTestToken,
+  repoRoot,
+  report,
+  serviceEnv,
+  untilQuiet,
+} from '@medvault/common/testing';
 import Fastify from 'fastify';
 import { BackgroundPublisher } from '../src/adapters/outbox.js';
 import { buildApp } from '../src/app.js';
@@ -107,40 +121,98 @@ async function load(base: string, path: string, token: string): Promise<Result> 
   return { count: latencies.length, errors, seconds, rps: latencies.length / seconds, p50: pct(50), p99: pct(99) };
 }
 
-async function main() {
-  const upstream = await startUpstream();
+/** The gateway in front of `filesUrl`, as a process of its own (role `gateway`). */
+async function startGateway(filesUrl: string) {
   const deps = await buildDeps(
     loadServiceConfig(
       serviceEnv('gateway', {
         LOG_LEVEL: 'warn',
-        FILES_URL: upstream.url,
+        FILES_URL: filesUrl,
         RATE_LIMIT_MAX: '1000000',
         ...(process.env.BENCH_NO_RL ? { RATE_LIMIT_ENABLED: 'false' } : {}),
       }),
     ),
   );
-  let audited = 0;
   if (process.env.BENCH_PUBLISH !== '1') {
-    const counting: EventPublisher = {
-      publish: async () => {
-        audited++;
-      },
-    };
+    const counting: EventPublisher = { publish: async () => undefined };
     deps.events = new BackgroundPublisher(counting, deps.logger, { maxQueue: 100_000 });
   }
   // BENCH_NO_TOKEN_CACHE=1: every request verified in full (the figure before the token cache).
   if (process.env.BENCH_NO_TOKEN_CACHE === '1') delete deps.tokenAuth.cache;
   const app = await buildApp(deps);
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const gateway = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  return {
+    url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
+    close: async () => {
+      await app.close();
+      await deps.events.flush();
+      await deps.close();
+    },
+  };
+}
+
+/** Runs this file again as `role` in a child process; resolves with its URL and pid once it listens. */
+function child(role: 'upstream' | 'gateway', env: NodeJS.ProcessEnv = process.env) {
+  // Profiling aid: BENCH_GATEWAY_PROFILE=<dir> writes the gateway process's CPU profile there.
+  const dir = role === 'gateway' ? process.env.BENCH_GATEWAY_PROFILE : undefined;
+  const prof = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const proc = spawn(process.execPath, [...prof, ...process.execArgv, import.meta.filename, '--role', role], {
+    env,
+    // stdin stays open while this process lives: the child ends when it closes (even on a crash here).
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  return new Promise<{ url: string; pid: number; stop: () => Promise<void> }>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /LISTENING (\S+)/.exec(out);
+      if (m)
+        resolve({
+          url: m[1]!,
+          pid: proc.pid!,
+          stop: async () => {
+            proc.kill('SIGTERM');
+            await exited;
+          },
+        });
+    });
+    proc.once('exit', (code) => reject(new Error(`${role} exited (${code}) before listening`)));
+  });
+}
+
+/** A child: builds its server, says where it listens, closes on SIGTERM. */
+async function serve(role: string) {
+  const server = role === 'upstream' ? await startUpstream() : await startGateway(process.env.BENCH_FILES_URL!);
+  console.log(`LISTENING ${server.url}`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.stdin.on('end', stop).resume(); // the benchmark went away
+}
+
+async function main() {
+  const upstream = await child('upstream');
+  const gw = await child('gateway', { ...process.env, BENCH_FILES_URL: upstream.url }).catch(async (err) => {
+    await upstream.stop();
+    throw err;
+  });
   const token = mintTestToken({ sub: 'usr_01JD0000000000000000BENCH', role: 'patient', sid: 'ses_bench' });
   const path = '/v1/files/fil_01JD0000000000000000000000';
+  const perK = (u: ReturnType<ReturnType<typeof measureCpu>>, name: string, r: Result) =>
+    u && r.count ? ((u.seconds[name] ?? 0) * 1000) / r.count : 0;
   try {
+    const redisPid = localPids(`${repoRoot}/.local/run`, ['redis']);
+    const pids = { upstream: upstream.pid, gateway: gw.pid, client: process.pid, ...redisPid };
     await load(upstream.url, path, token); // warm-up both paths (JIT, pools)
-    await load(gateway, path, token);
+    await load(gw.url, path, token);
+    await untilQuiet();
+    let cpu = measureCpu(pids);
     const direct = await load(upstream.url, path, token);
-    const via = await load(gateway, path, token);
-    await deps.events.flush();
+    const directCpu = cpu();
+    await untilQuiet();
+    cpu = measureCpu(pids);
+    const via = await load(gw.url, path, token);
+    const viaCpu = cpu();
     const row = (name: string, r: Result) =>
       `${name.padEnd(8)} ${String(r.count).padStart(6)} req ${String(r.errors).padStart(4)} err ${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms`;
     console.log(`authenticated GET ${path}, concurrency ${C}, up to ${N} requests or ${MAX_MS / 1000} s per target`);
@@ -149,10 +221,15 @@ async function main() {
     console.log(
       `gateway/direct throughput ratio ${(via.rps / direct.rps).toFixed(2)}  p99 overhead ${(via.p99 - direct.p99).toFixed(2)} ms`,
     );
-    console.log(
-      `access-audit events ${process.env.BENCH_PUBLISH === '1' ? 'published to SNS' : `counted (not published): ${audited}`}`,
+    const note = `concurrency ${C}; upstream, gateway and client in processes of their own`;
+    const cpuRows = ['gateway', 'upstream', 'client', ...Object.keys(redisPid)].map((n) =>
+      figure(
+        `CPU per 1000 requests via gateway, ${n}`,
+        perK(viaCpu, n, via),
+        's',
+        n === 'gateway' ? undefined : { label: 'direct', value: perK(directCpu, n, direct), unit: 's' },
+      ),
     );
-    const note = `concurrency ${C}; gateway, upstream and client share one process`;
     report('gateway: authenticated small GET', [
       figure(
         'throughput via gateway',
@@ -164,18 +241,34 @@ async function main() {
       figure('p99 latency via gateway', via.p99, 'ms', { label: 'direct to service', value: direct.p99, unit: 'ms' }),
       figure('p50 latency via gateway', via.p50, 'ms', { label: 'direct to service', value: direct.p50, unit: 'ms' }),
       figure('errors via gateway', via.errors, 'requests'),
+      ...(viaCpu
+        ? [
+            figure('busy cores via gateway', viaCpu.busyCores, 'cores', {
+              label: 'direct',
+              value: directCpu?.busyCores ?? 0,
+              unit: 'cores',
+            }),
+          ]
+        : []),
+      ...(viaCpu ? cpuRows : []),
     ]);
   } finally {
-    await app.close();
-    await deps.close();
-    await upstream.close();
+    await gw.stop();
+    await upstream.stop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
+const role = process.argv.indexOf('--role');
+if (role > 0) {
+  serve(process.argv[role + 1]!).catch((err) => {
     console.error(err);
     process.exit(1);
-  },
-);
+  });
+} else
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
