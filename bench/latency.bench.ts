@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { localPids, measureCpu, openBusTap } from '@medvault/common/testing';
+import { type CpuUse, localPids, measureCpu, openBusTap } from '@medvault/common/testing';
 import { adminToken, createUser, upload } from '../e2e/support/client.js';
 import { histogramSvg } from './histogram.js';
 import { figure, percentile, report } from './lib.js';
@@ -94,6 +94,25 @@ async function waitReady(port: number) {
   throw new Error(`instance on ${port} never became ready`);
 }
 
+/**
+ * CPU seconds per file of each stack process, 2 workers against 1: where a second worker's cost
+ * goes when the cores are already busy ("bench" includes the second scanner and watermark, which
+ * it starts).
+ */
+function perFile(one: CpuUse | undefined, two: CpuUse | undefined) {
+  if (!one || !two) return [];
+  const total = (u: CpuUse) => Object.values(u.seconds).reduce((a, b) => a + b, 0);
+  const rows: [name: string, one: number, two: number][] = [['all stack processes', total(one) / N, total(two) / N]];
+  for (const name of Object.keys(two.seconds)) {
+    const a = (one.seconds[name] ?? 0) / N;
+    const b = (two.seconds[name] ?? 0) / N;
+    if (a >= 0.01 || b >= 0.01) rows.push([name === 'aws' ? 'LocalStack' : name, a, b]);
+  }
+  return rows.map(([name, a, b]) =>
+    figure(`CPU per file, 2 workers each, ${name}`, b, 's', { label: '1 worker each', value: a, unit: 's' }),
+  );
+}
+
 /** One client per worker, as in a clinic: each user stays within the gateway's per-user rate limit. */
 async function round(tokens: string[], ids: string[] = [], count = N): Promise<number[]> {
   const latencies: number[] = [];
@@ -160,6 +179,7 @@ try {
     ...stageFigures(twoIds, '2 workers'),
     ...busy('1 worker each', oneCpu),
     ...busy('2 workers each', twoCpu),
+    ...perFile(oneCpu, twoCpu),
   ]);
   const dir = join(ROOT, 'bench/results');
   mkdirSync(dir, { recursive: true });
