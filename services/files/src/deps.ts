@@ -99,7 +99,7 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
     intervalMs: config.OUTBOX_INTERVAL_MS,
   });
   // Every write that adds events starts a relay pass (looked up at call time: tests replace kick).
-  files.onEvents = () => outbox.kick();
+  files.onEvents = (id) => outbox.kick(id);
   p.beforeClose(() => outbox.stop());
   const tokenAuth = p.tokenAuth();
   return {

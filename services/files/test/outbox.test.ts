@@ -168,4 +168,42 @@ describe('the outbox relay', () => {
     expect(new Set([...byA, ...byB]).size).toBe(8);
     for (const id of ids) expect((await h.deps.files.get(id))?.outbox).toEqual([]);
   });
+
+  it('claims the file a kick names by id, searching for pending files at most once an interval', async () => {
+    const h = await harness();
+    h.deps.outbox.kick = () => undefined;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await uploadPdf(h));
+    let searches = 0;
+    const source = {
+      claimPending: (limit: number, leaseMs: number) => {
+        searches++;
+        return h.deps.files.claimPending(limit, leaseMs);
+      },
+      claimIds: (claim: string[], leaseMs: number) => h.deps.files.claimIds(claim, leaseMs),
+      release: (id: string, sent: Envelope[]) => h.deps.files.release(id, sent),
+    };
+    const sent: string[] = [];
+    const relay = createClaimingOutboxRelay({
+      source,
+      publisher: recording(h, sent),
+      logger: h.deps.logger,
+      intervalMs: 60_000,
+    });
+    // The first pass also searches (nothing searched yet this interval): it publishes all three.
+    relay.kick(ids[0]);
+    await expect.poll(() => sent.length, { timeout: 10_000 }).toBe(3);
+    await sleep(1000); // the pass ends with a search that finds nothing left
+    const firstPass = searches;
+    expect(firstPass).toBeGreaterThan(0);
+    // Later kicks within the interval claim their file by id only.
+    for (let i = 0; i < 3; i++) {
+      const id = await uploadPdf(h);
+      relay.kick(id);
+      await expect.poll(async () => (await h.deps.files.get(id))?.outbox.length, { timeout: 10_000 }).toBe(0);
+    }
+    expect(sent).toHaveLength(6);
+    expect(searches).toBe(firstPass);
+    await relay.stop();
+  });
 });

@@ -6,6 +6,8 @@ import type { PendingOutbox } from '../adapters/files-repo.js';
 /** The outbox as the relay sees it: claims with a lease, then a release of what was published. */
 export interface ClaimableOutbox {
   claimPending(limit: number, leaseMs: number): Promise<PendingOutbox[]>;
+  /** Claims exactly these documents (those with pending events nobody holds). */
+  claimIds(ids: string[], leaseMs: number): Promise<PendingOutbox[]>;
   release(id: string, sent: Envelope[]): Promise<void>;
 }
 
@@ -14,8 +16,10 @@ export interface ClaimableOutbox {
  * documents with a lease (a conditional write, so one holder per document), publishes their
  * events in order, removes exactly those and releases the claim, published or not, so a failed
  * pass is retried at once by the next. A crash between publish and release republishes after the
- * lease (at least once; consumers dedupe on the event id). Kicked by the repository's writes;
- * the interval only catches what a crashed instance left behind.
+ * lease (at least once; consumers dedupe on the event id). Kicked by the repository's writes with
+ * the file they changed: a kicked pass claims those files by id; a pass with no kick pending (the
+ * interval) searches for every pending document, so what a failed pass or a crashed instance left
+ * behind is still published.
  */
 export function createClaimingOutboxRelay(opts: {
   source: ClaimableOutbox;
@@ -23,8 +27,10 @@ export function createClaimingOutboxRelay(opts: {
   logger: Logger;
   intervalMs: number;
   leaseMs?: number;
-}): OutboxRelay {
+}): OutboxRelay & { kick(id?: string): void } {
   const leaseMs = opts.leaseMs ?? 30_000;
+  /** Files named by kicks since the last pass started. */
+  const hinted = new Set<string>();
 
   async function publishDoc(doc: PendingOutbox): Promise<number> {
     const sent: Envelope[] = [];
@@ -39,19 +45,48 @@ export function createClaimingOutboxRelay(opts: {
     return sent.length;
   }
 
+  async function publishAll(docs: PendingOutbox[]): Promise<number> {
+    let total = 0;
+    // Documents in parallel (order matters within a document only): under load one pass no
+    // longer queues every file's event behind the SNS round trips of the others.
+    const results = await Promise.allSettled(docs.map(publishDoc));
+    for (const r of results) if (r.status === 'fulfilled') total += r.value;
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return total;
+  }
+
+  let lastSearch = 0;
   async function once(): Promise<number> {
     let total = 0;
+    const kicked = hinted.size > 0;
+    if (kicked) {
+      const ids = [...hinted];
+      hinted.clear();
+      try {
+        total += await publishAll(await opts.source.claimIds(ids, leaseMs));
+      } catch (err) {
+        for (const id of ids) hinted.add(id); // retried by the next pass
+        throw err;
+      }
+    }
+    // The search runs on every pass without a kick and at least once an interval under load, so a
+    // kick never starves what an earlier failure or another (crashed) instance left pending.
+    if (kicked && Date.now() - lastSearch < opts.intervalMs) return total;
+    lastSearch = Date.now();
     for (;;) {
       const docs = await opts.source.claimPending(50, leaseMs);
       if (docs.length === 0) return total;
-      // Documents in parallel (order matters within a document only): under load one pass no
-      // longer queues every file's event behind the SNS round trips of the others.
-      const results = await Promise.allSettled(docs.map(publishDoc));
-      for (const r of results) if (r.status === 'fulfilled') total += r.value;
-      const failed = results.find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
+      total += await publishAll(docs);
     }
   }
 
-  return relayPasses(once, opts);
+  const passes = relayPasses(once, opts);
+  return {
+    ...passes,
+    kick(id?: string) {
+      if (id !== undefined) hinted.add(id);
+      passes.kick();
+    },
+  };
 }
