@@ -1,8 +1,8 @@
 import { AppError } from '@medvault/common/errors';
 import type { Envelope } from '@medvault/common/events';
-import type { WriteGuard } from '@medvault/common/mongo';
+import { atomicWrites, type WriteGuard } from '@medvault/common/mongo';
 import { compareAndSet, LOST_RACE } from '@medvault/common/retry';
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
 import { contentKey, type FileRecord, type FileUpdate, retiredKey } from '../domain/file.js';
 import type { Counters, DicomQuery, FileChange, FileListQuery, FileRepository } from '../domain/ports.js';
 
@@ -29,6 +29,27 @@ export class FilesRepo implements FileRepository {
     private readonly guard: WriteGuard,
   ) {
     this.col = db.collection<FileDoc>('files');
+  }
+
+  /**
+   * A conditional write to one file, run inside `guard.with(id)`. On MongoDB the condition goes
+   * into the write's filter (atomic, indexed). FerretDB WORKAROUND: v1 uses the primary key only
+   * for a filter that is `_id` alone and reads every file document for any other (measured: 650 ms
+   * for `{_id, 'outbox.0': …}` against 10 ms for `{_id}` with ~450 files), so there the document is
+   * read by `_id`, the condition checked here and the write filtered by `_id` alone: safe because
+   * the guard's lock serialises every write to this file on FerretDB.
+   */
+  private async writeIf(
+    id: string,
+    filter: Filter<FileDoc>,
+    holds: (doc: FileDoc) => boolean,
+    update: UpdateFilter<FileDoc>,
+  ): Promise<FileDoc | null> {
+    if (this.guard.name === atomicWrites.name)
+      return this.col.findOneAndUpdate({ _id: id, ...filter }, update, { returnDocument: 'after' });
+    const doc = await this.col.findOne({ _id: id });
+    if (!doc || !holds(doc)) return null;
+    return this.col.findOneAndUpdate({ _id: id }, update, { returnDocument: 'after' });
   }
 
   async ensureIndexes(): Promise<void> {
@@ -105,7 +126,7 @@ export class FilesRepo implements FileRepository {
     };
     if (events.length) update.$push = { outbox: { $each: events } };
     const next = await this.guard.with(f._id, () =>
-      this.col.findOneAndUpdate({ _id: f._id, rev: f.rev }, update, { returnDocument: 'after' }),
+      this.writeIf(f._id, { rev: f.rev }, (d) => d.rev === f.rev, update),
     );
     if (next && events.length) this.onEvents(f._id);
     return next;
@@ -204,12 +225,11 @@ export class FilesRepo implements FileRepository {
     const free = { $or: [{ outboxLease: { $exists: false } }, { outboxLease: { $lte: now } }] };
     const claimed: PendingOutbox[] = [];
     for (const _id of ids) {
+      const isFree = (d: FileDoc) => d.outboxPending === true && (!d.outboxLease || d.outboxLease <= now);
       const doc = await this.guard.with(_id, () =>
-        this.col.findOneAndUpdate(
-          { _id, outboxPending: true, ...free },
-          { $set: { outboxLease: new Date(now.getTime() + leaseMs) } },
-          { returnDocument: 'after' },
-        ),
+        this.writeIf(_id, { outboxPending: true, ...free }, isFree, {
+          $set: { outboxLease: new Date(now.getTime() + leaseMs) },
+        }),
       );
       if (doc?.outbox?.length) claimed.push({ _id: doc._id, outbox: doc.outbox });
       else if (doc) await this.release(_id, []);
@@ -224,11 +244,10 @@ export class FilesRepo implements FileRepository {
   async release(id: string, sent: Envelope[]): Promise<void> {
     await this.guard.with(id, async () => {
       if (sent.length) await this.col.updateOne({ _id: id }, { $pullAll: { outbox: sent } });
-      const done = await this.col.updateOne(
-        { _id: id, 'outbox.0': { $exists: false } },
-        { $unset: { outboxPending: '', outboxLease: '' } },
-      );
-      if (done.matchedCount === 0) await this.col.updateOne({ _id: id }, { $unset: { outboxLease: '' } });
+      const done = await this.writeIf(id, { 'outbox.0': { $exists: false } }, (d) => (d.outbox?.length ?? 0) === 0, {
+        $unset: { outboxPending: '', outboxLease: '' },
+      });
+      if (!done) await this.col.updateOne({ _id: id }, { $unset: { outboxLease: '' } });
     });
   }
 }
