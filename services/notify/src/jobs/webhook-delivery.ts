@@ -50,6 +50,9 @@ export class WebhookWorker implements Startable {
 
   /** One pass over due deliveries; returns how many attempts it made. */
   async runOnce(limit = 20): Promise<number> {
+    // No webhook registered, no webhook delivery to make: skip the search, which FerretDB v1 answers
+    // by reading every delivery, e-mails included (~100 ms a second with ~500 of them, measured).
+    if ((await this.o.c.webhooks.findOne({}, { projection: { _id: 1 } })) === null) return 0;
     const now = this.o.now();
     const due = await this.o.c.deliveries
       .find({ channel: 'webhook', status: 'pending', nextAttemptAt: { $lte: now } })
