@@ -9,6 +9,7 @@ import {
   upload,
   waitForNotification,
   waitForStatus,
+  weekdayAhead,
 } from './support/client.js';
 import { EICAR, makePdf } from './support/fixtures.js';
 
@@ -91,7 +92,7 @@ describe('secure chat between a patient and their clinician, through the gateway
   });
 
   it('lets the patient book with the clinician, then open a conversation with them', async () => {
-    const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const day = weekdayAhead(3);
     const avail = await untilSettled(
       () => call('GET', `/v1/clinicians/${clinician.id}/availability?date=${day}`, { token: patient.token }),
       [404],

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, call, createUser, isProblem, type TestUser, untilSettled } from './support/client.js';
+import {
+  adminToken,
+  call,
+  createUser,
+  isProblem,
+  type TestUser,
+  untilSettled,
+  weekdayAhead,
+} from './support/client.js';
 
 /**
  * Pentest finding 12: internal ports accepted end-user tokens directly and trusted the client's
@@ -22,13 +30,6 @@ let patient: TestUser;
 let clinician: TestUser;
 let compliance: TestUser;
 const startedAt = new Date(Date.now() - 5_000).toISOString();
-
-/** A weekday at least two days ahead (default clinician hours are Monday to Friday). */
-function weekdayAhead(): string {
-  const d = new Date(Date.now() + 2 * 86_400_000);
-  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
 
 type AuditItem = { action: string; requestId: string; actor?: { userId?: string; ip?: string } };
 
@@ -77,7 +78,7 @@ describe('internal ports accept the gateway only', () => {
   });
 
   it('books through the gateway while a forged X-Forwarded-For never reaches the audit record', async () => {
-    const day = weekdayAhead();
+    const day = weekdayAhead(2);
     const avail = await untilSettled(
       () => call('GET', `/v1/clinicians/${clinician.id}/availability?date=${day}`, { token: patient.token }),
       [404],

@@ -9,6 +9,7 @@ import {
   upload,
   waitForNotification,
   waitForStatus,
+  weekdayAhead,
 } from './support/client.js';
 import { EICAR, makePdf, makePng } from './support/fixtures.js';
 import { ageDeletedFile } from './support/ops.js';
@@ -37,7 +38,7 @@ beforeAll(async () => {
 
 describe('a clinic day, end to end through the gateway', () => {
   it('lets the patient book a free slot with the clinician, and refuses a double booking', async () => {
-    const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const day = weekdayAhead(2);
     // Appointments learns new users from user.created events: a client sees them shortly after.
     const avail = await untilSettled(
       () => call('GET', `/v1/clinicians/${clinician.id}/availability?date=${day}`, { token: patient.token }),

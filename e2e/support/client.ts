@@ -122,3 +122,13 @@ export async function waitForNotification(token: string, match: (n: any) => bool
     await new Promise((res) => setTimeout(res, 300));
   }
 }
+
+/**
+ * A date (YYYY-MM-DD, UTC) at least `ahead` days from now that is a weekday: clinicians' default
+ * hours are Monday to Friday, so a plain "now + N days" has no slots when it lands on a weekend.
+ */
+export function weekdayAhead(ahead: number): string {
+  const d = new Date(Date.now() + ahead * 86_400_000);
+  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
