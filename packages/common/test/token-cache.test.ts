@@ -64,6 +64,9 @@ async function statusWithin(token: string, want: number, ms: number) {
 
 describe('token verification cache with the revocation epoch', () => {
   it('checks a token once and serves its next requests from the cache', async () => {
+    // The cache is on only once the revocation channel is subscribed (which the test above checks).
+    const deadline = Date.now() + 5000;
+    while (!cache.enabled && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const token = mintTestToken({ sub: user(), role: 'patient' });
     const before = checks;
     for (let i = 0; i < 5; i++) expect((await call(token)).statusCode).toBe(200);
