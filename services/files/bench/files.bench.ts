@@ -12,7 +12,6 @@
  * the download leg waits for status `available` (scanner + watermark running), up to 5 min.
  */
 
-import { spawn } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -34,6 +33,7 @@ import {
   mintTestToken,
   repoRoot,
   serviceEnv,
+  startChildServer,
   untilQuiet,
 } from '@medvault/common/testing';
 
@@ -211,31 +211,14 @@ async function downloadStages(deps: import('../src/deps.js').Deps, fileId: strin
 }
 
 /** Starts serve.ts in a child process; resolves once it listens. */
-function serveFiles(env: NodeJS.ProcessEnv): Promise<{ pid: number; port: number; stop: () => Promise<void> }> {
+async function serveFiles(env: NodeJS.ProcessEnv) {
   // Profiling aid: BENCH_SERVICE_PROFILE=<dir> writes the service's CPU profile there.
   const prof = process.env.BENCH_SERVICE_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVICE_PROFILE}`]
     : [];
   const args = [...prof, '--conditions=source', '--import', 'tsx', join(import.meta.dirname, 'serve.ts')];
-  const child = spawn(process.execPath, args, {
-    env,
-    // stdin stays open while this process lives: the child ends when it closes (even on a crash here).
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    child.kill('SIGTERM');
-    await exited;
-  };
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /LISTENING (\d+)/.exec(out);
-      if (m) resolve({ pid: child.pid!, port: Number(m[1]), stop });
-    });
-    child.once('exit', (code) => reject(new Error(`files service exited (${code}) before listening`)));
-  });
+  const child = await startChildServer(args, env, 'files service');
+  return { ...child, port: Number(child.address) };
 }
 
 async function main() {

@@ -15,7 +15,6 @@
  * deployed: in one process the three shared one event loop and one core, which capped the ratio
  * near 0.5 whatever the gateway did. CPU seconds per 1 000 requests of each process are printed.
  */
-import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { RedisRevocationStore, tokenVerifier } from '@medvault/common/auth';
@@ -30,6 +29,7 @@ import {
   repoRoot,
   report,
   serviceEnv,
+  startChildServer,
   untilQuiet,
 } from '@medvault/common/testing';
 import Fastify from 'fastify';
@@ -152,33 +152,16 @@ async function startGateway(filesUrl: string) {
 }
 
 /** Runs this file again as `role` in a child process; resolves with its URL and pid once it listens. */
-function child(role: 'upstream' | 'gateway', env: NodeJS.ProcessEnv = process.env) {
+async function child(role: 'upstream' | 'gateway', env: NodeJS.ProcessEnv = process.env) {
   // Profiling aid: BENCH_GATEWAY_PROFILE=<dir> writes the gateway process's CPU profile there.
   const dir = role === 'gateway' ? process.env.BENCH_GATEWAY_PROFILE : undefined;
   const prof = dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-  const proc = spawn(process.execPath, [...prof, ...process.execArgv, import.meta.filename, '--role', role], {
+  const server = await startChildServer(
+    [...prof, ...process.execArgv, import.meta.filename, '--role', role],
     env,
-    // stdin stays open while this process lives: the child ends when it closes (even on a crash here).
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  return new Promise<{ url: string; pid: number; stop: () => Promise<void> }>((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /LISTENING (\S+)/.exec(out);
-      if (m)
-        resolve({
-          url: m[1]!,
-          pid: proc.pid!,
-          stop: async () => {
-            proc.kill('SIGTERM');
-            await exited;
-          },
-        });
-    });
-    proc.once('exit', (code) => reject(new Error(`${role} exited (${code}) before listening`)));
-  });
+    role,
+  );
+  return { ...server, url: server.address };
 }
 
 /** A child: builds its server, says where it listens, closes on SIGTERM. */
