@@ -23,6 +23,17 @@ describe('the shared database semantics (@medvault/common/mongo) on the local st
     expect(await detectFlavour(process.env.MONGO_URL!)).toBe('ferretdb');
   });
 
+  it("finds a document by _id through the collection's _id index (the local FerretDB build's patch)", async () => {
+    // Unpatched, FerretDB v1.24.0 looks `_id` up by an expression its index is not on, and every
+    // find, update and delete by `_id` reads the whole table (infra/install.sh).
+    const { db } = platformWith().mongoWith('ferretdb');
+    await db.collection<{ _id: string }>('docs').insertMany([{ _id: 'a' }, { _id: 'b' }]);
+    const explained = await db.command({ explain: { find: 'docs', filter: { _id: 'b' } } });
+    const plan = JSON.stringify(explained.queryPlanner);
+    expect(plan).toMatch(/SEARCH \S+ USING INDEX \S+__id_ /);
+    expect(plan).not.toMatch(/SCAN/);
+  });
+
   it('on FerretDB serialises concurrent writes to one document with the Redis lock, so none is lost', async () => {
     const p = platformWith();
     const { db, semantics } = p.mongoWith('ferretdb');

@@ -3,22 +3,27 @@ import { awsClientConfig } from '@medvault/common/aws';
 import { createEventConsumer, type EventConsumer, SnsEventPublisher } from '@medvault/common/bus';
 import { createEvent } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { credentialsFor, eventually } from '@medvault/common/testing';
+import { credentialsFor, eventually, openTopicQueue, type TopicQueue, unique } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHandlers } from '../src/messaging/handlers.js';
 import { bearer, futureMonday, instance, plusMinutes, scratchDb } from './helpers.js';
 
 let svc: Awaited<ReturnType<typeof instance>>;
 let consumer: EventConsumer;
+let queue: TopicQueue;
 let sns: SNSClient;
 let bus: SnsEventPublisher;
 
 beforeAll(async () => {
   svc = await instance(scratchDb());
+  // A queue and a consumer name of its own: on the shared queue the running appointments service
+  // takes some of these events (into its own database), and under the name 'appointments' it
+  // marks them done in the shared idempotency store before this consumer sees them.
+  queue = await openTopicQueue(['user.created', 'user.updated']);
   consumer = createEventConsumer({
-    name: 'appointments',
-    sqs: svc.deps.sqs,
-    queueUrl: svc.deps.queueUrl,
+    name: unique('appointments-bus-test'),
+    sqs: queue.sqs,
+    queueUrl: queue.url,
     handlers: buildHandlers(svc.deps),
     idempotency: svc.deps.idempotency,
     logger: svc.deps.logger,
@@ -38,6 +43,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await consumer.stop();
+  await queue.close();
   sns.destroy();
   await svc.deps.db.dropDatabase().catch(() => undefined);
   await svc.deps.close();
@@ -47,7 +53,7 @@ const publish = (type: 'user.created' | 'user.updated', data: Record<string, unk
   bus.publish(createEvent(type, data as never, { correlationId: 'test', source: 'gateway' }));
 
 describe('user projection from the bus', () => {
-  it('learns users from user.created on its own queue, and refuses a clinician deactivated by user.updated', async () => {
+  it('learns users from user.created on the bus, and refuses a clinician deactivated by user.updated', async () => {
     const clinician = newId('user');
     const patient = newId('user');
     await publish('user.created', { userId: clinician, role: 'clinician', email: 'dr@example.test' });

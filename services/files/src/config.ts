@@ -42,12 +42,16 @@ export const ConfigSchema = Type.Object({
   TRASH_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
   PURGE_INTERVAL_SECONDS: ConfigFields.seconds(3600),
   /**
-   * The outbox's safety-net search (what a failed pass or a crashed instance left pending); every
-   * write kicks the relay with its file's id, so events do not wait for it. 5 s, not 1: on FerretDB
-   * v1 the search reads every file document, and at 1 s it alone kept the database 0.2 cores busy
-   * on an idle stack with ~350 files (bench/results/perf-notes.md).
+   * The outbox relay's passes: every write kicks the relay with its file's id, so events do not
+   * wait for these; the interval retries what a failed pass (the bus down) left pending.
    */
   OUTBOX_INTERVAL_MS: Type.Integer({ minimum: 50, default: 5000 }),
+  /**
+   * The safety-net search for pending events a crashed instance left behind (after its 30 s
+   * lease). Not every pass: on FerretDB v1 the search reads every file document (at 1 s it alone
+   * kept the database 0.2 cores busy on an idle stack with ~350 files; bench/results/perf-notes.md).
+   */
+  OUTBOX_SEARCH_INTERVAL_MS: Type.Integer({ minimum: 50, default: 30_000 }),
   /** S3 multipart part size (MiB) and parts in flight: bound the memory of one upload. */
   UPLOAD_PART_SIZE_MIB: Type.Integer({ minimum: 5, maximum: 64, default: 8 }),
   UPLOAD_QUEUE_SIZE: Type.Integer({ minimum: 1, maximum: 8, default: 2 }),

@@ -97,6 +97,7 @@ export function composeDeps(config: Config, flavour: MongoFlavour): Deps {
     publisher,
     logger,
     intervalMs: config.OUTBOX_INTERVAL_MS,
+    searchEveryMs: config.OUTBOX_SEARCH_INTERVAL_MS,
   });
   // Every write that adds events starts a relay pass (looked up at call time: tests replace kick).
   files.onEvents = (id) => outbox.kick(id);

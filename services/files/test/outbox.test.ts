@@ -15,6 +15,20 @@ afterAll(async () => {
   await closeAll();
 });
 
+/** The files repository as the relay's source, counting its searches for pending files. */
+function countingSearches(h: Harness) {
+  let n = 0;
+  const source = {
+    claimPending: (limit: number, leaseMs: number) => {
+      n++;
+      return h.deps.files.claimPending(limit, leaseMs);
+    },
+    claimIds: (claim: string[], leaseMs: number) => h.deps.files.claimIds(claim, leaseMs),
+    release: (id: string, sent: Envelope[]) => h.deps.files.release(id, sent),
+  };
+  return { source, searches: () => n };
+}
+
 describe('transactional outbox across an SNS outage', () => {
   it('keeps the event while the bus is down and delivers that one event (one id) when it is back', async () => {
     const h = await harness();
@@ -174,15 +188,7 @@ describe('the outbox relay', () => {
     h.deps.outbox.kick = () => undefined;
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push(await uploadPdf(h));
-    let searches = 0;
-    const source = {
-      claimPending: (limit: number, leaseMs: number) => {
-        searches++;
-        return h.deps.files.claimPending(limit, leaseMs);
-      },
-      claimIds: (claim: string[], leaseMs: number) => h.deps.files.claimIds(claim, leaseMs),
-      release: (id: string, sent: Envelope[]) => h.deps.files.release(id, sent),
-    };
+    const { source, searches } = countingSearches(h);
     const sent: string[] = [];
     const relay = createClaimingOutboxRelay({
       source,
@@ -194,7 +200,7 @@ describe('the outbox relay', () => {
     relay.kick(ids[0]);
     await expect.poll(() => sent.length, { timeout: 10_000 }).toBe(3);
     await sleep(1000); // the pass ends with a search that finds nothing left
-    const firstPass = searches;
+    const firstPass = searches();
     expect(firstPass).toBeGreaterThan(0);
     // Later kicks within the interval claim their file by id only.
     for (let i = 0; i < 3; i++) {
@@ -203,7 +209,29 @@ describe('the outbox relay', () => {
       await expect.poll(async () => (await h.deps.files.get(id))?.outbox.length, { timeout: 10_000 }).toBe(0);
     }
     expect(sent).toHaveLength(6);
-    expect(searches).toBe(firstPass);
+    expect(searches()).toBe(firstPass);
+    await relay.stop();
+  });
+
+  it('searches on its own clock, not on every timer pass, and on every explicit flush', async () => {
+    const h = await harness();
+    h.deps.outbox.kick = () => undefined;
+    const { source, searches } = countingSearches(h);
+    const sent: string[] = [];
+    const relay = createClaimingOutboxRelay({
+      source,
+      publisher: recording(h, sent),
+      logger: h.deps.logger,
+      intervalMs: 100,
+      searchEveryMs: 60_000,
+    });
+    relay.start();
+    await sleep(1500); // ~15 timer passes
+    expect(searches()).toBe(1);
+    const id = await uploadPdf(h); // not kicked: left for a search
+    await relay.flush();
+    expect(searches()).toBeGreaterThan(1); // a claim that found it, and one that found nothing left
+    expect((await h.deps.files.get(id))?.outbox).toEqual([]);
     await relay.stop();
   });
 });

@@ -2,18 +2,18 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { awsClientConfig } from '@medvault/common/aws';
 import { createEventConsumer, type EventConsumer, SnsEventPublisher } from '@medvault/common/bus';
 import { newId } from '@medvault/common/ids';
-import { credentialsFor, eventually, sleep, unique } from '@medvault/common/testing';
+import { credentialsFor, eventually, openTopicQueue, sleep, type TopicQueue, unique } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFYING_TYPES } from '../src/domain/templates.js';
 import { buildHandlers } from '../src/messaging/handlers.js';
-import { bearer, event, type Instance, instance, privateQueue, scratch, smtpSink } from './helpers.js';
+import { bearer, event, type Instance, instance, scratch, smtpSink } from './helpers.js';
 
 let svc: Instance;
 let smtp: Awaited<ReturnType<typeof smtpSink>>;
 let consumer: EventConsumer;
 let sns: SNSClient;
 let bus: SnsEventPublisher;
-let queue: Awaited<ReturnType<typeof privateQueue>>;
+let queue: TopicQueue;
 
 beforeAll(async () => {
   smtp = await smtpSink();
@@ -21,9 +21,12 @@ beforeAll(async () => {
     SMTP_PORT: String(smtp.port),
     LOG_LEVEL: process.env.TEST_LOG ?? 'silent',
   });
-  queue = await privateQueue([...NOTIFYING_TYPES, 'user.created', 'user.updated']);
+  queue = await openTopicQueue([...NOTIFYING_TYPES, 'user.created', 'user.updated']);
   consumer = createEventConsumer({
-    name: 'notify',
+    // Its own name: idempotency keys are per consumer name in the shared Redis, and the running
+    // notify service (consumer 'notify') handles the same published events on its own queue and
+    // would mark them done first.
+    name: unique('notify-bus-test'),
     sqs: queue.sqs,
     queueUrl: queue.url,
     handlers: buildHandlers(svc.deps),

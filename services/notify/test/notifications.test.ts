@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { newId } from '@medvault/common/ids';
 import { unique } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryDoc } from '../src/adapters/mongo.js';
 import { bearer, event, type Instance, instance, scratch, seedUser, smtpSink, sseClient } from './helpers.js';
 
 const db = scratch();
@@ -117,6 +118,51 @@ describe('appointment notifications', () => {
       headers: { ...bearer(patient, 'patient'), 'last-event-id': 'nope' },
     });
     expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('email deliveries', () => {
+  const booked = (clinicianId: string, patientId: string) =>
+    event('appointment.booked', {
+      appointmentId: newId('appointment'),
+      clinicianId,
+      patientId,
+      start: '2031-03-04T10:00:00.000Z',
+      end: '2031-03-04T10:30:00.000Z',
+    });
+  const deliveries = () => a.deps.db.collection<DeliveryDoc>('deliveries');
+
+  it('records an email delivery under its (event, recipient) key as id and finishes it by that id', async () => {
+    const pMail = `${unique('keyed')}@example.test`;
+    const patient = await seedUser(a, 'patient', pMail);
+    const e = booked(await seedUser(a, 'clinician'), patient);
+    await a.handle(e);
+    expect(await deliveries().findOne({ _id: `email:${e.id}:${patient}` })).toMatchObject({ status: 'sent' });
+    expect(mailsTo(pMail)).toHaveLength(1);
+  });
+
+  it('finishes a pending email delivery opened before ids were keyed, and sends it once', async () => {
+    const pMail = `${unique('legacy')}@example.test`;
+    const patient = await seedUser(a, 'patient', pMail);
+    const e = booked(await seedUser(a, 'clinician'), patient);
+    const now = new Date();
+    const legacyId = newId('notification');
+    await deliveries().insertOne({
+      _id: legacyId,
+      eventId: e.id,
+      recipientId: patient,
+      channel: 'email',
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await a.handle(e);
+    await a.handle(e); // redelivery: sent already
+    expect(await deliveries().findOne({ _id: legacyId })).toMatchObject({ status: 'sent' });
+    expect(await deliveries().countDocuments({ _id: `email:${e.id}:${patient}` })).toBe(0);
+    expect(mailsTo(pMail)).toHaveLength(1);
   });
 });
 

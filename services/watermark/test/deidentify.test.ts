@@ -2,7 +2,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { EventHandler } from '@medvault/common/bus';
 import { createEvent, type Envelope, type EventData } from '@medvault/common/events';
 import { newId } from '@medvault/common/ids';
-import { type BusTap, openBusTap, serviceEnv } from '@medvault/common/testing';
+import { type BusTap, openBusTap, openPrivateTopic, serviceEnv } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyKey } from '../src/app/deidentify-file.js';
 import { loadServiceConfig } from '../src/config.js';
@@ -17,18 +17,23 @@ let files: Clients;
 let admin: Clients;
 let tap: BusTap;
 let handle: (e: Envelope<'file.deidentify_requested'>) => Promise<void>;
+let topic: Awaited<ReturnType<typeof openPrivateTopic>>;
 
 beforeAll(async () => {
-  deps = buildDeps(loadServiceConfig(serviceEnv('watermark', { LOG_LEVEL: 'silent' })));
+  // The worker publishes on a topic of the test's own: on the real one the running files service
+  // records each copy and the pipeline moves it out of quarantine while the test reads it.
+  topic = await openPrivateTopic();
+  deps = buildDeps(loadServiceConfig(serviceEnv('watermark', { LOG_LEVEL: 'silent', EVENTS_TOPIC_ARN: topic.arn })));
   const h = buildHandlers(deps)['file.deidentify_requested'] as EventHandler<'file.deidentify_requested'>;
   handle = (e) => h(e, { logger: deps.logger, receiveCount: 1 });
   files = clientsAs('files');
   admin = clientsAs('provisioner');
-  tap = await openBusTap(['file.deidentified', 'file.integrity_failed']);
+  tap = await openBusTap(['file.deidentified', 'file.integrity_failed'], topic.arn);
 });
 
 afterAll(async () => {
   await tap?.close();
+  await topic?.close();
   files?.close();
   admin?.close();
   await deps?.close();

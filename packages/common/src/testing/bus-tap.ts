@@ -1,4 +1,10 @@
-import { SNSClient, SubscribeCommand, UnsubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateTopicCommand,
+  DeleteTopicCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
@@ -23,11 +29,22 @@ export interface BusTap {
   close(): Promise<void>;
 }
 
+export interface TopicQueue {
+  url: string;
+  sqs: SQSClient;
+  /** Unsubscribes and deletes the queue. */
+  close(): Promise<void>;
+}
+
 /**
- * Subscribes a temporary SQS queue to the real events topic (admin credentials), so a test can
- * observe what a service really published, filtered like a consumer's queue would be.
+ * A temporary SQS queue subscribed to the real events topic (admin credentials), filtered like a
+ * consumer's queue would be. For a test's own consumer: on a service's shared queue the running
+ * service would take some of the test's events (and other suites' backlog sits there).
  */
-export async function openBusTap(types?: EventType[]): Promise<BusTap> {
+export async function openTopicQueue(
+  types?: readonly string[],
+  topicArn = process.env.EVENTS_TOPIC_ARN,
+): Promise<TopicQueue> {
   const cfg = {
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
     AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
@@ -40,7 +57,7 @@ export async function openBusTap(types?: EventType[]): Promise<BusTap> {
   const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   const sub = await sns.send(
     new SubscribeCommand({
-      TopicArn: process.env.EVENTS_TOPIC_ARN,
+      TopicArn: topicArn,
       Protocol: 'sqs',
       Endpoint: attrs.Attributes?.QueueArn,
       Attributes: {
@@ -49,6 +66,21 @@ export async function openBusTap(types?: EventType[]): Promise<BusTap> {
       },
     }),
   );
+  return {
+    url: QueueUrl!,
+    sqs,
+    async close() {
+      await sns.send(new UnsubscribeCommand({ SubscriptionArn: sub.SubscriptionArn })).catch(() => undefined);
+      await sqs.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined);
+      sqs.destroy();
+      sns.destroy();
+    },
+  };
+}
+
+/** A topic queue that a test reads itself, to observe what a service really published. */
+export async function openBusTap(types?: EventType[], topicArn?: string): Promise<BusTap> {
+  const { url: QueueUrl, sqs, close } = await openTopicQueue(types, topicArn);
   const seen: Envelope[] = [];
   const drain = async () => {
     for (;;) {
@@ -81,10 +113,29 @@ export async function openBusTap(types?: EventType[]): Promise<BusTap> {
         await new Promise((r) => setTimeout(r, 150));
       }
     },
+    close,
+  };
+}
+
+/**
+ * An SNS topic of the test's own (admin credentials): a worker under test that publishes there
+ * (its EVENTS_TOPIC_ARN) reaches only the test's taps, not the running services, which would
+ * otherwise act on its events (e.g. take a copy out of quarantine while the test reads it).
+ */
+export async function openPrivateTopic(): Promise<{ arn: string; close(): Promise<void> }> {
+  const sns = new SNSClient(
+    awsClientConfig({
+      AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+      AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL,
+      ...credentialsFor('provisioner'),
+    }),
+  );
+  const name = `test-topic-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+  return {
+    arn: TopicArn!,
     async close() {
-      await sns.send(new UnsubscribeCommand({ SubscriptionArn: sub.SubscriptionArn })).catch(() => undefined);
-      await sqs.send(new DeleteQueueCommand({ QueueUrl })).catch(() => undefined);
-      sqs.destroy();
+      await sns.send(new DeleteTopicCommand({ TopicArn })).catch(() => undefined);
       sns.destroy();
     },
   };

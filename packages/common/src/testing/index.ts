@@ -4,7 +4,7 @@ import { parseEnvFile } from '../config/env-file.js';
 import { repoRoot } from './paths.js';
 
 export { benchResult, type Figure, figure, percentile, type RawFigure, report, round, rssMiB } from './bench.js';
-export { type BusTap, openBusTap } from './bus-tap.js';
+export { type BusTap, openBusTap, openPrivateTopic, openTopicQueue, type TopicQueue } from './bus-tap.js';
 export { type ChildServer, startChildServer } from './child-server.js';
 export { type CpuUse, localPids, measureCpu, type QuietOptions, untilQuiet } from './cpu.js';
 export {

@@ -147,6 +147,9 @@ export function verifySegmentBytes(buf: Buffer, exp: SegmentExpectation, opts: S
   return { checked };
 }
 
+/** Reused for every v2 line: the verifier reads a line's fields before parsing the next. */
+const scratch: LineAt = { seq: 0, hashAt: 0, prevAt: 0, prevHash: undefined, computed: undefined };
+
 function parseLine(buf: Buffer, start: number, end: number, rehash: boolean): LineAt | undefined {
   if (end - start < BODY_AT + 2 || !tagAt(buf, start, HEAD_BYTES)) return undefined;
   if (buf[end - 1] !== 0x7d /* } */ || buf[start + HEAD_LEN + 64] !== 0x22 /* " */) return undefined;
@@ -160,7 +163,13 @@ function parseLine(buf: Buffer, start: number, end: number, rehash: boolean): Li
     if (i === digitsAt || !tagAt(buf, i, PREV_BYTES)) return undefined;
     const prevAt = i + PREV_BYTES.length;
     if (prevAt + 65 > end || buf[prevAt + 64] !== 0x22) return undefined;
-    return rehash ? { seq, hashAt, prevAt, computed: sha256Hex(buf.subarray(body, end - 1)) } : { seq, hashAt, prevAt };
+    const line = scratch;
+    line.seq = seq;
+    line.hashAt = hashAt;
+    line.prevAt = prevAt;
+    line.prevHash = undefined;
+    line.computed = rehash ? sha256Hex(buf.subarray(body, end - 1)) : undefined;
+    return line;
   }
   if (!tagAt(buf, body, V1_BYTES)) return undefined;
   const text = buf.subarray(body + V1_BYTES.length, end - 1);

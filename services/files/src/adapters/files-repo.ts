@@ -3,8 +3,9 @@ import type { Envelope } from '@medvault/common/events';
 import { atomicWrites, type WriteGuard } from '@medvault/common/mongo';
 import { compareAndSet, LOST_RACE } from '@medvault/common/retry';
 import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
-import { contentKey, type FileRecord, type FileUpdate, retiredKey } from '../domain/file.js';
+import { contentKey, type FileRecord, type FileUpdate, isDuplicateKey, retiredKey } from '../domain/file.js';
 import type { Counters, DicomQuery, FileChange, FileListQuery, FileRepository } from '../domain/ports.js';
+import { KeyedLookups } from './keyed-lookups.js';
 
 /**
  * The outbox's bookkeeping on a file document. `outboxPending` is set by every write that adds
@@ -23,12 +24,15 @@ export class FilesRepo implements FileRepository {
   readonly col: Collection<FileDoc>;
   /** Called after every write that added events, with the file's id (the relay's kick): no caller has to remember it. */
   onEvents: (id: string) => void = () => undefined;
+  /** FerretDB only: the look-ups its missing index use would answer with a scan (keyed-lookups.ts). */
+  private readonly keyed: KeyedLookups | null;
   constructor(
     db: Db,
     /** Serialises the writes to one file: nothing on MongoDB, the Redis lock on FerretDB. */
     private readonly guard: WriteGuard,
   ) {
     this.col = db.collection<FileDoc>('files');
+    this.keyed = guard.name === atomicWrites.name ? null : new KeyedLookups(db, db.collection<FileRecord>('files'));
   }
 
   /**
@@ -66,6 +70,7 @@ export class FilesRepo implements FileRepository {
       { 'outbox.0': { $exists: true }, outboxPending: { $exists: false } },
       { $set: { outboxPending: true } },
     );
+    await this.keyed?.backfill();
   }
 
   /** Records written before `liveKey` existed get one (a second live copy of the same bytes is retired). */
@@ -95,16 +100,26 @@ export class FilesRepo implements FileRepository {
    * (owner, name, version), exists already.
    */
   async insert(rec: Omit<FileRecord, 'rev' | 'outbox'>, events: Envelope[]): Promise<void> {
-    await this.col.insertOne({ ...rec, outbox: events, rev: 1, ...(events.length ? { outboxPending: true } : {}) });
+    try {
+      await this.col.insertOne({ ...rec, outbox: events, rev: 1, ...(events.length ? { outboxPending: true } : {}) });
+    } catch (e) {
+      // A hint let us try what a unique index refused: rebuild it before the caller retries.
+      if (this.keyed && isDuplicateKey(e)) await this.keyed.repair(rec);
+      throw e;
+    }
     if (events.length) this.onEvents(rec._id);
+    // The record is in; a hint that fails to land is rebuilt by the next insert it misleads.
+    await this.keyed?.recorded(rec).catch(() => undefined);
   }
 
   /** A live (not deleted/purged) file of this owner and uploader with these bytes. */
   findDuplicate(ownerId: string, uploadedBy: string, sha256: string): Promise<FileRecord | null> {
+    if (this.keyed) return this.keyed.findLive(ownerId, uploadedBy, sha256);
     return this.col.findOne({ liveKey: contentKey(ownerId, uploadedBy, sha256) });
   }
 
   async nextVersion(ownerId: string, name: string): Promise<number> {
+    if (this.keyed) return this.keyed.nextVersion(ownerId, name);
     const latest = await this.col.find({ ownerId, name }).sort({ version: -1 }).limit(1).toArray();
     return (latest[0]?.version ?? 0) + 1;
   }
@@ -125,10 +140,13 @@ export class FilesRepo implements FileRepository {
       $inc: { rev: 1, ...inc },
     };
     if (events.length) update.$push = { outbox: { $each: events } };
+    if (set.status === 'deleted') await this.keyed?.trashed(f._id);
     const next = await this.guard.with(f._id, () =>
       this.writeIf(f._id, { rev: f.rev }, (d) => d.rev === f.rev, update),
     );
     if (next && events.length) this.onEvents(f._id);
+    if (next && set.liveKey && set.status !== 'deleted')
+      await this.keyed?.live(f._id, set.liveKey).catch(() => undefined);
     return next;
   }
 
@@ -188,6 +206,7 @@ export class FilesRepo implements FileRepository {
   }
 
   dueForPurge(now: Date, limit: number): Promise<FileRecord[]> {
+    if (this.keyed) return this.keyed.dueForPurge(now, limit);
     return this.col
       .find({ status: 'deleted', purgeAfter: { $lte: now } }, { projection: { outbox: 0 } })
       .limit(limit)

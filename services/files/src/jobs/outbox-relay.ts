@@ -17,18 +17,26 @@ export interface ClaimableOutbox {
  * events in order, removes exactly those and releases the claim, published or not, so a failed
  * pass is retried at once by the next. A crash between publish and release republishes after the
  * lease (at least once; consumers dedupe on the event id). Kicked by the repository's writes with
- * the file they changed: a kicked pass claims those files by id; a pass with no kick pending (the
- * interval) searches for every pending document, so what a failed pass or a crashed instance left
- * behind is still published.
+ * the file they changed: a kicked pass claims those files by id (a failed claim is retried by the
+ * next pass, every `intervalMs`). A search for every pending document catches what a crashed
+ * instance left behind: at the first pass, on every explicit `flush`, after a failed search, and
+ * otherwise once every `searchEveryMs`. WHY not on every pass: on FerretDB v1 the search reads
+ * every file document (67 ms per search at 120 files, growing with each file stored), and kicks
+ * already deliver every event a live instance writes.
  */
+const SEARCH_PAGE = 50;
+
 export function createClaimingOutboxRelay(opts: {
   source: ClaimableOutbox;
   publisher: EventPublisher;
   logger: Logger;
   intervalMs: number;
+  /** How often the safety-net search runs at most (default: `intervalMs`). */
+  searchEveryMs?: number;
   leaseMs?: number;
 }): OutboxRelay & { kick(id?: string): void } {
   const leaseMs = opts.leaseMs ?? 30_000;
+  const searchEveryMs = opts.searchEveryMs ?? opts.intervalMs;
   /** Files named by kicks since the last pass started. */
   const hinted = new Set<string>();
 
@@ -57,6 +65,7 @@ export function createClaimingOutboxRelay(opts: {
   }
 
   let lastSearch = 0;
+  let searchDue = true;
   async function once(): Promise<number> {
     let total = 0;
     const kicked = hinted.size > 0;
@@ -70,20 +79,32 @@ export function createClaimingOutboxRelay(opts: {
         throw err;
       }
     }
-    // The search runs on every pass without a kick and at least once an interval under load, so a
-    // kick never starves what an earlier failure or another (crashed) instance left pending.
-    if (kicked && Date.now() - lastSearch < opts.intervalMs) return total;
+    // Kicks never starve the search: it runs on its own clock, whatever the load.
+    if (!searchDue && Date.now() - lastSearch < searchEveryMs) return total;
     lastSearch = Date.now();
-    for (;;) {
-      const docs = await opts.source.claimPending(50, leaseMs);
-      if (docs.length === 0) return total;
-      total += await publishAll(docs);
+    searchDue = false;
+    try {
+      // Another page only after a full one: under load every search finds the files written
+      // since (their kicks are queued behind this pass), and looping until none are left chased
+      // them at one search per round trip (126 searches in one benchmark round instead of 10).
+      for (;;) {
+        const docs = await opts.source.claimPending(SEARCH_PAGE, leaseMs);
+        total += await publishAll(docs);
+        if (docs.length < SEARCH_PAGE) return total;
+      }
+    } catch (err) {
+      searchDue = true; // what it left pending is searched for again by the next pass
+      throw err;
     }
   }
 
   const passes = relayPasses(once, opts);
   return {
     ...passes,
+    flush() {
+      searchDue = true;
+      return passes.flush();
+    },
     kick(id?: string) {
       if (id !== undefined) hinted.add(id);
       passes.kick();
