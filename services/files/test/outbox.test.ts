@@ -15,9 +15,13 @@ afterAll(async () => {
   await closeAll();
 });
 
-/** The files repository as the relay's source, counting its searches for pending files. */
-function countingSearches(h: Harness) {
+/**
+ * A relay over the files repository that counts its searches for pending files and records what
+ * it publishes into `sent`.
+ */
+function countingRelay(h: Harness, timing: { intervalMs: number; searchEveryMs?: number }) {
   let n = 0;
+  const sent: string[] = [];
   const source = {
     claimPending: (limit: number, leaseMs: number) => {
       n++;
@@ -26,7 +30,8 @@ function countingSearches(h: Harness) {
     claimIds: (claim: string[], leaseMs: number) => h.deps.files.claimIds(claim, leaseMs),
     release: (id: string, sent: Envelope[]) => h.deps.files.release(id, sent),
   };
-  return { source, searches: () => n };
+  const relay = createClaimingOutboxRelay({ source, publisher: recording(h, sent), logger: h.deps.logger, ...timing });
+  return { relay, sent, searches: () => n };
 }
 
 describe('transactional outbox across an SNS outage', () => {
@@ -188,14 +193,7 @@ describe('the outbox relay', () => {
     h.deps.outbox.kick = () => undefined;
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push(await uploadPdf(h));
-    const { source, searches } = countingSearches(h);
-    const sent: string[] = [];
-    const relay = createClaimingOutboxRelay({
-      source,
-      publisher: recording(h, sent),
-      logger: h.deps.logger,
-      intervalMs: 60_000,
-    });
+    const { relay, sent, searches } = countingRelay(h, { intervalMs: 60_000 });
     // The first pass also searches (nothing searched yet this interval): it publishes all three.
     relay.kick(ids[0]);
     await expect.poll(() => sent.length, { timeout: 10_000 }).toBe(3);
@@ -216,15 +214,7 @@ describe('the outbox relay', () => {
   it('searches on its own clock, not on every timer pass, and on every explicit flush', async () => {
     const h = await harness();
     h.deps.outbox.kick = () => undefined;
-    const { source, searches } = countingSearches(h);
-    const sent: string[] = [];
-    const relay = createClaimingOutboxRelay({
-      source,
-      publisher: recording(h, sent),
-      logger: h.deps.logger,
-      intervalMs: 100,
-      searchEveryMs: 60_000,
-    });
+    const { relay, searches } = countingRelay(h, { intervalMs: 100, searchEveryMs: 60_000 });
     relay.start();
     await sleep(1500); // ~15 timer passes
     expect(searches()).toBe(1);
