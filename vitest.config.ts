@@ -42,6 +42,9 @@ export default defineConfig({
           setupFiles: ['./scripts/vitest-env.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // What a test polls for crosses real servers (a write, an event, a status change): 1 s,
+          // vitest's default, is short on 2 cores shared with LocalStack and clamd.
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           fileParallelism: false,
         },
       },
@@ -57,6 +60,7 @@ export default defineConfig({
           setupFiles: ['./scripts/vitest-env.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           fileParallelism: false,
         },
       },

@@ -73,3 +73,28 @@ describe('createBaseApp auth option', () => {
     expect(app.hasDecorator('authenticate')).toBe(false);
   });
 });
+
+describe('createBaseApp request logging', () => {
+  it('writes the request id under requestId on the request’s own log lines, taken from x-request-id', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = { write: (s: string) => lines.push(JSON.parse(s)) };
+    const app = createBaseApp({
+      service: 'demo',
+      logger: pino({ level: 'info' }, sink),
+      checks: [],
+      callers: { kind: 'edge' },
+    });
+    await app.register(async (r) => {
+      r.get('/hello', async (req) => {
+        req.log.info('inside the handler');
+        return { ok: true };
+      });
+    });
+    const res = await app.inject({ url: '/hello', headers: { 'x-request-id': 'request_0123456789abcdefghij' } });
+    expect(res.headers['x-request-id']).toBe('request_0123456789abcdefghij');
+    const own = lines.filter((l) => l.requestId === 'request_0123456789abcdefghij').map((l) => l.msg);
+    expect(own).toEqual(['incoming request', 'inside the handler', 'request completed']);
+    expect(lines.some((l) => 'reqId' in l)).toBe(false);
+    await app.close();
+  });
+});

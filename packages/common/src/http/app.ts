@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type TokenVerifierOptions, tokenVerifier } from '../auth/verify.js';
 import { newId } from '../ids/index.js';
@@ -51,7 +51,8 @@ export function createBaseApp(opts: BaseAppOptions) {
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
     requestIdHeader: false,
-    requestIdLogLabel: 'requestId',
+    // fastify 5.12 moved the request-id label onto the log controller (the top-level option warns).
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : newId('request');

@@ -18,8 +18,9 @@ function start(env: Record<string, string> = {}) {
     err += d;
   });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  // Up to 30 s: a child that loads tsx can take seconds on 2 cores busy with other test workers.
   const waitFor = async (text: string) => {
-    for (let i = 0; i < 200 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
     return out;
   };
   return { child, exited, waitFor, output: () => out, errors: () => err };
@@ -35,12 +36,12 @@ describe('runServiceMain', () => {
     const lines = s.output().trim().split('\n').slice(-3);
     expect(lines.slice(0, 2).sort()).toEqual(['listener stopped', 'worker stopped']);
     expect(lines[2]).toBe('deps closed');
-  }, 20_000);
+  }, 45_000);
 
   it('exits 1 with one fatal line naming the problem when the service cannot start', async () => {
     const s = start({ DEMO_FAIL: '1' });
     expect(await s.exited).toBe(1);
     expect(s.errors()).toContain('failed to start: Invalid configuration: DEMO_KEY');
     expect(s.output()).not.toContain('listening');
-  }, 20_000);
+  }, 45_000);
 });
