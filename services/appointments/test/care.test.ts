@@ -100,7 +100,7 @@ describe('care relationship sources', () => {
     await tap.waitFor('care.relationship_started', (e) => pairOf(e, c, p));
     const res = await post(`/v1/appointments/${appt.id}/cancel`, [c, 'clinician']);
     expect(res.statusCode).toBe(200);
-    await tap.waitFor('care.relationship_ended', (e) => pairOf(e, c, p), 5_000);
+    await tap.waitFor('care.relationship_ended', (e) => pairOf(e, c, p), 20_000);
   });
 
   it('voids the confirmation (and the care) when the clinician alone reschedules a confirmed appointment', async () => {
@@ -117,7 +117,7 @@ describe('care relationship sources', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().confirmed).toBe(false);
-    await tap.waitFor('care.relationship_ended', (e) => pairOf(e, c, p), 5_000);
+    await tap.waitFor('care.relationship_ended', (e) => pairOf(e, c, p), 20_000);
   });
 
   it('keeps care until CARE_GRACE_HOURS after the confirmed appointment ends, then ends it (injected clock)', async () => {
@@ -161,7 +161,7 @@ describe('care relationship sources', () => {
     expect(list.json().items.map((i: { patientId: string }) => i.patientId)).toEqual([p]);
     const del = await svc.app.inject({ method: 'DELETE', url, headers: as(admin, 'admin') });
     expect(del.statusCode).toBe(204);
-    await tap.waitFor('care.relationship_ended', (e) => pairOf(e, c, p), 5_000);
+    await tap.waitFor('care.relationship_ended', (e) => pairOf(e, c, p), 20_000);
   });
 
   it('re-syncs every pair from its legitimate sources, ending care an old clinician-only booking granted', async () => {

@@ -279,7 +279,7 @@ describe('reschedule, cancel and the care relationship', () => {
       url: `/v1/appointments/${appt.id}/cancel`,
       headers: bearer(patient, 'patient'),
     });
-    await tap.waitFor('care.relationship_ended', (x) => x.data.clinicianId === c, 5_000);
+    await tap.waitFor('care.relationship_ended', (x) => x.data.clinicianId === c, 20_000);
     const real = svc.deps.now;
     svc.deps.now = () => new Date(Date.now() + 3 * 3600_000);
     try {

@@ -37,8 +37,8 @@ describe('notification stream', () => {
     const mine = newId('file');
     await svc.handle(event('file.available', { fileId: newId('file'), ownerId: other }));
     await svc.handle(event('file.available', { fileId: mine, ownerId: me }));
-    await s.next((e) => JSON.parse(e.data!).refs.fileId === mine, 2000);
-    await s.next(() => s.comments >= 2, 5000); // two heartbeat comments
+    await s.next((e) => JSON.parse(e.data!).refs.fileId === mine, 10_000);
+    await s.next(() => s.comments >= 2, 10_000); // two heartbeat comments
     expect(s.events).toHaveLength(1);
     s.close();
   });
@@ -67,7 +67,7 @@ describe('notification stream', () => {
     expect(s.status).toBe(200);
     const before = newId('file');
     await svc.handle(event('file.available', { fileId: before, ownerId: me }));
-    await s.next((e) => JSON.parse(e.data!).refs.fileId === before, 2000);
+    await s.next((e) => JSON.parse(e.data!).refs.fileId === before, 10_000);
     await revoke(new RedisRevocationStore(svc.deps.redis), { me, sid, jti });
     const at = Date.now();
     const endedAt = await Promise.race([s.ended, new Promise<number>((r) => setTimeout(() => r(0), 1500))]);
