@@ -69,46 +69,5 @@ if [ -d e2e ] && ls e2e/*.test.ts >/dev/null 2>&1; then
   if [ ${#was_running[@]} -eq 0 ]; then bash scripts/services.sh stop; fi
 fi
 
-# The summary names every failure (file, test, first line of the error) right above the counts,
-# so the tail of a CI log is enough to know what failed.
-node -e '
-  const fs = require("fs"); const path = require("path"); let p = 0, f = 0, s = 0;
-  const failures = [];
-  const firstLine = (m) => String(m || "").split("\n").find((l) => l.trim()) || "";
-  const rel = (file) => path.relative(process.cwd(), file || "");
-  const walkSpecs = (suite, out) => { // Playwright nests suites; specs hold the tests
-    for (const spec of suite.specs || []) for (const t of spec.tests || [])
-      if (t.status === "unexpected") {
-        const err = (t.results || []).map((r) => r.error && r.error.message).find(Boolean);
-        out.push(`${spec.file}: ${spec.title}: ${firstLine(err)}`);
-      }
-    for (const child of suite.suites || []) walkSpecs(child, out);
-  };
-  for (const n of fs.readdirSync(process.argv[1]).filter((x) => x.endsWith(".json"))) {
-    const r = JSON.parse(fs.readFileSync(process.argv[1] + "/" + n, "utf8"));
-    const phase = n.replace(/\.json$/, "");
-    if (r.stats && r.suites) { // Playwright (browser.json): flaky ones passed on a retry
-      p += r.stats.expected + r.stats.flaky; f += r.stats.unexpected; s += r.stats.skipped;
-      const out = []; for (const suite of r.suites) walkSpecs(suite, out);
-      failures.push(...out.map((x) => `[${phase}] ${x}`));
-      if (r.errors && r.errors.length && r.stats.unexpected === 0) { // a run that failed to start
-        f += 1; failures.push(`[${phase}] ${firstLine(r.errors[0].message)}`);
-      }
-      continue;
-    }
-    p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + (r.numTodoTests || 0);
-    for (const file of r.testResults || []) {
-      const failed = (file.assertionResults || []).filter((a) => a.status === "failed");
-      for (const a of failed) failures.push(`[${phase}] ${rel(file.name)}: ${a.fullName}: ${firstLine(a.failureMessages[0])}`);
-      if (file.status === "failed" && failed.length === 0) failures.push(`[${phase}] ${rel(file.name)}: ${firstLine(file.message) || "the file failed outside its tests (a hook or an import)"}`);
-    }
-    if (!r.success && r.numFailedTests === 0) f += 1; // a suite that failed to load counts as a failure
-  }
-  if (failures.length) {
-    console.log("failed:");
-    for (const x of failures.slice(0, 30)) console.log("  " + x.slice(0, 400));
-    if (failures.length > 30) console.log(`  … and ${failures.length - 30} more (see .local/test-results)`);
-  }
-  console.log(`${p} passed, ${f} failed, ${s} skipped`);
-' "$RESULTS"
+node scripts/test-summary.mjs "$RESULTS"
 exit $status

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { type BusTap, openBusTap, unique } from '@medvault/common/testing';
+import { type BusTap, openBusTap, sleep, unique } from '@medvault/common/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, care, type Instance, instance, open, scratch, seedUser, send, sseClient } from './helpers.js';
 
@@ -29,6 +29,9 @@ afterAll(async () => {
   await tap.close();
 });
 
+/** A stream listens once its headers are sent and its listener registered, moments later. */
+const untilListening = () => sleep(500);
+
 describe('live delivery', () => {
   it('delivers a message sent on one instance to a stream on the other, text included', async () => {
     const patient = { id: await seedUser(a, 'patient'), role: 'patient' as const };
@@ -37,8 +40,7 @@ describe('live delivery', () => {
     const c = (await open(a, doctor, [patient.id])).json();
     const s = await sseClient(streamOnB, bearer(patient.id, 'patient'));
     expect(s.status).toBe(200);
-    // The stream listens once its headers are sent and its listener registered (moments later).
-    await new Promise((r) => setTimeout(r, 500));
+    await untilListening();
 
     const m = (await send(a, doctor, c.id, 'Your scan is clear')).json();
     const got = await s.next((e) => e.event === 'message' && JSON.parse(e.data!).id === m.id, 10_000);
@@ -54,7 +56,7 @@ describe('live delivery', () => {
 
     // The read receipt reaches the sender's stream too.
     const sd = await sseClient(streamOnB, bearer(doctor.id, 'clinician'));
-    await new Promise((r) => setTimeout(r, 500));
+    await untilListening();
     await a.app.inject({
       method: 'POST',
       url: `/v1/conversations/${c.id}/read`,
@@ -83,7 +85,7 @@ describe('live delivery', () => {
     await care(a, doctor.id, patient.id);
     const c = (await open(a, patient, [doctor.id])).json();
     const s = await sseClient(streamOnB, bearer(outsider, 'clinician'));
-    await new Promise((r) => setTimeout(r, 500));
+    await untilListening();
     const m = (await send(a, patient, c.id, 'Private question')).json();
     await expect(s.next((e) => JSON.parse(e.data!).id === m.id, 1000)).rejects.toThrow(/no matching/);
     s.close();
@@ -95,7 +97,7 @@ describe('live delivery', () => {
     await care(a, doctor.id, patient.id);
     const c = (await open(a, doctor, [patient.id])).json();
     const first = await sseClient(streamOnB, bearer(patient.id, 'patient'));
-    await new Promise((r) => setTimeout(r, 500));
+    await untilListening();
     const seen = (await send(a, doctor, c.id, 'Before the drop')).json();
     const got = await first.next((e) => e.event === 'message' && JSON.parse(e.data!).id === seen.id, 10_000);
     expect(got.id).toBe(seen.id); // message frames carry their id: the client's Last-Event-ID

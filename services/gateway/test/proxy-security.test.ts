@@ -1,5 +1,5 @@
 import { get } from 'node:http';
-import { mintTestToken } from '@medvault/common/testing';
+import { mintTestToken, sleep } from '@medvault/common/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, httpCall, openStream, rawExchange, type Stream } from './clients.js';
 import { bearer, type Harness, harness, type TestUser } from './helpers.js';
@@ -114,7 +114,7 @@ describe('notification streams (finding 4)', () => {
     // was not always enough on a loaded machine), and never while the stream is open (above).
     let again = await stream(alice.accessToken);
     for (const deadline = Date.now() + 5000; again.status === 429 && Date.now() < deadline; ) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       again = await stream(alice.accessToken);
     }
     expect(again.status).toBe(200);
